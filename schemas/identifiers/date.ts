@@ -1,0 +1,22 @@
+import { type Checked, invalid, valid } from './invalidIdentifier';
+
+/** Days in a month of the proleptic Gregorian calendar (month 1-12). */
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * Checks an ISO calendar date `YYYY-MM-DD` that exists (no 2023-02-29). Computed directly
+ * rather than through Date.UTC, which maps years 0-99 onto 1900-1999.
+ */
+export function checkCalendarDate(input: unknown): Checked<string> {
+  if (typeof input !== 'string') return invalid('TYPE', 'Date must be a string.');
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input);
+  if (!m) return invalid('STRUCTURE', 'Date must be written YYYY-MM-DD.');
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return invalid('DATE', `Date ${input} does not exist in the calendar.`);
+  }
+  return valid(input);
+}

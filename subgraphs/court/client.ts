@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { decimalToFen } from '../../schemas/identifiers';
+import { AgencyHttp } from '../shared/agencyHttp';
+
+/** Limits of the case management system's API (see mocks/court/server.ts). */
+export const COURT_LIMITS = { caseBatch: 50, partyBatch: 50, identityBatch: 100, page: 100 } as const;
+
+export type CaseStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
+export type PartyRole = 'DEBTOR' | 'APPLICANT';
+export type Party = { __typename: 'Person'; idNumber: string } | { __typename: 'Company'; creditCode: string };
+
+export interface EnforcementCase {
+  caseNumber: string;
+  courtCode: string;
+  courtName: string;
+  status: CaseStatus;
+  cause: string;
+  amountDueFen: number;
+  outstandingFen: number;
+  filedOn: string;
+  closedOn: string | null;
+  officer: string;
+  applicants: Party[];
+  debtors: Party[];
+}
+
+export interface CasePage {
+  total: number;
+  cases: EnforcementCase[];
+}
+
+const STATUS: Record<string, CaseStatus> = { 在执: 'ACTIVE', 中止: 'SUSPENDED', 结案: 'CLOSED' };
+const ROLE: Record<string, PartyRole> = { 被执行人: 'DEBTOR', 申请执行人: 'APPLICANT' };
+
+const wireParty = z.object({ ssdw: z.enum(['申请执行人', '被执行人']), lx: z.enum(['自然人', '法人']), zjhm: z.string() });
+const wireCase = z.object({
+  ah: z.string(),
+  fydm: z.string(),
+  fymc: z.string(),
+  ajzt: z.enum(['在执', '中止', '结案']),
+  ay: z.string(),
+  sqbdje: z.string(),
+  wzxje: z.string(),
+  lasj: z.string(),
+  jasj: z.string(),
+  cbr: z.string(),
+  dsr: z.array(wireParty),
+});
+const caseBatch = z.object({ errcode: z.literal(0), aj: z.array(wireCase) });
+const casePage = z.object({ errcode: z.literal(0), total: z.number().int(), aj: z.array(wireCase) });
+const partyCases = z.object({ errcode: z.literal(0), dsr: z.array(z.object({ zjhm: z.string(), ssdw: z.enum(['申请执行人', '被执行人']), ah: z.string() })) });
+const identities = z.object({ errcode: z.literal(0), sf: z.array(z.object({ zjhm: z.string(), mc: z.string() })) });
+const courts = z.object({ errcode: z.literal(0), fy: z.array(z.object({ fydm: z.string(), fymc: z.string() })) });
+
+function toParty(p: z.infer<typeof wireParty>): Party {
+  return p.lx === '自然人' ? { __typename: 'Person', idNumber: p.zjhm } : { __typename: 'Company', creditCode: p.zjhm };
+}
+
+function toCase(c: z.infer<typeof wireCase>): EnforcementCase {
+  return {
+    caseNumber: c.ah,
+    courtCode: c.fydm,
+    courtName: c.fymc,
+    status: STATUS[c.ajzt]!,
+    cause: c.ay,
+    amountDueFen: decimalToFen(c.sqbdje, 100),
+    outstandingFen: decimalToFen(c.wzxje, 100),
+    filedOn: c.lasj,
+    closedOn: c.jasj === '' ? null : c.jasj,
+    officer: c.cbr,
+    applicants: c.dsr.filter((p) => p.ssdw === '申请执行人').map(toParty),
+    debtors: c.dsr.filter((p) => p.ssdw === '被执行人').map(toParty),
+  };
+}
+
+/** Client of the courts' enforcement case management system. */
+export class CourtClient {
+  private readonly http: AgencyHttp;
+
+  constructor(baseUrl: string, timeoutMs?: number) {
+    this.http = new AgencyHttp({
+      agency: 'court case system',
+      baseUrl,
+      timeoutMs,
+      describeError: (body) => {
+        const b = body as { errcode?: unknown; errmsg?: unknown } | undefined;
+        return { code: b?.errcode === undefined ? undefined : String(b.errcode), message: typeof b?.errmsg === 'string' ? b.errmsg : undefined };
+      },
+    });
+  }
+
+  async casesByNumber(caseNumbers: readonly string[]): Promise<Map<string, EnforcementCase>> {
+    const answer = await this.http.post('/zxaj/v1/cases/batch', { ah: caseNumbers }, caseBatch);
+    return new Map(answer.aj.map((c) => [c.ah, toCase(c)]));
+  }
+
+  async docket(court: string, status: CaseStatus | undefined, start: number, limit: number): Promise<CasePage> {
+    const word = status === undefined ? undefined : Object.keys(STATUS).find((k) => STATUS[k] === status);
+    const query = new URLSearchParams({ start: String(start), limit: String(limit), ...(word ? { zt: word } : {}) });
+    const answer = await this.http.get(`/zxaj/v1/courts/${encodeURIComponent(court)}/cases?${query}`, casePage);
+    return { total: answer.total, cases: answer.aj.map(toCase) };
+  }
+
+  /** Case numbers per party identifier and role. */
+  async casesOfParties(ids: readonly string[]): Promise<Map<string, { role: PartyRole; caseNumber: string }[]>> {
+    const answer = await this.http.post('/zxaj/v1/parties/cases', { zjhm: ids }, partyCases);
+    const found = new Map<string, { role: PartyRole; caseNumber: string }[]>();
+    for (const row of answer.dsr) {
+      const list = found.get(row.zjhm) ?? [];
+      list.push({ role: ROLE[row.ssdw]!, caseNumber: row.ah });
+      found.set(row.zjhm, list);
+    }
+    return found;
+  }
+
+  async names(ids: readonly string[]): Promise<Map<string, string>> {
+    const answer = await this.http.post('/zxaj/v1/identities', { zjhm: ids }, identities);
+    return new Map(answer.sf.map((s) => [s.zjhm, s.mc]));
+  }
+
+  async courts(): Promise<{ code: string; name: string }[]> {
+    const answer = await this.http.get('/zxaj/v1/courts', courts);
+    return answer.fy.map((c) => ({ code: c.fydm, name: c.fymc }));
+  }
+}

@@ -1,0 +1,68 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError } from 'graphql';
+import { COURT_LIMITS, type CaseStatus, type CourtClient, type EnforcementCase, type PartyRole } from './client';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { CourtLoaders } from './loaders';
+
+export interface CourtContext {
+  client: CourtClient;
+  loaders: CourtLoaders;
+}
+
+async function casesOf(id: string, role: PartyRole, { loaders }: CourtContext): Promise<EnforcementCase[]> {
+  const refs = (await loaders.casesOfParty.load(id)).filter((r) => r.role === role);
+  const cases = await loaders.caseByNumber.loadMany(refs.map((r) => r.caseNumber));
+  return cases.map((c) => {
+    if (c instanceof Error) throw c;
+    if (c === null) throw new Error('the case system listed a case it cannot return');
+    return c;
+  });
+}
+
+export const resolvers: GraphQLResolverMap<CourtContext> = {
+  Query: {
+    case: (_: unknown, { caseNumber }: { caseNumber: string }, { loaders }: CourtContext) => loaders.caseByNumber.load(caseNumber),
+    cases: async (
+      _: unknown,
+      args: { court: string; status?: CaseStatus | null; first: number; after?: string | null },
+      { client, loaders }: CourtContext,
+    ) => {
+      if (!Number.isInteger(args.first) || args.first < 1 || args.first > COURT_LIMITS.page) {
+        throw new GraphQLError(`Argument "first" must be between 1 and ${COURT_LIMITS.page}, got ${args.first}.`, {
+          extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
+        });
+      }
+      const start = args.after ? decodeCursor(args.after) : 0;
+      const page = await client.docket(args.court, args.status ?? undefined, start, args.first);
+      for (const c of page.cases) loaders.caseByNumber.prime(c.caseNumber, c);
+      const edges = page.cases.map((node, i) => ({ cursor: encodeCursor(start + i + 1), node }));
+      return {
+        edges,
+        totalCount: page.total,
+        pageInfo: { hasNextPage: start + page.cases.length < page.total, endCursor: edges.at(-1)?.cursor ?? null },
+      };
+    },
+    person: (_: unknown, { idNumber }: { idNumber: string }) => ({ idNumber }),
+    company: (_: unknown, { creditCode }: { creditCode: string }) => ({ creditCode }),
+    courts: (_: unknown, __: unknown, { client }: CourtContext) => client.courts(),
+  },
+  EnforcementCase: {
+    __resolveReference: (ref: { caseNumber: string }, { loaders }: CourtContext) => loaders.caseByNumber.load(ref.caseNumber),
+    court: (c: EnforcementCase) => ({ code: c.courtCode, name: c.courtName }),
+    amountDue: (c: EnforcementCase) => c.amountDueFen,
+    outstanding: (c: EnforcementCase) => c.outstandingFen,
+  },
+  Party: {
+    __resolveType: (party: { idNumber?: string }) => (party.idNumber === undefined ? 'Company' : 'Person'),
+  },
+  Person: {
+    __resolveReference: (ref: { idNumber: string }) => ref,
+    name: ({ idNumber }: { idNumber: string }, _: unknown, { loaders }: CourtContext) => loaders.name.load(idNumber),
+    enforcementCases: ({ idNumber }: { idNumber: string }, { role }: { role: PartyRole }, ctx: CourtContext) => casesOf(idNumber, role, ctx),
+  },
+  Company: {
+    __resolveReference: (ref: { creditCode: string }) => ref,
+    name: ({ creditCode }: { creditCode: string }, _: unknown, { loaders }: CourtContext) => loaders.name.load(creditCode),
+    enforcementCases: ({ creditCode }: { creditCode: string }, { role }: { role: PartyRole }, ctx: CourtContext) => casesOf(creditCode, role, ctx),
+  },
+};

@@ -1,0 +1,39 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The stable codes a court sees when an agency costs it some fields. Each names one way an
+ * agency can fail; the message names the agency, and `extensions.agency` (and `provider`
+ * for one bank among several) let clients branch without parsing text.
+ */
+export const AGENCY_ERROR_CODES = {
+  AGENCY_UNAVAILABLE: 'The agency could not be reached or answered with a server error.',
+  AGENCY_TIMEOUT: 'The agency did not answer within its time limit.',
+  AGENCY_BAD_RESPONSE: 'The agency answered something that is not a valid answer (not JSON, wrong shape, cut off).',
+  AGENCY_REFUSED: 'The agency refused the request and said why.',
+} as const;
+
+export type AgencyErrorCode = keyof typeof AGENCY_ERROR_CODES;
+
+export interface AgencyErrorDetails {
+  agency: string;
+  /** One provider behind a subgraph that fronts several (a bank code). */
+  provider?: string;
+  /** The agency's own error code, when it gave one. */
+  agencyCode?: string;
+  httpStatus?: number;
+}
+
+export class AgencyError extends GraphQLError {
+  constructor(code: AgencyErrorCode, message: string, details: AgencyErrorDetails) {
+    const extensions: Record<string, unknown> = { code, agency: details.agency };
+    if (details.provider !== undefined) extensions.provider = details.provider;
+    if (details.agencyCode !== undefined) extensions.agencyCode = details.agencyCode;
+    if (details.httpStatus !== undefined) extensions.httpStatus = details.httpStatus;
+    super(message, { extensions });
+    this.name = 'AgencyError';
+  }
+
+  get code(): AgencyErrorCode {
+    return this.extensions.code as AgencyErrorCode;
+  }
+}

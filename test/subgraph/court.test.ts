@@ -1,0 +1,147 @@
+import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { startCourtEmulator } from '../../mocks/court/server';
+import { createPopulation } from '../../mocks/population';
+import type { Emulator } from '../../mocks/shared/startEmulator';
+import { formatFen } from '../../schemas/identifiers';
+import { startCourtSubgraph } from '../../subgraphs/court';
+import { COURT_LIMITS } from '../../subgraphs/court/client';
+import { postGraphQL } from '../support/postGraphQL';
+
+const population = createPopulation({ persons: 400 });
+const { scenarios } = population;
+let emulator: Emulator;
+let subgraph: ServedGraphQL;
+
+beforeAll(async () => {
+  emulator = await startCourtEmulator(population, { latencyMs: 0 });
+  subgraph = await startCourtSubgraph({ agencyUrl: emulator.url, timeoutMs: 2000 });
+});
+afterAll(async () => {
+  await subgraph.stop();
+  await emulator.close();
+});
+beforeEach(() => {
+  emulator.resetCalls();
+  emulator.setFaults({ mode: 'none' });
+});
+
+const CASE_FIELDS = `caseNumber status cause amountDue outstanding filedOn closedOn officer court { code name }
+  applicants { __typename ... on Person { idNumber } ... on Company { creditCode } }
+  debtors { __typename ... on Person { idNumber } ... on Company { creditCode } }`;
+
+function expectedCase(caseNumber: string) {
+  const c = population.cases.find((k) => k.caseNumber === caseNumber)!;
+  const party = (p: (typeof c.debtors)[number]) =>
+    p.kind === 'PERSON' ? { __typename: 'Person', idNumber: p.idNumber } : { __typename: 'Company', creditCode: p.creditCode };
+  return {
+    caseNumber: c.caseNumber,
+    status: c.status,
+    cause: c.cause,
+    amountDue: formatFen(c.amountDueFen),
+    outstanding: formatFen(c.outstandingFen),
+    filedOn: c.filedOn,
+    closedOn: c.closedOn,
+    officer: c.officer,
+    court: { code: c.courtCode, name: population.courts.find((k) => k.code === c.courtCode)!.name },
+    applicants: c.applicants.map(party),
+    debtors: c.debtors.map(party),
+  };
+}
+
+describe('court subgraph', () => {
+  it('answers a case by number, full-width parentheses normalised, exactly as the case system holds it', async () => {
+    const fullWidth = scenarios.richDebtor.caseNumber.replace('(', '（').replace(')', '）');
+    const answer = await postGraphQL(subgraph.url, `query($n: CaseNumber!) { case(caseNumber: $n) { ${CASE_FIELDS} } }`, { n: fullWidth });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.case).toEqual(expectedCase(scenarios.richDebtor.caseNumber));
+    expect(answer.data?.case.debtors).toEqual([
+      { __typename: 'Person', idNumber: scenarios.richDebtor.idNumber },
+      { __typename: 'Company', creditCode: scenarios.richDebtor.companyCreditCode },
+    ]);
+  });
+
+  it('answers null for a well-formed case number no court has', async () => {
+    const answer = await postGraphQL(subgraph.url, '{ case(caseNumber: "(2025)浙0106执9999号") { caseNumber } }');
+    expect(answer).toEqual({ status: 200, data: { case: null } });
+  });
+
+  it('resolves EnforcementCase, Person and Company entities in batches', async () => {
+    const persons = population.persons.slice(0, COURT_LIMITS.identityBatch + 1);
+    const answer = await postGraphQL(
+      subgraph.url,
+      `query($reps: [_Any!]!) { _entities(representations: $reps) {
+        ... on EnforcementCase { caseNumber outstanding }
+        ... on Person { idNumber name }
+        ... on Company { creditCode name } } }`,
+      {
+        reps: [
+          { __typename: 'EnforcementCase', caseNumber: scenarios.closedCase.caseNumber },
+          { __typename: 'Company', creditCode: scenarios.richDebtor.companyCreditCode },
+          ...persons.map((p) => ({ __typename: 'Person', idNumber: p.idNumber })),
+        ],
+      },
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?._entities).toEqual([
+      { caseNumber: scenarios.closedCase.caseNumber, outstanding: '0.00' },
+      { creditCode: scenarios.richDebtor.companyCreditCode, name: population.companies.find((c) => c.creditCode === scenarios.richDebtor.companyCreditCode)!.name },
+      ...persons.map((p) => ({ idNumber: p.idNumber, name: p.name })),
+    ]);
+    // 102 identities at 100 per call, one case lookup.
+    expect(emulator.calls.filter((c) => c.path === '/zxaj/v1/identities').map((c) => (c.body as { zjhm: string[] }).zjhm.length)).toEqual([100, 2]);
+    expect(emulator.calls.filter((c) => c.path === '/zxaj/v1/cases/batch')).toHaveLength(1);
+  });
+
+  it("lists a person's cases across courts", async () => {
+    const { idNumber, caseNumbers, courtCodes } = scenarios.debtorInTwoCourts;
+    const answer = await postGraphQL(subgraph.url, `{ person(idNumber: "${idNumber}") { enforcementCases { caseNumber court { code } } } }`);
+    expect(answer.data?.person.enforcementCases).toEqual([
+      { caseNumber: caseNumbers[0], court: { code: courtCodes[0] } },
+      { caseNumber: caseNumbers[1], court: { code: courtCodes[1] } },
+    ]);
+  });
+
+  it("pages a court's docket with cursors until the end, each case once", async () => {
+    const court = '浙0106';
+    const expected = population.cases.filter((c) => c.courtCode === court && c.status === 'ACTIVE');
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 20; page++) {
+      const answer: Awaited<ReturnType<typeof postGraphQL>> = await postGraphQL(
+        subgraph.url,
+        'query($after: String) { cases(court: "浙0106", status: ACTIVE, first: 7, after: $after) { totalCount edges { cursor node { caseNumber status } } pageInfo { hasNextPage endCursor } } }',
+        { after },
+      );
+      const { cases } = answer.data!;
+      expect(cases.totalCount).toBe(expected.length);
+      seen.push(...cases.edges.map((e: { node: { caseNumber: string } }) => e.node.caseNumber));
+      expect(cases.edges.every((e: { node: { status: string } }) => e.node.status === 'ACTIVE')).toBe(true);
+      if (!cases.pageInfo.hasNextPage) break;
+      after = cases.pageInfo.endCursor;
+    }
+    expect([...seen].sort()).toEqual(expected.map((c) => c.caseNumber).sort());
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('refuses a page size beyond the limit and a forged cursor with BAD_USER_INPUT', async () => {
+    const big = await postGraphQL(subgraph.url, '{ cases(court: "浙0106", first: 101) { totalCount } }');
+    expect(big.errors).toEqual([
+      expect.objectContaining({ message: 'Argument "first" must be between 1 and 100, got 101.', extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    ]);
+    const forged = await postGraphQL(subgraph.url, '{ cases(court: "浙0106", after: "bm90LWEtY3Vyc29y") { totalCount } }');
+    expect(forged.errors?.[0]).toMatchObject({ message: 'Argument "after" is not a cursor returned by this docket.', extensions: { code: 'BAD_USER_INPUT' } });
+  });
+
+  it('names the case system and a stable code when it fails', async () => {
+    emulator.setFaults({ mode: 'error500' });
+    const answer = await postGraphQL(subgraph.url, `{ case(caseNumber: "${scenarios.closedCase.caseNumber}") { caseNumber } }`);
+    expect(answer.data).toEqual({ case: null });
+    expect(answer.errors).toEqual([
+      expect.objectContaining({
+        message: 'The court case system failed with HTTP 500: system busy, try later',
+        path: ['case'],
+        extensions: expect.objectContaining({ code: 'AGENCY_UNAVAILABLE', agency: 'court case system', httpStatus: 500 }),
+      }),
+    ]);
+  });
+});
