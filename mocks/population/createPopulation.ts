@@ -34,6 +34,13 @@ export const AS_OF = '2026-10-01';
 const YUAN = 100;
 const WAN = 10_000 * YUAN;
 
+/** The same day some years later; 29 February becomes 28 February in a common year. */
+function addYears(date: string, years: number): string {
+  const year = Number(date.slice(0, 4)) + years;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return `${year}${date.slice(4) === '-02-29' && !leap ? '-02-28' : date.slice(4)}`;
+}
+
 const person = (p: PersonRecord): PartyRef => ({ kind: 'PERSON', idNumber: p.idNumber });
 const company = (c: CompanyRecord): PartyRef => ({ kind: 'COMPANY', creditCode: c.creditCode });
 
@@ -197,10 +204,10 @@ class PopulationBuilder {
     }
     if (rng.chance(0.1)) this.wealth(person(p), rng.pick(['NCB', 'WEB']), 'WM-' + rng.digits(4), '稳健理财', rng.int(10_000, 500_000) * YUAN);
     if (rng.chance(0.5)) {
-      const owners = rng.chance(0.2)
-        ? [{ party: person(p), shareBasisPoints: 5000 }, { party: person(rng.pick(people)), shareBasisPoints: 5000 }]
-        : [{ party: person(p), shareBasisPoints: 10000 }];
-      if (owners.length === 2 && owners[0]!.party === owners[1]!.party) owners.pop();
+      const coOwner = rng.chance(0.2) ? rng.pick(people) : p;
+      const owners = coOwner === p
+        ? [{ party: person(p), shareBasisPoints: 10000 }]
+        : [{ party: person(p), shareBasisPoints: 5000 }, { party: person(coOwner), shareBasisPoints: 5000 }];
       this.unit(county, owners, 'RESIDENTIAL', rng.int(4_000, 20_000), rng.chance(0.4));
     }
     if (rng.chance(0.4)) this.vehicle(person(p), county, rng.chance(0.15) ? ['MORTGAGED'] : []);
@@ -295,7 +302,7 @@ class PopulationBuilder {
     });
   }
 
-  private unit(county: County, owners: RealEstateUnitRecord['owners'], usage: RealEstateUsage, floorAreaCm2Hundreds: number, mortgaged: boolean): RealEstateUnitRecord {
+  private unit(county: County, owners: RealEstateUnitRecord['owners'], usage: RealEstateUsage, floorAreaHundredthsM2: number, mortgaged: boolean): RealEstateUnitRecord {
     const registeredOn = this.rng.date(2008, 2024);
     const u: RealEstateUnitRecord = {
       unitNumber: this.ids.unitNumber(county.code),
@@ -303,11 +310,11 @@ class PopulationBuilder {
       certificateNumber: `浙(${registeredOn.slice(0, 4)})${county.city.replace('市', '')}不动产权第${String(this.ids.next()).padStart(7, '0')}号`,
       address: flatAddress(this.rng, county.city, county.name),
       usage,
-      floorAreaCm2: floorAreaCm2Hundreds,
+      floorAreaHundredthsM2: floorAreaHundredthsM2,
       ownershipKind: owners.length === 1 ? 'SOLE' : 'BY_SHARES',
       owners,
       mortgages: mortgaged
-        ? [{ mortgagee: this.rng.pick(BANKS).name, amountFen: this.rng.int(20, 300) * WAN, registeredOn, endsOn: `${Number(registeredOn.slice(0, 4)) + 30}${registeredOn.slice(4)}` }]
+        ? [{ mortgagee: this.rng.pick(BANKS).name, amountFen: this.rng.int(20, 300) * WAN, registeredOn, endsOn: addYears(registeredOn, 30) }]
         : [],
       registeredOn,
     };

@@ -114,7 +114,7 @@ export interface RealEstateUnitRecord {
   address: string;
   usage: RealEstateUsage;
   /** Floor area in hundredths of a square metre. */
-  floorAreaCm2: number;
+  floorAreaHundredthsM2: number;
   ownershipKind: OwnershipKind;
   owners: RealEstateOwnerRecord[];
   mortgages: MortgageRecord[];

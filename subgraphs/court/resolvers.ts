@@ -19,6 +19,18 @@ async function casesOf(id: string, role: PartyRole, { loaders }: CourtContext): 
   });
 }
 
+/** Bulk entry points are bounded so one request cannot ask every agency for a whole province. */
+export const MAX_BULK = 1000;
+
+function bulk(argument: string, keys: string[]): string[] {
+  if (keys.length > MAX_BULK) {
+    throw new GraphQLError(`Argument "${argument}" holds ${keys.length} identifiers; at most ${MAX_BULK} per request.`, {
+      extensions: { code: 'BAD_USER_INPUT', argument },
+    });
+  }
+  return keys;
+}
+
 export const resolvers: GraphQLResolverMap<CourtContext> = {
   Query: {
     case: (_: unknown, { caseNumber }: { caseNumber: string }, { loaders }: CourtContext) => loaders.caseByNumber.load(caseNumber),
@@ -44,6 +56,8 @@ export const resolvers: GraphQLResolverMap<CourtContext> = {
     },
     person: (_: unknown, { idNumber }: { idNumber: string }) => ({ idNumber }),
     company: (_: unknown, { creditCode }: { creditCode: string }) => ({ creditCode }),
+    persons: (_: unknown, { idNumbers }: { idNumbers: string[] }) => bulk('idNumbers', idNumbers).map((idNumber) => ({ idNumber })),
+    companies: (_: unknown, { creditCodes }: { creditCodes: string[] }) => bulk('creditCodes', creditCodes).map((creditCode) => ({ creditCode })),
     courts: (_: unknown, __: unknown, { client }: CourtContext) => client.courts(),
   },
   EnforcementCase: {

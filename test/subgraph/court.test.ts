@@ -5,7 +5,13 @@ import type { Emulator } from '../../mocks/shared/startEmulator';
 import { formatFen } from '../../schemas/identifiers';
 import { startCourtSubgraph } from '../../subgraphs/court';
 import { COURT_LIMITS } from '../../subgraphs/court/client';
-import { postGraphQL } from '../support/postGraphQL';
+import { type GraphQLAnswer, postGraphQL } from '../support/postGraphQL';
+
+interface DocketPage {
+  totalCount: number;
+  edges: { cursor: string; node: { caseNumber: string; status: string } }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
 
 const population = createPopulation({ persons: 400 });
 const { scenarios } = population;
@@ -107,20 +113,32 @@ describe('court subgraph', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const answer: Awaited<ReturnType<typeof postGraphQL>> = await postGraphQL(
+      const answer: GraphQLAnswer<{ cases: DocketPage }> = await postGraphQL<{ cases: DocketPage }>(
         subgraph.url,
         'query($after: String) { cases(court: "浙0106", status: ACTIVE, first: 7, after: $after) { totalCount edges { cursor node { caseNumber status } } pageInfo { hasNextPage endCursor } } }',
         { after },
       );
       const { cases } = answer.data!;
       expect(cases.totalCount).toBe(expected.length);
-      seen.push(...cases.edges.map((e: { node: { caseNumber: string } }) => e.node.caseNumber));
-      expect(cases.edges.every((e: { node: { status: string } }) => e.node.status === 'ACTIVE')).toBe(true);
+      seen.push(...cases.edges.map((e) => e.node.caseNumber));
+      expect(cases.edges.every((e) => e.node.status === 'ACTIVE')).toBe(true);
       if (!cases.pageInfo.hasNextPage) break;
       after = cases.pageInfo.endCursor;
     }
     expect([...seen].sort()).toEqual(expected.map((c) => c.caseNumber).sort());
     expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('answers persons in bulk in the order asked, and refuses more than 1000 with BAD_USER_INPUT', async () => {
+    const ids = population.persons.slice(0, 3).map((p) => p.idNumber).reverse();
+    const answer = await postGraphQL(subgraph.url, 'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber name } }', { ids });
+    expect(answer.data?.persons).toEqual(ids.map((id) => ({ idNumber: id, name: population.persons.find((p) => p.idNumber === id)!.name })));
+    const tooMany = Array.from({ length: 1001 }, () => ids[0]);
+    const refused = await postGraphQL(subgraph.url, 'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber } }', { ids: tooMany });
+    expect(refused.errors?.[0]).toMatchObject({
+      message: 'Argument "idNumbers" holds 1001 identifiers; at most 1000 per request.',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'idNumbers' },
+    });
   });
 
   it('refuses a page size beyond the limit and a forged cursor with BAD_USER_INPUT', async () => {

@@ -1,0 +1,112 @@
+import { startGateway } from '../gateway/createGateway';
+import type { ServedGraphQL } from '../lib/serveGraphQL';
+import { startBankEmulators } from '../mocks/bank/server';
+import { startCommerceEmulator } from '../mocks/commerce/server';
+import { startCourtEmulator } from '../mocks/court/server';
+import { createPopulation, type Population } from '../mocks/population';
+import { startRealEstateEmulator } from '../mocks/realestate/server';
+import type { Emulator } from '../mocks/shared/startEmulator';
+import { startSocialInsuranceEmulator } from '../mocks/social-insurance/server';
+import { startVehicleEmulator } from '../mocks/vehicle/server';
+import { SUPERGRAPH_PATH, type SubgraphName } from '../schemas/loadSubgraphSdl';
+import { DEFAULT_SUBGRAPH_PORTS } from '../schemas/subgraphUrls';
+import { startBankSubgraph } from '../subgraphs/bank';
+import { startCommerceSubgraph } from '../subgraphs/commerce';
+import { startCourtSubgraph } from '../subgraphs/court';
+import { startRealEstateSubgraph } from '../subgraphs/realestate';
+import { startSocialInsuranceSubgraph } from '../subgraphs/social-insurance';
+import { startVehicleSubgraph } from '../subgraphs/vehicle';
+
+export interface StackOptions {
+  /** @default DEFAULT_PERSONS */
+  persons?: number;
+  seed?: number;
+  /** A ready population, so several stacks (or a test) share one. */
+  population?: Population;
+  /** Gateway port. @default 0 (ephemeral) */
+  port?: number;
+  /** Subgraphs on their default ports (4001-4006) as written in the supergraph; else ephemeral. @default false */
+  defaultSubgraphPorts?: boolean;
+  /** Agency latency in ms for every emulator, overriding each agency's own. */
+  agencyLatencyMs?: number;
+  /** Per-agency call time limit in the subgraphs. */
+  agencyTimeoutMs?: number;
+  production?: boolean;
+}
+
+export interface Stack {
+  population: Population;
+  /** Agency emulators by name: court, bank:NCB, bank:HZCB, bank:RCC, bank:WEB, realestate, vehicle, commerce, social-insurance. */
+  emulators: Record<string, Emulator>;
+  subgraphs: Record<SubgraphName, ServedGraphQL>;
+  gateway: ServedGraphQL;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` runs, in one process: the agency emulators, the six subgraphs and
+ * the gateway. Tests and benchmarks start the same stack on ephemeral ports.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const population = options.population ?? createPopulation({ persons: options.persons, seed: options.seed });
+  const latency = options.agencyLatencyMs === undefined ? {} : { latencyMs: options.agencyLatencyMs };
+  const started: { stop(): Promise<void> }[] = [];
+  const track = <T extends Emulator | ServedGraphQL>(s: T): T => {
+    started.push('close' in s ? { stop: () => s.close() } : s);
+    return s;
+  };
+  try {
+    const banks = await startBankEmulators(population, options.agencyLatencyMs === undefined ? {} : {
+      latencyMs: Object.fromEntries(population.banks.map((b) => [b.code, options.agencyLatencyMs!])),
+    });
+    Object.values(banks).forEach(track);
+    const emulators: Record<string, Emulator> = {
+      court: track(await startCourtEmulator(population, latency)),
+      ...Object.fromEntries(Object.entries(banks).map(([code, e]) => [`bank:${code}`, e])),
+      realestate: track(await startRealEstateEmulator(population, latency)),
+      vehicle: track(await startVehicleEmulator(population, latency)),
+      commerce: track(await startCommerceEmulator(population, latency)),
+      'social-insurance': track(await startSocialInsuranceEmulator(population, latency)),
+    };
+
+    const port = (name: SubgraphName) => (options.defaultSubgraphPorts ? DEFAULT_SUBGRAPH_PORTS[name] : 0);
+    const timeout = options.agencyTimeoutMs === undefined ? {} : { timeoutMs: options.agencyTimeoutMs };
+    const subgraphs: Record<SubgraphName, ServedGraphQL> = {
+      court: track(await startCourtSubgraph({ agencyUrl: emulators.court!.url, port: port('court'), ...timeout })),
+      bank: track(await startBankSubgraph({
+        bankUrls: Object.fromEntries(Object.entries(banks).map(([code, e]) => [code, e.url])),
+        port: port('bank'),
+        ...timeout,
+      })),
+      realestate: track(await startRealEstateSubgraph({ agencyUrl: emulators.realestate!.url, port: port('realestate'), ...timeout })),
+      vehicle: track(await startVehicleSubgraph({ agencyUrl: emulators.vehicle!.url, port: port('vehicle'), ...timeout })),
+      commerce: track(await startCommerceSubgraph({ agencyUrl: emulators.commerce!.url, port: port('commerce'), ...timeout })),
+      'social-insurance': track(await startSocialInsuranceSubgraph({ agencyUrl: emulators['social-insurance']!.url, port: port('social-insurance'), ...timeout })),
+    };
+
+    const gateway = await startGateway({
+      port: options.port ?? 0,
+      host: '127.0.0.1',
+      production: options.production ?? false,
+      supergraphPath: SUPERGRAPH_PATH,
+      subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+    });
+    started.push(gateway);
+
+    return {
+      population,
+      emulators,
+      subgraphs,
+      gateway,
+      // Stop in reverse: gateway first, so nothing new reaches a stopped subgraph.
+      stop: () => stopAll(started),
+    };
+  } catch (error) {
+    await stopAll(started);
+    throw error;
+  }
+}
+
+async function stopAll(started: { stop(): Promise<void> }[]): Promise<void> {
+  for (const s of [...started].reverse()) await s.stop();
+}

@@ -1,0 +1,66 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, parse, visit, type ArgumentNode } from 'graphql';
+
+/**
+ * Rewrites errors of values refused by a shared scalar so they name the argument, say what
+ * is wrong, and carry `BAD_USER_INPUT` (Apollo Server reports literal errors as validation
+ * failures, and graphql-js echoes the whole refused value for variables).
+ */
+export function formatInputError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const scalarError = findScalarError(error);
+  if (!scalarError) return formatted;
+  const { scalar, reason } = scalarError.extensions as { scalar: string; reason: string };
+  const outer = error instanceof GraphQLError ? error : scalarError;
+  const node = outer.nodes?.[0] ?? scalarError.nodes?.[0];
+  const source = outer.source ?? scalarError.source;
+  const variable = node?.kind === Kind.VARIABLE_DEFINITION ? node.variable.name.value : undefined;
+  const where = source && node?.loc ? argumentsAt(source.body, node.loc.start, variable) : [];
+
+  let message = scalarError.message;
+  if (variable !== undefined) {
+    const used = where.length > 0 ? ` (argument ${where.join(', ')})` : '';
+    message = `Variable "$${variable}"${used} is invalid: ${scalarError.message}`;
+  } else if (where.length > 0) {
+    message = `Argument ${where[0]} is invalid: ${scalarError.message}`;
+  }
+  return {
+    message,
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    extensions: { code: 'BAD_USER_INPUT', scalar, reason, ...(where.length > 0 ? { argument: where[0] } : {}) },
+  };
+}
+
+/** The error the scalar itself threw: the innermost one carrying its `scalar` extension. */
+function findScalarError(error: unknown): GraphQLError | undefined {
+  let found: GraphQLError | undefined;
+  for (let e = error; e instanceof GraphQLError; e = e.originalError) {
+    if (e.extensions.code === 'BAD_USER_INPUT' && typeof e.extensions.scalar === 'string') found = e;
+  }
+  return found;
+}
+
+/** Names (`"idNumber" of "person"`) of the arguments holding the literal at `offset`, or using `$variable`. */
+function argumentsAt(body: string, offset: number, variable: string | undefined): string[] {
+  let document;
+  try {
+    document = parse(body);
+  } catch {
+    return [];
+  }
+  const found: string[] = [];
+  const fields: string[] = [];
+  visit(document, {
+    Field: { enter: (f) => void fields.push(f.name.value), leave: () => void fields.pop() },
+    Argument(arg: ArgumentNode) {
+      const name = `"${arg.name.value}" of "${fields.at(-1) ?? '?'}"`;
+      if (variable !== undefined) {
+        let uses = false;
+        visit(arg.value, { Variable: (v) => void (uses ||= v.name.value === variable) });
+        if (uses) found.push(name);
+      } else if (arg.value.loc && arg.value.loc.start <= offset && offset < arg.value.loc.end) {
+        found.push(name);
+      }
+    },
+  });
+  return found;
+}

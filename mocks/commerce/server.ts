@@ -1,0 +1,100 @@
+/**
+ * Emulator of the commerce registry: the market regulation enterprise credit information
+ * system (市场监管企业信用信息), its court-facing REST/JSON API v2.
+ *
+ * Endpoints (POST, JSON body; every body carries the caller's `requestId`, a non-empty string):
+ *   /api/v2/enterprises/batch  {requestId, uniscids: [unified social credit code, ...]}
+ *       -> one enterprise per known code, with its investors (shareholders).
+ *   /api/v2/investors/batch    {requestId, cernos: [ID number or credit code, ...]}
+ *       -> every shareholding each holder holds, one row per stake: the investor fields
+ *          below plus `uniscid` of the enterprise the stake is in.
+ *   /api/v2/lerep/batch        {requestId, cernos: [ID number, ...]}
+ *       -> one row per enterprise whose legal representative the person is:
+ *          {lerep_cerno, uniscid, entname, regstate}.
+ *   At most 20 keys per request (COMMERCE_API_MAX_BATCH); unknown keys simply yield no rows.
+ *
+ * Answer: HTTP 200 {success: true, data: [row, ...]}. An enterprise row:
+ *   uniscid      unified social credit code        entname   registered name
+ *   regstate     存续 (in business) | 吊销 (licence revoked) | 注销 (deregistered) | 清算 (in liquidation)
+ *   regcap       registered capital in 万元 (10,000 yuan), a decimal string with 6 decimals, e.g. "500.000000"
+ *   regcapcur    currency of regcap, "人民币"
+ *   lerep_cerno  legal representative's resident ID number (the name, lerep_name, is not given out)
+ *   estdate      date of establishment, "YYYY-MM-DD"
+ *   dom          registered address                 opscope   business scope
+ *   investors    [{inv_type: 自然人股东 (natural person) | 企业法人 (company),
+ *                  inv_cerno: the investor's ID number or credit code,
+ *                  subconam: subscribed capital, 万元 string; acconam: paid-in capital, 万元 string,
+ *                  condate: date of subscription "YYYY-MM-DD", invid: the registry's investor id}]
+ *
+ * Errors: HTTP 4xx (refusal: bad request, no requestId, more than 20 keys -> 413) or 5xx
+ * (system failure) with the body {success: false, errorCode, errorMsg}.
+ */
+import type { Population } from '../population';
+import { batchKeys, indexBy } from '../shared/batch';
+import { partyKey } from '../shared/partyKey';
+import { AgencyRefusal, type Emulator, type EmulatorRequest, startEmulator } from '../shared/startEmulator';
+import { enterpriseWire, investmentWire, legalRepresentativeWire } from './wire';
+
+/** Keys per request the registry accepts, on every endpoint. */
+export const COMMERCE_API_MAX_BATCH = 20;
+
+export interface CommerceEmulatorOptions {
+  /** @default 0 (ephemeral) */
+  port?: number;
+  /** @default 0 */
+  latencyMs?: number;
+}
+
+/** Reads the batch of keys after checking the request id every call must carry. */
+function keysOf(req: EmulatorRequest, field: string): string[] {
+  const requestId = (req.body as Record<string, unknown> | undefined)?.requestId;
+  if (typeof requestId !== 'string' || requestId === '') {
+    throw new AgencyRefusal(400, 'MISSING_REQUEST_ID', 'requestId is required');
+  }
+  // A key asked twice is answered once, as the registry's own query does.
+  return [...new Set(batchKeys(req.body, field, COMMERCE_API_MAX_BATCH, 'BATCH_LIMIT_EXCEEDED'))];
+}
+
+export function startCommerceEmulator(population: Population, options: CommerceEmulatorOptions = {}): Promise<Emulator> {
+  // Indexes built once: every batch is then one map read per key.
+  const companies = new Map(population.companies.map((c) => [c.creditCode, c]));
+  const investorsOf = indexBy(population.shareholdings, (s) => [s.companyCreditCode]);
+  const holdingsOf = indexBy(population.shareholdings, (s) => [partyKey(s.holder)]);
+  const representedBy = indexBy(population.companies, (c) => [c.legalRepresentative]);
+
+  return startEmulator({
+    name: 'commerce',
+    latencyMs: options.latencyMs,
+    port: options.port,
+    renderError: (refusal) => ({ success: false, errorCode: refusal.agencyCode, errorMsg: refusal.message }),
+    routes: [
+      {
+        method: 'POST',
+        path: /^\/api\/v2\/enterprises\/batch$/,
+        handle: (req) => ({
+          body: {
+            success: true,
+            data: keysOf(req, 'uniscids').flatMap((code) => {
+              const company = companies.get(code);
+              return company ? [enterpriseWire(company, investorsOf.get(code) ?? [])] : [];
+            }),
+          },
+        }),
+      },
+      {
+        method: 'POST',
+        path: /^\/api\/v2\/investors\/batch$/,
+        handle: (req) => ({
+          body: { success: true, data: keysOf(req, 'cernos').flatMap((key) => (holdingsOf.get(key) ?? []).map(investmentWire)) },
+        }),
+      },
+      {
+        method: 'POST',
+        path: /^\/api\/v2\/lerep\/batch$/,
+        handle: (req) => ({
+          body: { success: true, data: keysOf(req, 'cernos').flatMap((key) => (representedBy.get(key) ?? []).map(legalRepresentativeWire)) },
+        }),
+      },
+    ],
+  });
+}

@@ -1,0 +1,33 @@
+import { BANK_CONFIGS, type BankConfig } from './banks';
+import type { BankClient } from './types';
+
+export { BANK_AGENCY } from './clients/bankApi';
+export { HZCB_MAX_BATCH, HzcbClient } from './clients/hzcb';
+export { NCB_MAX_BATCH, NcbClient } from './clients/ncb';
+export { RCC_MAX_BATCH, RCC_MAX_PAGES, RccClient } from './clients/rcc';
+export { WEB_MAX_BATCH, WebClient } from './clients/web';
+export type { AccountHolder, BankAccount, BankClient, BankConnection, HolderHoldings, WealthHolding, WealthSource } from './types';
+
+/** A bank of the network with the client that reaches it. */
+export interface ConnectedBank {
+  config: BankConfig;
+  client: BankClient;
+}
+
+/**
+ * One client per bank from the base URLs keyed by each bank's URL key. Every bank must have
+ * a URL, and a key that names no bank is refused, so a typo is found at start-up rather than
+ * as a bank silently missing from every answer.
+ */
+export function connectBanks(bankUrls: Record<string, string>, timeoutMs?: number): ConnectedBank[] {
+  const keys = new Set(BANK_CONFIGS.map((b) => b.urlKey));
+  const unknown = Object.keys(bankUrls).filter((key) => !keys.has(key));
+  if (unknown.length > 0) {
+    throw new Error(`bankUrls names no bank of the network: ${unknown.join(', ')} (expected ${[...keys].join(', ')}).`);
+  }
+  return BANK_CONFIGS.map((config) => {
+    const baseUrl = bankUrls[config.urlKey];
+    if (baseUrl === undefined) throw new Error(`bankUrls has no URL for bank ${config.code} (key ${config.urlKey}).`);
+    return { config, client: config.adapter({ baseUrl, timeoutMs }) };
+  });
+}

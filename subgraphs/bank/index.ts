@@ -1,0 +1,30 @@
+import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { startSubgraph } from '../shared/startSubgraph';
+import { connectBanks } from './client';
+import { createBankLoaders } from './loaders';
+import { type BankContext, resolvers } from './resolvers';
+
+export interface BankSubgraphOptions {
+  /** Base URL of each bank's system, keyed by the bank's URL key (its code: NCB, HZCB, RCC, WEB). */
+  bankUrls: Record<string, string>;
+  /** @default 0 (ephemeral) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Time limit of each call to a bank. @default 5000 */
+  timeoutMs?: number;
+}
+
+/** Serves the bank subgraph; every request gets fresh loaders (one DataLoader per bank). */
+export function startBankSubgraph(options: BankSubgraphOptions): Promise<ServedGraphQL> {
+  const banks = connectBanks(options.bankUrls, options.timeoutMs);
+  return startSubgraph<BankContext>({
+    name: 'bank',
+    resolvers,
+    context: () => ({ loaders: createBankLoaders(banks) }),
+    port: options.port,
+    host: options.host,
+  });
+}
+
+export { BANK_CONFIGS, bankConfig, type BankCapability, type BankConfig } from './banks';

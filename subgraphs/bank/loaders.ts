@@ -1,0 +1,69 @@
+import type DataLoader from 'dataloader';
+import { AgencyError } from '../shared/agencyError';
+import { batchLoader } from '../shared/batchLoader';
+import type { BankConfig } from './banks';
+import type { ConnectedBank } from './client';
+import type { BankAccount, HolderHoldings, WealthHolding } from './types';
+
+/**
+ * What one bank answered for one key: its value, or the AgencyError that cost it. Failures
+ * are values, not rejections, so a failed batch stays cached for the request: bankAccounts
+ * and bankInquiry of the same holder read one answer and never call the bank twice.
+ */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: AgencyError };
+
+export interface BankLoader {
+  readonly bank: BankConfig;
+  /** Accounts (and wealth, where the bank answers both at once) by holder ID number or credit code. */
+  readonly holdings: DataLoader<string, Outcome<HolderHoldings>>;
+  /** Accounts by account number; null value for a number the bank does not know. */
+  readonly account: DataLoader<string, Outcome<BankAccount | null>>;
+  /** Wealth-management holdings by holder; null for a bank that has no products online. */
+  readonly wealth: ((holderKey: string) => Promise<Outcome<WealthHolding[]>>) | null;
+}
+
+export interface BankLoaders {
+  /** Every bank, in the order the graph lists them. */
+  readonly banks: readonly BankLoader[];
+  bank(code: string): BankLoader | undefined;
+}
+
+function settledLoader<V>(maxBatch: number, lookup: (keys: readonly string[]) => Promise<Map<string, V>>, missing: () => V) {
+  return batchLoader<Outcome<V>>(
+    maxBatch,
+    async (keys) => {
+      try {
+        const found = await lookup(keys);
+        return new Map(keys.map((key) => [key, { ok: true, value: found.get(key) ?? missing() }]));
+      } catch (error) {
+        // Programming errors stay errors; only a bank's failure becomes that bank's answer.
+        if (!(error instanceof AgencyError)) throw error;
+        return new Map(keys.map((key) => [key, { ok: false, error }]));
+      }
+    },
+    () => ({ ok: true, value: missing() }),
+  );
+}
+
+function bankLoader({ config, client }: ConnectedBank): BankLoader {
+  const holdings = settledLoader(config.maxBatch, (keys) => client.holdings(keys), (): HolderHoldings => ({ accounts: [], wealth: [] }));
+  const account = settledLoader<BankAccount | null>(config.maxBatch, (keys) => client.accountsByNumber(keys), () => null);
+  let wealth: BankLoader['wealth'] = null;
+  const source = client.wealth;
+  if (source.from === 'HOLDINGS') {
+    wealth = async (key) => {
+      const outcome = await holdings.load(key);
+      return outcome.ok ? { ok: true, value: outcome.value.wealth } : outcome;
+    };
+  } else if (source.from === 'OWN_ENDPOINT') {
+    const own = settledLoader(config.maxBatch, (keys) => source.lookup(keys), (): WealthHolding[] => []);
+    wealth = (key) => own.load(key);
+  }
+  return { bank: config, holdings, account, wealth };
+}
+
+/** Fresh loaders for one GraphQL request: one DataLoader per bank and lookup, each with that bank's batch limit. */
+export function createBankLoaders(connected: readonly ConnectedBank[]): BankLoaders {
+  const banks = connected.map(bankLoader);
+  return { banks, bank: (code) => banks.find((b) => b.bank.code === code) };
+}

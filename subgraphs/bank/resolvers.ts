@@ -1,0 +1,114 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { AgencyError, AgencyErrorCode } from '../shared/agencyError';
+import { BANK_CONFIGS, bankConfig, type BankConfig } from './banks';
+import type { BankLoaders } from './loaders';
+import type { AccountHolder, BankAccount, WealthHolding } from './types';
+
+export interface BankContext {
+  loaders: BankLoaders;
+}
+
+type PersonRef = { idNumber: string };
+type CompanyRef = { creditCode: string };
+type PartyValue = PersonRef | CompanyRef;
+
+type InquiryStatus = 'ANSWERED' | 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE' | 'REFUSED';
+
+const STATUS_OF_CODE: Record<AgencyErrorCode, InquiryStatus> = {
+  AGENCY_UNAVAILABLE: 'UNAVAILABLE',
+  AGENCY_TIMEOUT: 'TIMEOUT',
+  AGENCY_BAD_RESPONSE: 'BAD_RESPONSE',
+  AGENCY_REFUSED: 'REFUSED',
+};
+
+interface BankInquiry {
+  bank: BankConfig;
+  status: InquiryStatus;
+  accountCount: number | null;
+  message: string | null;
+}
+
+/**
+ * A list item that is an Error becomes null with that error at the item's path (graphql-js
+ * completes list items one by one), so a failed bank costs one item, not the list.
+ */
+type ItemOrError<T> = T | AgencyError;
+
+async function bankAccounts(key: string, { loaders }: BankContext): Promise<ItemOrError<BankAccount>[]> {
+  const outcomes = await Promise.all(loaders.banks.map((b) => b.holdings.load(key)));
+  return outcomes.flatMap((o): ItemOrError<BankAccount>[] => (o.ok ? o.value.accounts : [o.error]));
+}
+
+async function bankInquiry(key: string, { loaders }: BankContext): Promise<BankInquiry[]> {
+  return Promise.all(
+    loaders.banks.map(async ({ bank, holdings }) => {
+      const outcome = await holdings.load(key);
+      return outcome.ok
+        ? { bank, status: 'ANSWERED' as const, accountCount: outcome.value.accounts.length, message: null }
+        : { bank, status: STATUS_OF_CODE[outcome.error.code], accountCount: null, message: outcome.error.message };
+    }),
+  );
+}
+
+async function wealthManagement(key: string, { loaders }: BankContext): Promise<ItemOrError<WealthHolding>[]> {
+  const outcomes = await Promise.all(loaders.banks.flatMap((b) => (b.wealth ? [b.wealth(key)] : [])));
+  return outcomes.flatMap((o): ItemOrError<WealthHolding>[] => (o.ok ? o.value : [o.error]));
+}
+
+function partyFields<P>(keyOf: (parent: P) => string) {
+  return {
+    bankAccounts: (parent: P, _args: unknown, context: BankContext) => bankAccounts(keyOf(parent), context),
+    bankInquiry: (parent: P, _args: unknown, context: BankContext) => bankInquiry(keyOf(parent), context),
+    wealthManagement: (parent: P, _args: unknown, context: BankContext) => wealthManagement(keyOf(parent), context),
+  };
+}
+
+function bankOf(code: string): BankConfig {
+  const bank = bankConfig(code);
+  // Every account and holding comes from a configured bank's client, which stamps its own code.
+  if (!bank) throw new Error(`No bank with code ${code} is configured.`);
+  return bank;
+}
+
+function partyOf(holder: AccountHolder): PartyValue {
+  return holder.kind === 'PERSON' ? { idNumber: holder.idNumber } : { creditCode: holder.creditCode };
+}
+
+function formatUnits(milli: number): string {
+  return `${Math.floor(milli / 1000)}.${String(milli % 1000).padStart(3, '0')}`;
+}
+
+export const resolvers: GraphQLResolverMap<BankContext> = {
+  Query: {
+    banks: () => BANK_CONFIGS,
+  },
+  Person: {
+    __resolveReference: (ref: PersonRef): PersonRef => ({ idNumber: ref.idNumber }),
+    ...partyFields((p: PersonRef) => p.idNumber),
+  },
+  Company: {
+    __resolveReference: (ref: CompanyRef): CompanyRef => ({ creditCode: ref.creditCode }),
+    ...partyFields((c: CompanyRef) => c.creditCode),
+  },
+  Party: {
+    __resolveType: (party: PartyValue) => ('idNumber' in party ? 'Person' : 'Company'),
+  },
+  BankAccount: {
+    async __resolveReference(ref: { bankCode: string; accountNumber: string }, { loaders }: BankContext) {
+      const loader = loaders.bank(ref.bankCode);
+      if (!loader) return null;
+      const outcome = await loader.account.load(ref.accountNumber);
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    },
+    bank: (account: BankAccount) => bankOf(account.bankCode),
+    holder: (account: BankAccount) => partyOf(account.holder),
+    balance: (account: BankAccount) => account.balanceFen,
+    availableBalance: (account: BankAccount) => account.availableFen,
+  },
+  WealthManagementHolding: {
+    bank: (holding: WealthHolding) => bankOf(holding.bankCode),
+    units: (holding: WealthHolding) => formatUnits(holding.unitsMilli),
+    marketValue: (holding: WealthHolding) => holding.marketValueFen,
+  },
+};

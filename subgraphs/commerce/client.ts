@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { Fen } from '../../schemas/identifiers';
+import { AgencyHttp } from '../shared/agencyHttp';
+import { groupBy } from '../shared/batchLoader';
+import {
+  enterprisesAnswer,
+  errorBody,
+  type EnterpriseRow,
+  type InvestorRow,
+  investmentsAnswer,
+  legalRepresentativesAnswer,
+  REGSTATE,
+} from './answers';
+import { shareholdingId } from './shareholdingId';
+
+/** Name of the agency in errors (`extensions.agency`). */
+export const COMMERCE_AGENCY = 'commerce registry';
+/** The registry's documented limit of keys per call, the same on every batch endpoint. */
+export const COMMERCE_MAX_BATCH = 20;
+
+export type CompanyStatus = (typeof REGSTATE)[keyof typeof REGSTATE];
+
+export type Holder = { kind: 'PERSON'; idNumber: string } | { kind: 'COMPANY'; creditCode: string };
+
+export interface Shareholding {
+  /** See shareholdingId: company credit code + registry investor id. */
+  id: string;
+  companyCreditCode: string;
+  holder: Holder;
+  subscribedFen: Fen;
+  paidInFen: Fen;
+  subscribedOn: string | null;
+}
+
+export interface Enterprise {
+  creditCode: string;
+  name: string;
+  status: CompanyStatus;
+  registeredCapitalFen: Fen;
+  /** The legal representative's ID number (the registry does not give the name). */
+  legalRepresentative: string;
+  establishedOn: string;
+  address: string;
+  businessScope: string;
+  shareholders: Shareholding[];
+}
+
+export interface CommerceClientOptions {
+  baseUrl: string;
+  /** @default 5000 */
+  timeoutMs?: number;
+  /** Numbers each call (the registry logs requestId against the caller). @default randomUUID */
+  requestId?: () => string;
+}
+
+/**
+ * The commerce registry's enterprise credit API v2, in domain terms. Each method takes one
+ * batch of at most COMMERCE_MAX_BATCH keys (the loaders split larger ones) and answers a
+ * map from key to what the registry holds; keys it does not know are absent.
+ */
+export class CommerceClient {
+  private readonly http: AgencyHttp;
+  private readonly requestId: () => string;
+
+  constructor(options: CommerceClientOptions) {
+    this.requestId = options.requestId ?? randomUUID;
+    this.http = new AgencyHttp({
+      agency: COMMERCE_AGENCY,
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      describeError: (body) => {
+        const parsed = errorBody.safeParse(body);
+        return parsed.success ? { code: parsed.data.errorCode, message: parsed.data.errorMsg } : undefined;
+      },
+    });
+  }
+
+  /** Enterprises by unified social credit code, with their investors. */
+  async enterprises(creditCodes: readonly string[]): Promise<Map<string, Enterprise>> {
+    const answer = await this.http.post(
+      '/api/v2/enterprises/batch',
+      { requestId: this.requestId(), uniscids: checkBatch(creditCodes) },
+      enterprisesAnswer,
+    );
+    return new Map(answer.data.map((row) => [row.uniscid, toEnterprise(row)]));
+  }
+
+  /** Stakes held, by the holder's ID number or credit code (persons and companies may be mixed). */
+  async holdingsOf(holders: readonly string[]): Promise<Map<string, Shareholding[]>> {
+    const answer = await this.http.post(
+      '/api/v2/investors/batch',
+      { requestId: this.requestId(), cernos: checkBatch(holders) },
+      investmentsAnswer,
+    );
+    const stakes = answer.data.map((row) => toShareholding(row.uniscid, row));
+    return groupBy(stakes, (stake) => (stake.holder.kind === 'PERSON' ? stake.holder.idNumber : stake.holder.creditCode));
+  }
+
+  /** Credit codes of the companies each person is legal representative of, by ID number. */
+  async legalRepresentativeOf(idNumbers: readonly string[]): Promise<Map<string, string[]>> {
+    const answer = await this.http.post(
+      '/api/v2/lerep/batch',
+      { requestId: this.requestId(), cernos: checkBatch(idNumbers) },
+      legalRepresentativesAnswer,
+    );
+    const grouped = groupBy(answer.data, (row) => row.lerep_cerno);
+    return new Map([...grouped].map(([idNumber, rows]) => [idNumber, rows.map((row) => row.uniscid)]));
+  }
+}
+
+/** The loaders never send more than the limit; more here is a programming error. */
+function checkBatch(keys: readonly string[]): readonly string[] {
+  if (keys.length === 0 || keys.length > COMMERCE_MAX_BATCH) {
+    throw new Error(`A commerce registry batch holds 1 to ${COMMERCE_MAX_BATCH} keys, got ${keys.length}.`);
+  }
+  return keys;
+}
+
+function toEnterprise(row: EnterpriseRow): Enterprise {
+  return {
+    creditCode: row.uniscid,
+    name: row.entname,
+    status: REGSTATE[row.regstate],
+    registeredCapitalFen: row.regcap,
+    legalRepresentative: row.lerep_cerno,
+    establishedOn: row.estdate,
+    address: row.dom,
+    businessScope: row.opscope,
+    shareholders: row.investors.map((investor) => toShareholding(row.uniscid, investor)),
+  };
+}
+
+function toShareholding(companyCreditCode: string, row: InvestorRow): Shareholding {
+  return {
+    id: shareholdingId(companyCreditCode, row.invid),
+    companyCreditCode,
+    holder: row.inv_type === '自然人股东' ? { kind: 'PERSON', idNumber: row.inv_cerno } : { kind: 'COMPANY', creditCode: row.inv_cerno },
+    subscribedFen: row.subconam,
+    paidInFen: row.acconam,
+    subscribedOn: row.condate,
+  };
+}

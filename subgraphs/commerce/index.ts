@@ -1,0 +1,28 @@
+import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { startSubgraph } from '../shared/startSubgraph';
+import { CommerceClient } from './client';
+import { createCommerceLoaders } from './loaders';
+import { type CommerceContext, resolvers } from './resolvers';
+
+export interface CommerceSubgraphOptions {
+  /** Base URL of the commerce registry's API, e.g. http://127.0.0.1:4105 */
+  agencyUrl: string;
+  /** @default 0 (ephemeral) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Time limit per registry call. @default 5000 */
+  timeoutMs?: number;
+}
+
+/** Serves the commerce subgraph; each request gets fresh loaders over one shared client. */
+export function startCommerceSubgraph(options: CommerceSubgraphOptions): Promise<ServedGraphQL> {
+  const client = new CommerceClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs });
+  return startSubgraph<CommerceContext>({
+    name: 'commerce',
+    resolvers,
+    context: () => ({ loaders: createCommerceLoaders(client) }),
+    port: options.port,
+    host: options.host,
+  });
+}

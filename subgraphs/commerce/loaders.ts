@@ -1,0 +1,21 @@
+import type DataLoader from 'dataloader';
+import { batchLoader } from '../shared/batchLoader';
+import { COMMERCE_MAX_BATCH, type CommerceClient, type Enterprise, type Shareholding } from './client';
+
+/** Per-request loaders: every key asked for in one tick goes to the registry in batches of its limit. */
+export interface CommerceLoaders {
+  /** Enterprise (with its investors) by credit code; null when the registry has none. */
+  enterprises: DataLoader<string, Enterprise | null>;
+  /** Stakes held, by holder ID number or credit code. */
+  holdingsOf: DataLoader<string, Shareholding[]>;
+  /** Credit codes of the companies a person represents, by ID number. */
+  legalRepresentativeOf: DataLoader<string, string[]>;
+}
+
+export function createCommerceLoaders(client: CommerceClient): CommerceLoaders {
+  return {
+    enterprises: batchLoader<Enterprise | null>(COMMERCE_MAX_BATCH, (keys) => client.enterprises(keys), () => null),
+    holdingsOf: batchLoader(COMMERCE_MAX_BATCH, (keys) => client.holdingsOf(keys), () => []),
+    legalRepresentativeOf: batchLoader(COMMERCE_MAX_BATCH, (keys) => client.legalRepresentativeOf(keys), () => []),
+  };
+}

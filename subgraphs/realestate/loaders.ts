@@ -1,0 +1,25 @@
+import type DataLoader from 'dataloader';
+import { batchLoader } from '../shared/batchLoader';
+import { REAL_ESTATE_MAX_BATCH, type RealEstateClient, type RealEstateUnit } from './client';
+
+export interface RealEstateLoaders {
+  /** Units per owner key (ID number or credit code). */
+  unitsOfOwner: DataLoader<string, RealEstateUnit[]>;
+  unitByNumber: DataLoader<string, RealEstateUnit | null>;
+}
+
+export function createRealEstateLoaders(client: RealEstateClient): RealEstateLoaders {
+  return {
+    unitsOfOwner: batchLoader(REAL_ESTATE_MAX_BATCH, (keys) => client.unitsOfOwners(keys), () => []),
+    // A lone unit goes through the platform's single-unit endpoint, which needs no batch body.
+    unitByNumber: batchLoader(
+      REAL_ESTATE_MAX_BATCH,
+      async (keys) => {
+        if (keys.length > 1) return client.unitsByNumber(keys);
+        const unit = await client.unit(keys[0]!);
+        return new Map(unit ? [[keys[0]!, unit]] : []);
+      },
+      () => null,
+    ),
+  };
+}

@@ -1,0 +1,28 @@
+import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { startSubgraph } from '../shared/startSubgraph';
+import { VehicleClient } from './client';
+import { createVehicleLoaders } from './loaders';
+import { resolvers, type VehicleContext } from './resolvers';
+
+export interface VehicleSubgraphOptions {
+  /** Base URL of the registry's JDC query API (the emulator's url locally). */
+  agencyUrl: string;
+  /** @default 0 (ephemeral) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Time limit per registry call. @default 5000 */
+  timeoutMs?: number;
+}
+
+/** Serves the vehicle registry's subgraph; every request gets fresh loaders. */
+export function startVehicleSubgraph(options: VehicleSubgraphOptions): Promise<ServedGraphQL> {
+  const client = new VehicleClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs });
+  return startSubgraph<VehicleContext>({
+    name: 'vehicle',
+    resolvers,
+    context: () => ({ loaders: createVehicleLoaders(client) }),
+    port: options.port,
+    host: options.host,
+  });
+}

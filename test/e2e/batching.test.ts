@@ -1,0 +1,85 @@
+/**
+ * N persons in one request cost ceil(N / maxBatch) calls to each agency endpoint, not N:
+ * the gateway sends each subgraph one `_entities` call, and each subgraph's per-request
+ * DataLoaders batch up to the agency's own limit.
+ */
+import { HZCB_MAX_BATCH, NCB_MAX_BATCH, RCC_MAX_BATCH, WEB_MAX_BATCH } from '../../subgraphs/bank/client';
+import { COMMERCE_MAX_BATCH } from '../../subgraphs/commerce/client';
+import { COURT_LIMITS } from '../../subgraphs/court/client';
+import { REAL_ESTATE_MAX_BATCH } from '../../subgraphs/realestate/client';
+import { HOUSING_FUND_MAX_BATCH, SOCIAL_INSURANCE_MAX_BATCH } from '../../subgraphs/social-insurance/client';
+import { VEHICLE_MAX_BATCH } from '../../subgraphs/vehicle/client';
+import type { Emulator } from '../../mocks/shared/startEmulator';
+import { postGraphQL } from '../support/postGraphQL';
+import { useStack } from '../support/stack';
+
+const stack = useStack({ persons: 1000 });
+
+const SWEEP = `query Sweep($ids: [IdNumber!]!) { persons(idNumbers: $ids) {
+  idNumber name
+  bankAccounts { accountNumber balance }
+  realEstate { unitNumber }
+  vehicles { vin }
+  shareholdings { id }
+  legalRepresentativeOf { creditCode }
+  socialInsurance { status housingFund { balance } }
+} }`;
+
+/** First-page calls to one path (RCC asks for further pages of a batch itself). */
+function callsTo(emulator: Emulator, path: string): number {
+  return emulator.calls.filter((c) => c.path === path && ((c.body as { page?: number } | undefined)?.page ?? 1) === 1).length;
+}
+
+describe('bulk: one request for many persons', () => {
+  it.each([1, 120, 1000])('%i persons cost ceil(N / maxBatch) calls per agency endpoint', async (n) => {
+    const { population: pop, gateway, emulators } = stack();
+    const ids = pop.persons.slice(0, n).map((p) => p.idNumber);
+    const answer = await postGraphQL(gateway.url, SWEEP, { ids });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.persons).toHaveLength(n);
+    expect(answer.data!.persons.map((p: { idNumber: string }) => p.idNumber)).toEqual(ids);
+
+    const per = (max: number) => Math.ceil(n / max);
+    expect({
+      court: callsTo(emulators.court!, '/zxaj/v1/identities'),
+      NCB: callsTo(emulators['bank:NCB']!, '/ncb/v3/inquiry/accounts'),
+      HZCB: callsTo(emulators['bank:HZCB']!, '/api/query'),
+      RCC: callsTo(emulators['bank:RCC']!, '/rcc/cx'),
+      WEB: callsTo(emulators['bank:WEB']!, '/openapi/v1/holdings:batchQuery'),
+      realestate: callsTo(emulators.realestate!, '/bdc/api/qlr/cx'),
+      vehicle: callsTo(emulators.vehicle!, '/jdc/query/byOwner'),
+      commerceInvestors: callsTo(emulators.commerce!, '/api/v2/investors/batch'),
+      commerceLegalReps: callsTo(emulators.commerce!, '/api/v2/lerep/batch'),
+      socialInsurance: callsTo(emulators['social-insurance']!, '/si/exchange/insured'),
+      housingFund: callsTo(emulators['social-insurance']!, '/gjj/api/account/query'),
+    }).toEqual({
+      court: per(COURT_LIMITS.identityBatch),
+      NCB: per(NCB_MAX_BATCH),
+      HZCB: per(HZCB_MAX_BATCH),
+      RCC: per(RCC_MAX_BATCH),
+      WEB: per(WEB_MAX_BATCH),
+      realestate: per(REAL_ESTATE_MAX_BATCH),
+      vehicle: per(VEHICLE_MAX_BATCH),
+      commerceInvestors: per(COMMERCE_MAX_BATCH),
+      commerceLegalReps: per(COMMERCE_MAX_BATCH),
+      socialInsurance: per(SOCIAL_INSURANCE_MAX_BATCH),
+      housingFund: per(HOUSING_FUND_MAX_BATCH),
+    });
+  });
+
+  it('answers each person with their own data in a sweep', async () => {
+    const { population: pop, gateway } = stack();
+    const persons = pop.persons.slice(200, 260);
+    const answer = await postGraphQL(gateway.url, SWEEP, { ids: persons.map((p) => p.idNumber) });
+    persons.forEach((p, i) => {
+      const got = answer.data!.persons[i];
+      expect(got.name).toBe(p.name);
+      expect(got.vehicles.map((v: { vin: string }) => v.vin).sort()).toEqual(
+        pop.vehicles.filter((v) => v.owner.kind === 'PERSON' && v.owner.idNumber === p.idNumber).map((v) => v.vin).sort(),
+      );
+      expect(got.bankAccounts.map((a: { accountNumber: string }) => a.accountNumber).sort()).toEqual(
+        pop.bankAccounts.filter((a) => a.holder.kind === 'PERSON' && a.holder.idNumber === p.idNumber).map((a) => a.accountNumber).sort(),
+      );
+    });
+  });
+});

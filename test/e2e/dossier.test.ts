@@ -1,0 +1,153 @@
+/**
+ * The one-stop dossier, end to end: HTTP into the gateway, federation across all six
+ * subgraphs, their agency clients, and the emulators. Expectations are computed from the
+ * synthetic population, the same data the emulators serve.
+ */
+import { formatFen } from '../../schemas/identifiers';
+import type { PartyRef } from '../../mocks/population';
+import { postGraphQL } from '../support/postGraphQL';
+import { useStack } from '../support/stack';
+
+const stack = useStack();
+
+const ownerKey = (p: PartyRef) => (p.kind === 'PERSON' ? p.idNumber : p.creditCode);
+
+const PERSON_ASSETS = `
+  idNumber name
+  bankAccounts { bankCode accountNumber balance availableBalance }
+  realEstate { unitNumber ownership owners { share owner { ... on Person { idNumber } ... on Company { creditCode } } } mortgages { amount } }
+  vehicles { vin plateNumber status }
+  shareholdings { ratio subscribedCapital company { creditCode } }
+  socialInsurance { status contributionBase employer { creditCode } housingFund { balance } }`;
+
+describe('one request returns everything a debtor owns', () => {
+  it('case -> debtors -> all five agencies, values exactly as the agencies hold them', async () => {
+    const { population: pop, gateway } = stack();
+    const rich = pop.scenarios.richDebtor;
+    const answer = await postGraphQL(
+      gateway.url,
+      `query Dossier($case: CaseNumber!) { case(caseNumber: $case) {
+        caseNumber status outstanding court { code }
+        debtors { __typename ... on Person { ${PERSON_ASSETS} }
+          ... on Company { creditCode name registration { registeredCapital legalRepresentative { idNumber } }
+            bankAccounts { bankCode accountNumber balance } vehicles { vin status } realEstate { unitNumber } } } } }`,
+      { case: rich.caseNumber },
+    );
+    expect(answer.errors).toBeUndefined();
+    const kase = answer.data!.case;
+    const record = pop.cases.find((c) => c.caseNumber === rich.caseNumber)!;
+    expect(kase).toMatchObject({ caseNumber: rich.caseNumber, status: 'ACTIVE', outstanding: formatFen(record.outstandingFen), court: { code: '浙0106' } });
+    const [person, company] = kase.debtors;
+
+    const accounts = (key: string) =>
+      pop.bankAccounts.filter((a) => ownerKey(a.holder) === key).map((a) => ({ bankCode: a.bankCode, accountNumber: a.accountNumber, balance: formatFen(a.balanceFen) }));
+    const sortBy = <T extends Record<string, unknown>>(rows: T[], key: keyof T) => [...rows].sort((a, b) => String(a[key]).localeCompare(String(b[key])));
+
+    expect(person.__typename).toBe('Person');
+    expect(person.idNumber).toBe(rich.idNumber);
+    expect(person.name).toBe(pop.persons.find((p) => p.idNumber === rich.idNumber)!.name);
+    expect(new Set(person.bankAccounts.map((a: { bankCode: string }) => a.bankCode))).toEqual(new Set(['NCB', 'HZCB', 'RCC', 'WEB']));
+    expect(sortBy(person.bankAccounts.map(({ bankCode, accountNumber, balance }: Record<string, string>) => ({ bankCode, accountNumber, balance })), 'accountNumber'))
+      .toEqual(sortBy(accounts(rich.idNumber), 'accountNumber'));
+    expect(person.realEstate.map((u: { unitNumber: string }) => u.unitNumber).sort()).toEqual(
+      pop.realEstate.filter((u) => u.owners.some((o) => ownerKey(o.party) === rich.idNumber)).map((u) => u.unitNumber).sort(),
+    );
+    const joint = person.realEstate.find((u: { unitNumber: string }) => u.unitNumber === rich.jointUnitNumber);
+    expect(joint.owners).toEqual([
+      { share: '50.00', owner: { idNumber: rich.idNumber } },
+      { share: '50.00', owner: { idNumber: rich.spouseIdNumber } },
+    ]);
+    expect(sortBy(person.vehicles, 'vin')).toEqual(
+      sortBy(pop.vehicles.filter((v) => ownerKey(v.owner) === rich.idNumber).map((v) => ({ vin: v.vin, plateNumber: v.plateNumber, status: v.flags.length ? v.flags.map((f) => (f === 'SEIZED' ? 'SEIZED' : f)) : ['NORMAL'] })), 'vin'),
+    );
+    expect(person.vehicles.find((v: { vin: string }) => v.vin === rich.mortgagedVin).status).toEqual(['MORTGAGED']);
+    expect(person.shareholdings).toEqual([{ ratio: '80.00', subscribedCapital: '4000000.00', company: { creditCode: rich.companyCreditCode } }]);
+    const si = pop.socialInsurance.find((s) => s.idNumber === rich.idNumber)!;
+    expect(person.socialInsurance).toEqual({
+      status: 'INSURED',
+      contributionBase: formatFen(si.contributionBaseFen),
+      employer: { creditCode: rich.companyCreditCode },
+      housingFund: { balance: formatFen(si.housingFund!.balanceFen) },
+    });
+
+    const companyRecord = pop.companies.find((c) => c.creditCode === rich.companyCreditCode)!;
+    expect(company.__typename).toBe('Company');
+    expect(company.name).toBe(companyRecord.name);
+    expect(company.registration).toEqual({ registeredCapital: '5000000.00', legalRepresentative: { idNumber: rich.idNumber } });
+    expect(sortBy(company.bankAccounts, 'accountNumber')).toEqual(sortBy(accounts(rich.companyCreditCode), 'accountNumber'));
+    expect(company.vehicles).toEqual(pop.vehicles.filter((v) => ownerKey(v.owner) === rich.companyCreditCode).map((v) => ({ vin: v.vin, status: ['PLEDGED'] })));
+    expect(company.realEstate).toHaveLength(1);
+  });
+
+  it('debtor -> shareholdings -> company -> its bank accounts, vehicles and its own holdings', async () => {
+    const { population: pop, gateway } = stack();
+    const rich = pop.scenarios.richDebtor;
+    const answer = await postGraphQL(
+      gateway.url,
+      `query Walk($id: IdNumber!) { person(idNumber: $id) { shareholdings { ratio company {
+          creditCode name bankAccounts { accountNumber balance } vehicles { vin }
+          shareholdings { ratio company { creditCode bankAccounts { accountNumber } vehicles { vin } } } } } } }`,
+      { id: rich.idNumber },
+    );
+    expect(answer.errors).toBeUndefined();
+    const [holding] = answer.data!.person.shareholdings;
+    expect(holding.company.creditCode).toBe(rich.companyCreditCode);
+    expect(holding.company.bankAccounts.map((a: { accountNumber: string }) => a.accountNumber).sort()).toEqual(
+      pop.bankAccounts.filter((a) => ownerKey(a.holder) === rich.companyCreditCode).map((a) => a.accountNumber).sort(),
+    );
+    expect(holding.company.vehicles).toHaveLength(1);
+    const sub = pop.scenarios.subsidiary.creditCode;
+    expect(holding.company.shareholdings).toEqual([
+      {
+        ratio: '60.00',
+        company: {
+          creditCode: sub,
+          bankAccounts: pop.bankAccounts.filter((a) => ownerKey(a.holder) === sub).map((a) => ({ accountNumber: a.accountNumber })),
+          vehicles: pop.vehicles.filter((v) => ownerKey(v.owner) === sub).map((v) => ({ vin: v.vin })),
+        },
+      },
+    ]);
+  });
+
+  it('a debtor with nothing gets empty lists and no social insurance, not errors', async () => {
+    const { population: pop, gateway } = stack();
+    const answer = await postGraphQL(gateway.url, `{ case(caseNumber: "${pop.scenarios.debtorWithNothing.caseNumber}") { debtors { ... on Person { ${PERSON_ASSETS} } } } }`);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.case.debtors).toEqual([
+      {
+        idNumber: pop.scenarios.debtorWithNothing.idNumber,
+        name: pop.persons.find((p) => p.idNumber === pop.scenarios.debtorWithNothing.idNumber)!.name,
+        bankAccounts: [],
+        realEstate: [],
+        vehicles: [],
+        shareholdings: [],
+        socialInsurance: null,
+      },
+    ]);
+  });
+
+  it('shows a debtor of two courts both cases, with each court', async () => {
+    const { population: pop, gateway } = stack();
+    const { idNumber, caseNumbers, courtCodes } = pop.scenarios.debtorInTwoCourts;
+    const answer = await postGraphQL(gateway.url, `{ person(idNumber: "${idNumber}") { enforcementCases { caseNumber court { code } status } } }`);
+    expect(answer.data!.person.enforcementCases).toEqual([
+      { caseNumber: caseNumbers[0], court: { code: courtCodes[0] }, status: 'ACTIVE' },
+      { caseNumber: caseNumbers[1], court: { code: courtCodes[1] }, status: 'ACTIVE' },
+    ]);
+  });
+
+  it('one agency failing costs only its own fields, with a coded error naming it', async () => {
+    const { population: pop, gateway, emulators } = stack();
+    emulators.vehicle!.setFaults({ mode: 'error500' });
+    const rich = pop.scenarios.richDebtor;
+    const answer = await postGraphQL(gateway.url, `{ person(idNumber: "${rich.idNumber}") { name vehicles { vin } shareholdings { ratio } } }`);
+    expect(answer.data!.person).toEqual({ name: pop.persons.find((p) => p.idNumber === rich.idNumber)!.name, vehicles: null, shareholdings: [{ ratio: '80.00' }] });
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]).toMatchObject({
+      path: ['person', 'vehicles'],
+      extensions: { code: 'AGENCY_UNAVAILABLE', agency: expect.stringMatching(/vehicle/), serviceName: 'vehicle' },
+    });
+    expect(answer.errors![0]!.message).toMatch(/vehicle/);
+    expect(JSON.stringify(answer)).not.toMatch(/stacktrace|at .*\.ts:\d+/);
+  });
+});
