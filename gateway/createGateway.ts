@@ -33,6 +33,8 @@ export async function startGateway(config: GatewayConfig): Promise<ServedGraphQL
         gateway,
         introspection: !config.production,
         includeStacktraceInErrorResponses: false,
+        // bin/start.ts owns the process signals and stops every server in order.
+        stopOnTerminationSignals: false,
         plugins: config.production ? [...plugins, ApolloServerPluginLandingPageDisabled()] : plugins,
         formatError: formatInputError,
       }),

@@ -38,6 +38,8 @@ export async function startSubgraph<TContext extends BaseContext>(options: Start
         plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()],
         // Agencies' internals never reach a court; the gateway shows coded errors.
         includeStacktraceInErrorResponses: false,
+        // bin/start.ts owns the process signals and stops every server in order.
+        stopOnTerminationSignals: false,
       }),
     context: async (req) => options.context(req),
     port: options.port,
