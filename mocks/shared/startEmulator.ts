@@ -33,8 +33,11 @@ export class AgencyRefusal extends Error {
 export interface EmulatorOptions {
   name: string;
   routes: Route[];
-  /** How this agency writes an error body (every agency has its own shape). */
-  renderError(refusal: AgencyRefusal): unknown;
+  /**
+   * How this agency writes an error body (every agency has its own shape); `path` lets an
+   * emulator that fronts two systems answer in the shape of the one asked.
+   */
+  renderError(refusal: AgencyRefusal, path: string): unknown;
   /** The agency's own answer time. @default 0 */
   latencyMs?: number;
   /** @default 0 (ephemeral) */
@@ -74,7 +77,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, options.renderError(new AgencyRefusal(500, 'INTERNAL', String(error))));
+      const path = new URL(req.url ?? '/', 'http://emulator').pathname;
+      if (!res.headersSent) send(res, 500, options.renderError(new AgencyRefusal(500, 'INTERNAL', String(error)), path));
     });
   });
   server.keepAliveTimeout = 30_000;
@@ -85,7 +89,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (url.pathname.startsWith('/__')) return control(url.pathname, req.method ?? 'GET', body, res);
 
     const route = options.routes.find((r) => r.method === req.method && r.path.test(url.pathname));
-    if (!route) return send(res, 404, options.renderError(new AgencyRefusal(404, 'NOT_FOUND', `no such endpoint ${req.method} ${url.pathname}`)));
+    if (!route) return send(res, 404, options.renderError(new AgencyRefusal(404, 'NOT_FOUND', `no such endpoint ${req.method} ${url.pathname}`), url.pathname));
     calls.push({ method: req.method ?? 'GET', path: url.pathname, body: body.value, headers: req.headers });
 
     const { faults } = state;
@@ -93,11 +97,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (faults.mode === 'hang') return; // the socket stays open until the client gives up or close()
     const delay = state.latencyMs + faults.extraLatencyMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    if (faults.mode === 'error500') return send(res, 500, options.renderError(new AgencyRefusal(500, 'SYSTEM_BUSY', 'system busy, try later')));
+    if (faults.mode === 'error500') return send(res, 500, options.renderError(new AgencyRefusal(500, 'SYSTEM_BUSY', 'system busy, try later'), url.pathname));
     if (faults.mode === 'garbage') return sendRaw(res, 200, '<html><body>Service Temporarily Unavailable</body></html>');
     if (faults.mode === 'wrongShape') return send(res, 200, { unexpected: true, rows: 'none' });
 
-    if (!body.ok) return send(res, 400, options.renderError(new AgencyRefusal(400, 'BAD_REQUEST', 'request body is not JSON')));
+    if (!body.ok) return send(res, 400, options.renderError(new AgencyRefusal(400, 'BAD_REQUEST', 'request body is not JSON'), url.pathname));
     let answer: EmulatorResponse;
     try {
       answer = await route.handle({
@@ -110,7 +114,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       });
     } catch (error) {
       if (!(error instanceof AgencyRefusal)) throw error;
-      return send(res, error.status, options.renderError(error));
+      return send(res, error.status, options.renderError(error, url.pathname));
     }
     if (faults.mode === 'truncated') {
       const text = JSON.stringify(answer.body);

@@ -32,8 +32,8 @@
  *      errors   { retcode: non-zero, retmsg: string }: 1001 bad request (HTTP 400),
  *               1002 more than 50 ID cards (HTTP 413).
  *
- * Faults injected by the shared emulator (and unknown paths) are rendered in the bureau's
- * shape: `renderError` is not told which system's path was asked.
+ * Faults injected by the shared emulator are rendered in the shape of the system asked
+ * (fund-centre paths under /gjj/, retcode 9999 for a system failure).
  */
 import type { Population } from '../population';
 import { type AgencyRefusal, type Emulator, startEmulator } from '../shared/startEmulator';
@@ -47,8 +47,9 @@ export interface SocialInsuranceEmulatorOptions {
   latencyMs?: number;
 }
 
-function renderError(refusal: AgencyRefusal): unknown {
+function renderError(refusal: AgencyRefusal, path: string): unknown {
   if (refusal instanceof FundCentreRefusal) return { retcode: refusal.retcode, retmsg: refusal.message };
+  if (path.startsWith('/gjj/')) return { retcode: refusal.status >= 500 ? 9999 : 1001, retmsg: refusal.message };
   return { status: 'ERROR', reason: refusal.message };
 }
 

@@ -207,10 +207,10 @@ test('a failing fund centre costs only housingFund: the bureau data still answer
       ],
     },
     errors: [0, 1].map((i) => ({
-      message: 'The housing provident fund centre failed with HTTP 500.',
+      message: 'The housing provident fund centre failed with HTTP 500: system busy, try later',
       locations: [{ line: 12, column: 3 }],
       path: ['_entities', i, 'socialInsurance', 'housingFund'],
-      extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'housing provident fund centre', httpStatus: 500 },
+      extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'housing provident fund centre', agencyCode: '9999', httpStatus: 500 },
     })),
   });
   expect(failingFundCentre.calls.map((c) => c.path)).toEqual([GJJ_PATH]);
