@@ -6,8 +6,7 @@
  *   /api/v2/enterprises/batch  {requestId, uniscids: [unified social credit code, ...]}
  *       -> one enterprise per known code, with its investors (shareholders).
  *   /api/v2/investors/batch    {requestId, cernos: [ID number or credit code, ...]}
- *       -> every shareholding each holder holds, one row per stake: the investor fields
- *          below plus `uniscid` of the enterprise the stake is in.
+ *       -> every shareholding each holder holds, one row per stake (an investment row, below).
  *   /api/v2/lerep/batch        {requestId, cernos: [ID number, ...]}
  *       -> one row per enterprise whose legal representative the person is:
  *          {lerep_cerno, uniscid, entname, regstate}.
@@ -25,6 +24,12 @@
  *                  inv_cerno: the investor's ID number or credit code,
  *                  subconam: subscribed capital, 万元 string; acconam: paid-in capital, 万元 string,
  *                  condate: date of subscription "YYYY-MM-DD", invid: the registry's investor id}]
+ * An investment row (/investors/batch): the enterprise the stake is in, as in an enterprise row:
+ *   uniscid, entname, regcap (万元, 6 decimals), regcapcur ("人民币")
+ * followed by the investor fields: inv_type, inv_cerno, subconam, acconam, condate, invid.
+ * The enterprise's name and registered capital come with every row, as enterprise credit
+ * systems list a holder's investments, so a stake's share of the capital needs no further
+ * enterprise lookup.
  *
  * Errors: HTTP 4xx (refusal: bad request, no requestId, more than 20 keys -> 413) or 5xx
  * (system failure) with the body {success: false, errorCode, errorMsg}.
@@ -59,7 +64,17 @@ export function startCommerceEmulator(population: Population, options: CommerceE
   // Indexes built once: every batch is then one map read per key.
   const companies = new Map(population.companies.map((c) => [c.creditCode, c]));
   const investorsOf = indexBy(population.shareholdings, (s) => [s.companyCreditCode]);
-  const holdingsOf = indexBy(population.shareholdings, (s) => [partyKey(s.holder)]);
+  // A holder's investment rows, written once: each carries the enterprise's name and capital.
+  const investmentsOf = new Map(
+    [...indexBy(population.shareholdings, (s) => [partyKey(s.holder)])].map(([holder, stakes]) => [
+      holder,
+      stakes.map((s) => {
+        const company = companies.get(s.companyCreditCode);
+        if (!company) throw new Error(`The population has shareholding ${s.id} in ${s.companyCreditCode}, a company it does not have.`);
+        return investmentWire(s, company);
+      }),
+    ]),
+  );
   const representedBy = indexBy(population.companies, (c) => [c.legalRepresentative]);
 
   return startEmulator({
@@ -85,7 +100,7 @@ export function startCommerceEmulator(population: Population, options: CommerceE
         method: 'POST',
         path: /^\/api\/v2\/investors\/batch$/,
         handle: (req) => ({
-          body: { success: true, data: keysOf(req, 'cernos').flatMap((key) => (holdingsOf.get(key) ?? []).map(investmentWire)) },
+          body: { success: true, data: keysOf(req, 'cernos').flatMap((key) => investmentsOf.get(key) ?? []) },
         }),
       },
       {

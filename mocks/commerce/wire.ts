@@ -54,9 +54,20 @@ export function enterpriseWire(c: CompanyRecord, investors: readonly Shareholdin
   };
 }
 
-/** A row of /investors/batch: the investor fields plus the enterprise the stake is in. */
-export function investmentWire(s: ShareholdingRecord) {
-  return { uniscid: s.companyCreditCode, ...investorWire(s) };
+/**
+ * A row of /investors/batch: the investor fields plus the enterprise the stake is in, with
+ * that enterprise's name and registered capital, as enterprise credit systems list a holder's
+ * investments (so a caller can weigh the stake without looking each enterprise up).
+ * `c` is the company the stake is in (s.companyCreditCode).
+ */
+export function investmentWire(s: ShareholdingRecord, c: CompanyRecord) {
+  return {
+    uniscid: c.creditCode,
+    entname: c.name,
+    regcap: wanYuan(c.registeredCapitalFen),
+    regcapcur: '人民币',
+    ...investorWire(s),
+  };
 }
 
 /** A row of /lerep/batch: an enterprise summary with its legal representative. */

@@ -68,13 +68,19 @@ export const REGSTATE = {
   清算: 'LIQUIDATING',
 } as const;
 
+/** An enterprise's registered capital, as enterprise rows and investment rows both give it. */
+const registeredCapital = {
+  regcap: wanYuan,
+  // Money is yuan: a capital in another currency would be shown as a wrong amount (and would
+  // weigh stakes wrongly), so it is refused.
+  regcapcur: z.literal('人民币'),
+};
+
 export const enterpriseRow = z.object({
   uniscid: creditCode,
   entname: z.string().min(1),
   regstate: z.enum(['存续', '吊销', '注销', '清算']),
-  regcap: wanYuan,
-  // Money is yuan: a capital in another currency would be shown as a wrong amount, so it is refused.
-  regcapcur: z.literal('人民币'),
+  ...registeredCapital,
   lerep_cerno: idNumber,
   estdate: isoDate,
   dom: z.string(),
@@ -83,8 +89,12 @@ export const enterpriseRow = z.object({
 });
 export type EnterpriseRow = z.output<typeof enterpriseRow>;
 
-/** A row of /investors/batch: a shareholding with the enterprise it is in. */
-export const investmentRow = z.object({ uniscid: creditCode }).and(investorRow);
+/**
+ * A row of /investors/batch: a shareholding with the enterprise it is in and that enterprise's
+ * registered capital, which weighs the stake. (The row's entname is not read: the graph shows
+ * a company's name from its enterprise record.)
+ */
+export const investmentRow = z.object({ uniscid: creditCode, ...registeredCapital }).and(investorRow);
 export type InvestmentRow = z.output<typeof investmentRow>;
 
 export const legalRepresentativeRow = z.object({ lerep_cerno: idNumber, uniscid: creditCode });

@@ -26,6 +26,11 @@ export interface Shareholding {
   /** See shareholdingId: company credit code + registry investor id. */
   id: string;
   companyCreditCode: string;
+  /**
+   * Registered capital of the company the stake is in, as the registry gave it with the stake
+   * (both endpoints that list stakes give it), so the stake's ratio needs no further lookup.
+   */
+  companyRegisteredCapitalFen: Fen;
   holder: Holder;
   subscribedFen: Fen;
   paidInFen: Fen;
@@ -92,7 +97,7 @@ export class CommerceClient {
       { requestId: this.requestId(), cernos: checkBatch(holders) },
       investmentsAnswer,
     );
-    const stakes = answer.data.map((row) => toShareholding(row.uniscid, row));
+    const stakes = answer.data.map((row) => toShareholding(row.uniscid, row.regcap, row));
     return groupBy(stakes, (stake) => (stake.holder.kind === 'PERSON' ? stake.holder.idNumber : stake.holder.creditCode));
   }
 
@@ -126,14 +131,15 @@ function toEnterprise(row: EnterpriseRow): Enterprise {
     establishedOn: row.estdate,
     address: row.dom,
     businessScope: row.opscope,
-    shareholders: row.investors.map((investor) => toShareholding(row.uniscid, investor)),
+    shareholders: row.investors.map((investor) => toShareholding(row.uniscid, row.regcap, investor)),
   };
 }
 
-function toShareholding(companyCreditCode: string, row: InvestorRow): Shareholding {
+function toShareholding(companyCreditCode: string, companyRegisteredCapitalFen: Fen, row: InvestorRow): Shareholding {
   return {
     id: shareholdingId(companyCreditCode, row.invid),
     companyCreditCode,
+    companyRegisteredCapitalFen,
     holder: row.inv_type === '自然人股东' ? { kind: 'PERSON', idNumber: row.inv_cerno } : { kind: 'COMPANY', creditCode: row.inv_cerno },
     subscribedFen: row.subconam,
     paidInFen: row.acconam,

@@ -181,7 +181,7 @@ describe('commerce subgraph', () => {
     const companies = await postGraphQL(subgraph.url, ENTITIES, { reps: codes.map(companyRep) });
     expect(companies.errors).toBeUndefined();
     expect(companies.data?._entities).toEqual(codes.map(expectedCompany));
-    // Each company's enterprise record is fetched once: ratios reuse it within the request.
+    // Each company's enterprise record is fetched once: registration and shareholders share it, and ratios need none.
     expect(callsTo('enterprises')).toBe(Math.ceil(codes.length / COMMERCE_MAX_BATCH));
     expect(callsTo('investors')).toBe(Math.ceil(codes.length / COMMERCE_MAX_BATCH));
 
@@ -206,6 +206,29 @@ describe('commerce subgraph', () => {
       ...Array(3).fill('/api/v2/lerep/batch'),
     ]);
     expect(emulator.calls.map((call) => (call.body as { cernos: string[] }).cernos.length).sort((a, b) => a - b)).toEqual([5, 5, 20, 20, 20, 20]);
+  });
+
+  it('computes the ratios of a 300-person sweep from the investors answers alone: ceil(300 / 20) calls, no enterprise lookups', async () => {
+    const persons = population.persons;
+    expect(persons).toHaveLength(300);
+    const answer = await postGraphQL(
+      subgraph.url,
+      'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person { shareholdings { ratio company { creditCode } } } } }',
+      { reps: persons.map((p) => personRep(p.idNumber)) },
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?._entities).toEqual(
+      persons.map((p) => ({
+        shareholdings: heldBy(p.idNumber).map((s) => ({ ratio: expectedStake(s).ratio, company: { creditCode: s.companyCreditCode } })),
+      })),
+    );
+    // The sweep must reach many companies, or "no enterprise call" proves little.
+    expect(new Set(persons.flatMap((p) => heldBy(p.idNumber).map((s) => s.companyCreditCode))).size).toBeGreaterThan(COMMERCE_MAX_BATCH);
+    expect({ investors: callsTo('investors'), enterprises: callsTo('enterprises'), all: emulator.calls.length }).toEqual({
+      investors: Math.ceil(persons.length / COMMERCE_MAX_BATCH),
+      enterprises: 0,
+      all: Math.ceil(persons.length / COMMERCE_MAX_BATCH),
+    });
   });
 
   it('answers empty lists and null for a person, company or stake the registry does not know, without an error', async () => {

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import type { Interceptor, Scope } from 'nock';
 import { connectBanks, type ConnectedBank } from '../../../subgraphs/bank/client';
 import { createBankLoaders } from '../../../subgraphs/bank/loaders';
@@ -14,13 +15,7 @@ export const TIMEOUT_MS = 200;
 
 /** No real network; every mock set up in a test must be used by it. */
 export function nockAtTheBankEdge(): void {
-  beforeAll(() => nock.disableNetConnect());
-  afterAll(() => nock.enableNetConnect());
-  afterEach(() => {
-    const pending = nock.pendingMocks();
-    nock.cleanAll();
-    expect(pending).toEqual([]);
-  });
+  useNockAtAgencyEdge();
 }
 
 /** The whole of an error a client threw: class, message, extensions. */

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
 import { COMMERCE_MAX_BATCH, CommerceClient, type Enterprise } from '../../../subgraphs/commerce/client';
 import { createCommerceLoaders } from '../../../subgraphs/commerce/loaders';
@@ -49,6 +50,7 @@ const company: Enterprise = {
     {
       id: `${COMPANY}:INV-1`,
       companyCreditCode: COMPANY,
+      companyRegisteredCapitalFen: 120_500_000,
       holder: { kind: 'PERSON', idNumber: PERSON },
       subscribedFen: 120_499_999,
       paidInFen: 1,
@@ -57,6 +59,7 @@ const company: Enterprise = {
     {
       id: `${COMPANY}:INV-2`,
       companyCreditCode: COMPANY,
+      companyRegisteredCapitalFen: 120_500_000,
       holder: { kind: 'PERSON', idNumber: SPOUSE },
       subscribedFen: 1,
       paidInFen: 0,
@@ -65,9 +68,18 @@ const company: Enterprise = {
   ],
 };
 
+/** The person's stake in the company, as /investors/batch writes it: with the company's name and capital. */
+function wirePersonStake() {
+  const { uniscid, entname, regcap, regcapcur, investors } = wireCompany();
+  return { uniscid, entname, regcap, regcapcur, ...investors[0] };
+}
+
 /** A stake the company holds in its subsidiary, as /investors/batch writes it. */
 const wireSubsidiaryStake = {
   uniscid: SUBSIDIARY,
+  entname: '宁波锦程物流有限公司',
+  regcap: '1000.000000',
+  regcapcur: '人民币',
   inv_type: '企业法人',
   inv_cerno: COMPANY,
   subconam: '600.000000',
@@ -87,13 +99,7 @@ async function failure(promise: Promise<unknown>): Promise<{ name: string; messa
   throw new Error('expected the call to fail');
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const done = nock.isDone();
-  nock.cleanAll();
-  expect(done).toBe(true);
-});
+useNockAtAgencyEdge();
 
 describe('CommerceClient translation', () => {
   it('reads enterprises with 万元 amounts exact to the fen, ISO dates and normalised ID numbers', async () => {
@@ -124,12 +130,12 @@ describe('CommerceClient translation', () => {
     expect((await client().enterprises([COMPANY])).get(COMPANY)?.registeredCapitalFen).toBe(fen);
   });
 
-  it('groups the stakes of persons and companies asked together by holder', async () => {
+  it('groups the stakes of persons and companies asked together by holder, each with its company’s capital', async () => {
     nock(baseUrl)
       .post('/api/v2/investors/batch', { requestId: REQUEST_ID, cernos: [PERSON, COMPANY, STRANGER] })
       .reply(200, {
         success: true,
-        data: [{ uniscid: COMPANY, ...wireCompany().investors[0] }, wireSubsidiaryStake],
+        data: [wirePersonStake(), wireSubsidiaryStake],
       });
     expect(await client().holdingsOf([PERSON, COMPANY, STRANGER])).toEqual(
       new Map([
@@ -140,6 +146,8 @@ describe('CommerceClient translation', () => {
             {
               id: `${SUBSIDIARY}:INV-9`,
               companyCreditCode: SUBSIDIARY,
+              // 1000 万元 = 10,000,000.00 yuan
+              companyRegisteredCapitalFen: 1_000_000_000,
               holder: { kind: 'COMPANY', creditCode: COMPANY },
               subscribedFen: 600_000_000,
               paidInFen: 600_000_000,
@@ -149,6 +157,16 @@ describe('CommerceClient translation', () => {
         ],
       ]),
     );
+  });
+
+  it.each([
+    ['120.5', 120_500_000],
+    ['0.000001', 1],
+    ['0', 0],
+    ['9007199254.740991', Number.MAX_SAFE_INTEGER],
+  ])('reads the capital %s 万元 given with a stake as %d fen', async (regcap, fen) => {
+    nock(baseUrl).post('/api/v2/investors/batch').reply(200, { success: true, data: [{ ...wirePersonStake(), regcap }] });
+    expect((await client().holdingsOf([PERSON])).get(PERSON)?.map((stake) => stake.companyRegisteredCapitalFen)).toEqual([fen]);
   });
 
   it('groups represented companies by legal representative', async () => {
@@ -273,6 +291,27 @@ describe('CommerceClient failures', () => {
   ])('turns an answer with %s into AGENCY_BAD_RESPONSE naming where', async (_what, body, where) => {
     nock(baseUrl).post('/api/v2/enterprises/batch').reply(200, body);
     expect(await failure(client().enterprises([COMPANY]))).toEqual({
+      name: 'AgencyError',
+      message: `The commerce registry answered in an unexpected shape at ${where}.`,
+      extensions: { code: 'AGENCY_BAD_RESPONSE', agency: AGENCY },
+    });
+  });
+
+  const withStake = (patch: Record<string, unknown>) => ({ success: true, data: [{ ...wirePersonStake(), ...patch }] });
+  const { regcap: _regcap, ...stakeWithoutCapital } = wirePersonStake();
+  const { regcapcur: _regcapcur, ...stakeWithoutCurrency } = wirePersonStake();
+
+  it.each([
+    ['a stake without its company’s capital', { success: true, data: [stakeWithoutCapital] }, 'data.0.regcap'],
+    ['a stake without the capital’s currency', { success: true, data: [stakeWithoutCurrency] }, 'data.0.regcapcur'],
+    ['a stake in a company with capital in another currency', withStake({ regcapcur: '美元' }), 'data.0.regcapcur'],
+    ['a stake in a company with capital finer than a fen', withStake({ regcap: '0.0000001' }), 'data.0.regcap'],
+    ['a stake in a company with negative capital', withStake({ regcap: '-1' }), 'data.0.regcap'],
+    ['a stake in a company with capital written as a number', withStake({ regcap: 120.5 }), 'data.0.regcap'],
+    ['a stake with a subscribed amount finer than a fen', withStake({ subconam: '1.0000005' }), 'data.0.subconam'],
+  ])('turns an investors answer with %s into AGENCY_BAD_RESPONSE naming where', async (_what, body, where) => {
+    nock(baseUrl).post('/api/v2/investors/batch').reply(200, body);
+    expect(await failure(client().holdingsOf([PERSON]))).toEqual({
       name: 'AgencyError',
       message: `The commerce registry answered in an unexpected shape at ${where}.`,
       extensions: { code: 'AGENCY_BAD_RESPONSE', agency: AGENCY },

@@ -64,7 +64,7 @@ describe('commerce registry emulator', () => {
     });
   });
 
-  it('answers the stakes a company holds, with the enterprise each is in', async () => {
+  it('answers the stakes a company holds, with the enterprise each is in, its name and its registered capital', async () => {
     const answer = await post('/api/v2/investors/batch', { requestId: 'R2', cernos: [company.creditCode, company.creditCode] });
     expect(answer).toEqual({
       status: 200,
@@ -73,6 +73,9 @@ describe('commerce registry emulator', () => {
         data: [
           {
             uniscid: subsidiary.creditCode,
+            entname: '宁波锦程物流有限公司',
+            regcap: '1000.000000',
+            regcapcur: '人民币',
             inv_type: '企业法人',
             inv_cerno: company.creditCode,
             subconam: '600.000000',
@@ -83,6 +86,26 @@ describe('commerce registry emulator', () => {
         ],
       },
     });
+  });
+
+  it('gives every investment row the name and registered capital of the enterprise it is in', async () => {
+    const holders = population.persons.slice(0, 20).map((p) => p.idNumber);
+    const answer = await post('/api/v2/investors/batch', { requestId: 'R7', cernos: holders });
+    const rows = (answer.body as { data: { uniscid: string; invid: string; entname: string; regcap: string; regcapcur: string }[] }).data;
+    const held = population.shareholdings.filter((s) => s.holder.kind === 'PERSON' && holders.includes(s.holder.idNumber));
+    // Several companies, or one capital copied onto every row would pass.
+    expect(new Set(held.map((s) => s.companyCreditCode)).size).toBeGreaterThan(1);
+    const byCompanyAndStake = (x: { uniscid: string; invid: string }, y: { uniscid: string; invid: string }) =>
+      `${x.uniscid}:${x.invid}`.localeCompare(`${y.uniscid}:${y.invid}`);
+    const read = rows.map(({ uniscid, invid, entname, regcap, regcapcur }) => ({ uniscid, invid, entname, regcap, regcapcur }));
+    expect(read.sort(byCompanyAndStake)).toEqual(
+      held
+        .map((s) => {
+          const c = population.companies.find((company) => company.creditCode === s.companyCreditCode)!;
+          return { uniscid: c.creditCode, invid: s.id, entname: c.name, regcap: wanYuan(c.registeredCapitalFen), regcapcur: '人民币' };
+        })
+        .sort(byCompanyAndStake),
+    );
   });
 
   it('answers the companies a person represents', async () => {

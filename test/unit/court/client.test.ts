@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { CourtClient, COURT_LIMITS } from '../../../subgraphs/court/client';
 import { createCourtLoaders } from '../../../subgraphs/court/loaders';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
@@ -22,13 +23,7 @@ const wireCase = (ah: string) => ({
   ],
 });
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNockAtAgencyEdge();
 
 describe('CourtClient', () => {
   const client = new CourtClient(BASE, 200);

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
 import { REAL_ESTATE_MAX_BATCH, RealEstateClient, type RealEstateUnit } from '../../../subgraphs/realestate/client';
 import { createRealEstateLoaders } from '../../../subgraphs/realestate/loaders';
@@ -97,13 +98,7 @@ function ownersAnswer(zjhm: string, unit: unknown) {
   return { code: '0000', msg: '查询成功', cxsqh: 'FY2025-0001', data: [{ zjhm, bdcdy: [unit] }] };
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const done = nock.isDone();
-  nock.cleanAll();
-  expect(done).toBe(true);
-});
+useNockAtAgencyEdge();
 
 describe('RealEstateClient translation', () => {
   it('numbers the owner query and translates areas, shares, 万元 amounts and dates exactly', async () => {

@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
 import {
   HOUSING_FUND_MAX_BATCH,
@@ -33,13 +34,7 @@ async function agencyErrorOf(promise: Promise<unknown>): Promise<{ name: string;
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `3301061990011${String(i).padStart(5, '0')}`);
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const done = nock.isDone();
-  nock.cleanAll();
-  expect(done).toBe(true);
-});
+useNockAtAgencyEdge();
 
 describe('SocialInsuranceClient', () => {
   test('translates the bureau fields: status codes, yuan strings to fen, compact dates and months', async () => {

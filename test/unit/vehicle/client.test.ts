@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { vinCheckChar } from '../../../schemas/identifiers';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
 import { type Vehicle, VehicleClient, VEHICLE_MAX_BATCH } from '../../../subgraphs/vehicle/client';
@@ -92,13 +93,7 @@ async function failure(call: Promise<unknown>): Promise<{ message: string; exten
   throw new Error('Expected the call to fail.');
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const done = nock.isDone();
-  nock.cleanAll();
-  expect(done).toBe(true);
-});
+useNockAtAgencyEdge();
 
 describe('translation of the registry rows', () => {
   it('turns rows into vehicles by owner: full plate, enums, ISO dates, owner kinds', async () => {
