@@ -5,6 +5,7 @@
  *   npm start -- --persons 100000 --seed 7 --latency 20
  */
 import { parseArgs } from 'node:util';
+import { issueDevToken } from '../gateway/auth/devIssuer';
 import { loadGatewayConfig } from '../gateway/config';
 import { DEFAULT_PERSONS, DEFAULT_SEED } from '../mocks/population';
 import { startStack } from './startStack';
@@ -37,10 +38,18 @@ async function main(): Promise<void> {
     port: config.port,
     defaultSubgraphPorts: true,
     production: config.production,
+    subgraphSecret: config.subgraphSecret,
+    auth: config.auth,
+    auditDatabaseUrl: config.auditDatabaseUrl,
+    redisUrl: config.redisUrl,
   });
   const { population: pop } = stack;
   const rich = pop.scenarios.richDebtor;
   const url = stack.gateway.url.replace('127.0.0.1', 'localhost');
+  const richCase = pop.cases.find((c) => c.caseNumber === rich.caseNumber)!;
+  const token = config.production
+    ? '<a token from your court\'s issuer>'
+    : await issueDevToken({ kind: 'court', court: richCase.courtCode, officer: richCase.officer, roles: ['query'] });
 
   console.log(`
 Court Asset Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${pop.persons.length} persons, ${pop.companies.length} companies, ${pop.cases.length} cases (seed ${pop.seed}).
@@ -49,7 +58,14 @@ Court Asset Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${po
   Subgraphs                 ${Object.entries(stack.subgraphs).map(([n, s]) => `${n} ${s.url}`).join('\n                            ')}
   Agency emulators          ${Object.entries(stack.emulators).map(([n, e]) => `${n} ${e.url}`).join('\n                            ')}
 
-Open the Sandbox and paste this: a case, its debtors, and what they own in every agency.
+Every request carries a court officer's token and states its case. In the Sandbox, open
+Headers and add these two (a development token for the officer of case ${rich.caseNumber}):
+
+  Authorization: Bearer ${token}
+  x-case-number: ${encodeURIComponent(rich.caseNumber)}
+
+(More tokens: npm run -s token -- --court 浙0106 --officer 浙0106-007 --role query)
+Then paste this: the case, its debtors, and what they own in every agency.
 
 query Dossier {
   case(caseNumber: "${rich.caseNumber}") {
@@ -70,6 +86,7 @@ query Dossier {
 
 Or from a shell:
   curl -s ${url} -H 'content-type: application/json' \\
+    -H 'authorization: Bearer ${token}' -H 'x-case-number: ${encodeURIComponent(rich.caseNumber)}' \\
     -d '{"query":"{ person(idNumber: \\"${rich.idNumber}\\") { name vehicles { plateNumber status } } }"}'
 
 Other seeded situations: a debtor with nothing ${pop.scenarios.debtorWithNothing.caseNumber}, a debtor in two courts ${pop.scenarios.debtorInTwoCourts.caseNumbers.join(' and ')}, a closed case ${pop.scenarios.closedCase.caseNumber}.

@@ -1,4 +1,6 @@
-import { startGateway } from '../gateway/createGateway';
+import { randomSubgraphSecret } from '../gateway/config';
+import { AUTH_DEFAULTS, type AuthConfig } from '../gateway/auth/authConfig';
+import { type RunningGateway, startGateway } from '../gateway/createGateway';
 import type { ServedGraphQL } from '../lib/serveGraphQL';
 import { startBankEmulators } from '../mocks/bank/server';
 import { startCommerceEmulator } from '../mocks/commerce/server';
@@ -32,6 +34,16 @@ export interface StackOptions {
   /** Per-agency call time limit in the subgraphs. */
   agencyTimeoutMs?: number;
   production?: boolean;
+  /** The secret the gateway signs subgraph requests with, given to gateway and subgraphs. @default random per stack */
+  subgraphSecret?: string;
+  /** How the gateway checks tokens. @default the development issuer */
+  auth?: AuthConfig;
+  /** The audit database. @default DATABASE_URL if set, else PGlite in memory */
+  auditDatabaseUrl?: string;
+  /** @default 'audit_log' */
+  auditTable?: string;
+  /** Shared rate-limit store. @default REDIS_URL if set, else in memory */
+  redisUrl?: string;
 }
 
 export interface Stack {
@@ -39,7 +51,9 @@ export interface Stack {
   /** Agency emulators by name: court, bank:NCB, bank:HZCB, bank:RCC, bank:WEB, realestate, vehicle, commerce, social-insurance. */
   emulators: Record<string, Emulator>;
   subgraphs: Record<SubgraphName, ServedGraphQL>;
-  gateway: ServedGraphQL;
+  gateway: RunningGateway;
+  /** The secret gateway and subgraphs share; a test needs it to call a subgraph directly. */
+  subgraphSecret: string;
   stop(): Promise<void>;
 }
 
@@ -70,18 +84,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
 
     const port = (name: SubgraphName) => (options.defaultSubgraphPorts ? DEFAULT_SUBGRAPH_PORTS[name] : 0);
-    const timeout = options.agencyTimeoutMs === undefined ? {} : { timeoutMs: options.agencyTimeoutMs };
+    // One secret per stack: the gateway signs with it, every subgraph checks with it.
+    const secret = options.subgraphSecret ?? randomSubgraphSecret();
+    const common = { secret, ...(options.agencyTimeoutMs === undefined ? {} : { timeoutMs: options.agencyTimeoutMs }) };
     const subgraphs: Record<SubgraphName, ServedGraphQL> = {
-      court: track(await startCourtSubgraph({ agencyUrl: emulators.court!.url, port: port('court'), ...timeout })),
+      court: track(await startCourtSubgraph({ agencyUrl: emulators.court!.url, port: port('court'), ...common })),
       bank: track(await startBankSubgraph({
         bankUrls: Object.fromEntries(Object.entries(banks).map(([code, e]) => [code, e.url])),
         port: port('bank'),
-        ...timeout,
+        ...common,
       })),
-      realestate: track(await startRealEstateSubgraph({ agencyUrl: emulators.realestate!.url, port: port('realestate'), ...timeout })),
-      vehicle: track(await startVehicleSubgraph({ agencyUrl: emulators.vehicle!.url, port: port('vehicle'), ...timeout })),
-      commerce: track(await startCommerceSubgraph({ agencyUrl: emulators.commerce!.url, port: port('commerce'), ...timeout })),
-      'social-insurance': track(await startSocialInsuranceSubgraph({ agencyUrl: emulators['social-insurance']!.url, port: port('social-insurance'), ...timeout })),
+      realestate: track(await startRealEstateSubgraph({ agencyUrl: emulators.realestate!.url, port: port('realestate'), ...common })),
+      vehicle: track(await startVehicleSubgraph({ agencyUrl: emulators.vehicle!.url, port: port('vehicle'), ...common })),
+      commerce: track(await startCommerceSubgraph({ agencyUrl: emulators.commerce!.url, port: port('commerce'), ...common })),
+      'social-insurance': track(await startSocialInsuranceSubgraph({ agencyUrl: emulators['social-insurance']!.url, port: port('social-insurance'), ...common })),
     };
 
     const gateway = await startGateway({
@@ -90,6 +106,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       production: options.production ?? false,
       supergraphPath: SUPERGRAPH_PATH,
       subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
+      subgraphSecret: secret,
+      auth: options.auth ?? { ...AUTH_DEFAULTS, production: options.production ?? false },
+      auditDatabaseUrl: 'auditDatabaseUrl' in options ? options.auditDatabaseUrl : process.env.DATABASE_URL || undefined,
+      auditTable: options.auditTable,
+      redisUrl: 'redisUrl' in options ? options.redisUrl : process.env.REDIS_URL || undefined,
     });
     started.push(gateway);
 
@@ -98,6 +119,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       emulators,
       subgraphs,
       gateway,
+      subgraphSecret: secret,
       // Stop in reverse: gateway first, so nothing new reaches a stopped subgraph.
       stop: () => stopAll(started),
     };

@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { MIN_SUBGRAPH_SECRET_LENGTH } from '../lib/gatewaySignature';
+import { type AuthConfig, loadAuthConfig } from './auth/authConfig';
 import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schemas/loadSubgraphSdl';
 
 /** Gateway settings, read once at boot from the environment and validated; defaults stated here only. */
@@ -11,15 +14,46 @@ export const gatewayEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** The Federation 2 supergraph to serve. @default schemas/supergraph.graphql */
   SUPERGRAPH_PATH: z.string().min(1).default(SUPERGRAPH_PATH),
+  /**
+   * The secret the gateway signs subgraph requests with, shared with every subgraph.
+   * Required in production; in development a random one per process. An empty value is unset.
+   */
+  /** The audit database (PostgreSQL); without it an embedded PGlite directory. */
+  DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  /** @default 'pglite:.data/audit' (relative to the working directory) */
+  AUDIT_DB: z.string().min(1).default('pglite:.data/audit'),
+  REDIS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  SUBGRAPH_SECRET: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(MIN_SUBGRAPH_SECRET_LENGTH, { error: `must be at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters long` }).optional(),
+  ),
 });
 
 export interface GatewayConfig {
+  /** How tokens are checked (gateway/auth/authConfig.ts). */
+  auth: AuthConfig;
+  /**
+   * Where the audit log lives: a postgres:// URL (DATABASE_URL), a PGlite directory
+   * (`pglite:.data/audit`, the npm start default), or undefined for PGlite in memory (tests).
+   */
+  auditDatabaseUrl: string | undefined;
+  /** @default 'audit_log' */
+  auditTable?: string;
+  /** Shared rate-limit budgets across replicas when set (REDIS_URL); per process otherwise. */
+  redisUrl: string | undefined;
   port: number;
   host: string;
   production: boolean;
   supergraphPath: string;
   /** Where each subgraph really runs, overriding the URL written in the supergraph. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
+  /** Signs every subgraph request (lib/gatewaySignature); the subgraphs hold the same. */
+  subgraphSecret: string;
+}
+
+/** A fresh secret for one development process (or one stack): 256 random bits. */
+export function randomSubgraphSecret(): string {
+  return randomBytes(32).toString('base64url');
 }
 
 /** `SUBGRAPH_URL_SOCIAL_INSURANCE=http://...` overrides the social-insurance subgraph's URL. */
@@ -33,6 +67,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid gateway configuration: ${issues}`);
   }
+  const production = parsed.data.NODE_ENV === 'production';
+  if (production && parsed.data.SUBGRAPH_SECRET === undefined) {
+    throw new Error(`Invalid gateway configuration: SUBGRAPH_SECRET is required in production (at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters, the same for the gateway and every subgraph)`);
+  }
   const subgraphUrls: Partial<Record<SubgraphName, string>> = {};
   for (const name of SUBGRAPH_NAMES) {
     const url = env[subgraphUrlVariable(name)];
@@ -42,10 +80,14 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     }
   }
   return {
+    auth: loadAuthConfig(env),
+    auditDatabaseUrl: parsed.data.DATABASE_URL ?? parsed.data.AUDIT_DB,
+    redisUrl: parsed.data.REDIS_URL,
     port: parsed.data.PORT,
     host: parsed.data.HOST,
-    production: parsed.data.NODE_ENV === 'production',
+    production,
     supergraphPath: parsed.data.SUPERGRAPH_PATH,
     subgraphUrls,
+    subgraphSecret: parsed.data.SUBGRAPH_SECRET ?? randomSubgraphSecret(),
   };
 }

@@ -1,42 +1,108 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
+import { openDatabase } from '../lib/db/openDatabase';
+import { GATEWAY_SIGNATURE_HEADER, signForSubgraph } from '../lib/gatewaySignature';
 import { serveGraphQL, type ServedGraphQL } from '../lib/serveGraphQL';
+import { AuditLog } from './audit/auditLog';
+import { startTokenVerifier } from './auth/createTokenVerifier';
+import { readAccessRules } from './authorization/accessRules';
+import { CaseDirectory } from './authorization/caseDirectory';
 import type { GatewayConfig } from './config';
+import type { GatewayContext } from './context';
+import { createLogger } from './log/logger';
+import { requestLoggingPlugin } from './log/requestLogging';
+import { auditPlugin } from './plugins/audit';
+import { authorizationPlugin } from './plugins/authorization';
 import { formatInputError } from './plugins/inputErrors';
+import { queryLimits } from './plugins/limits';
+import { rateLimitPlugin } from './plugins/rateLimit';
 import { attachSharedScalars } from './sharedScalars';
+import { GATEWAY_SERVICE_IDENTITY, SignedDataSource } from './signedDataSource';
 
-export interface GatewayContext {
-  requestId?: string;
+export interface RunningGateway extends ServedGraphQL {
+  /** The audit log this gateway writes (for `npm run audit:verify`-style checks in tests). */
+  audit: AuditLog;
 }
 
 /**
- * The court-facing endpoint: Apollo Gateway on a static supergraph inside Apollo Server,
- * with the shared identifier checks. Cross-cutting concerns are Apollo Server plugins.
+ * The court-facing endpoint: Apollo Gateway on a static supergraph inside Apollo Server.
+ * Each cross-cutting concern is one plugin, in this order: request log, query limits,
+ * authentication + case-bound authorization, rate limit, audit (written before the answer
+ * leaves). Subgraph calls are signed (SignedDataSource).
  */
-export async function startGateway(config: GatewayConfig): Promise<ServedGraphQL> {
-  const supergraphSdl = readFileSync(config.supergraphPath, 'utf8');
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource({ url: config.subgraphUrls[name as keyof GatewayConfig['subgraphUrls']] ?? url }),
-  });
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => attachSharedScalars(apiSchema));
+export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
+  // Access rules come off the supergraph; Apollo Gateway gets it without them (it would
+  // refuse security features it does not enforce itself; this gateway enforces them).
+  const { rules, executableSdl } = readAccessRules(readFileSync(config.supergraphPath, 'utf8'));
+  const verifyToken = await startTokenVerifier(config.auth);
+  const db = await openDatabase({ url: config.auditDatabaseUrl });
+  try {
+    const audit = await AuditLog.open(db, { table: config.auditTable });
+    const logger = createLogger();
+    const limits = queryLimits();
+    const urlOf = (name: string, url: string | undefined) => config.subgraphUrls[name as keyof GatewayConfig['subgraphUrls']] ?? url!;
 
-  return serveGraphQL<GatewayContext>({
-    port: config.port,
-    host: config.host,
-    context: async () => ({}),
-    createServer: (plugins) =>
-      new ApolloServer<GatewayContext>({
-        gateway,
-        introspection: !config.production,
-        includeStacktraceInErrorResponses: false,
-        // bin/start.ts owns the process signals and stops every server in order.
-        stopOnTerminationSignals: false,
-        plugins: config.production ? [...plugins, ApolloServerPluginLandingPageDisabled()] : plugins,
-        formatError: formatInputError,
+    const gateway = new ApolloGateway({
+      supergraphSdl: executableSdl,
+      // Every subgraph request is signed; subgraphs answer nothing else (lib/gatewaySignature).
+      buildService: ({ name, url }) => new SignedDataSource({ name, url: urlOf(name, url), secret: config.subgraphSecret, requireCaller: false }),
+    });
+    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => attachSharedScalars(apiSchema));
+
+    const courtUrl = config.subgraphUrls.court ?? 'http://localhost:4001/graphql';
+    const cases = new CaseDirectory(courtUrl, async (caseNumber) => ({
+      [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(config.subgraphSecret, {
+        requestId: randomUUID(),
+        service: `${GATEWAY_SERVICE_IDENTITY}:case-binding`,
+        caseNumber,
       }),
-  });
+    }));
+
+    const served = await serveGraphQL<GatewayContext>({
+      port: config.port,
+      host: config.host,
+      // Never taken from the client: every request gets its own id for subgraphs, agencies and the audit.
+      context: async () => ({ requestId: randomUUID() }),
+      createServer: (plugins) =>
+        new ApolloServer<GatewayContext>({
+          gateway,
+          logger,
+          introspection: !config.production,
+          includeStacktraceInErrorResponses: false,
+          // bin/start.ts owns the process signals and stops every server in order.
+          stopOnTerminationSignals: false,
+          validationRules: limits.validationRules,
+          parseOptions: limits.parseOptions,
+          allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
+          plugins: [
+            requestLoggingPlugin({ logger }),
+            ...limits.plugins,
+            authorizationPlugin({
+              rules,
+              authenticate: async (authorization) => (authorization === undefined ? undefined : verifyToken(authorization)),
+              lookupCase: (caseNumber) => cases.lookup(caseNumber),
+            }),
+            rateLimitPlugin({ redis: config.redisUrl }),
+            auditPlugin({ log: audit }),
+            ...plugins,
+            ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+          ],
+          formatError: formatInputError,
+        }),
+    });
+    return {
+      ...served,
+      audit,
+      stop: async () => {
+        await served.stop();
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
 }

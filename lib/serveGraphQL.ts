@@ -3,7 +3,16 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
+
+/** What `admit` decides for one /graphql request. */
+export type Admission =
+  | {
+      admitted: true;
+      /** Runs the rest of the request (after its body is read) inside, e.g. an AsyncLocalStorage scope. */
+      within?(next: () => void): void;
+    }
+  | { admitted: false; status: number; body: unknown };
 
 export interface ServeGraphQLOptions<TContext extends BaseContext> {
   /** Builds the Apollo Server; the HTTP drain plugin is passed in so shutdown finishes in-flight requests. */
@@ -15,6 +24,14 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
   host?: string;
   /** Maximum JSON body. @default '1mb' */
   bodyLimit?: string;
+  /** Maximum size of the request's headers in bytes. @default node's (16 KiB) */
+  maxHeaderSize?: number;
+  /**
+   * Decides from its headers, before the body is read or Apollo Server sees it, whether a
+   * /graphql request may proceed; a refused one is answered `status` with `body` as JSON.
+   * @default every request admitted
+   */
+  admit?(req: IncomingMessage): Promise<Admission>;
 }
 
 export interface ServedGraphQL {
@@ -30,7 +47,7 @@ export interface ServedGraphQL {
  */
 export async function serveGraphQL<TContext extends BaseContext>(options: ServeGraphQLOptions<TContext>): Promise<ServedGraphQL> {
   const app = express();
-  const httpServer = createServer(app);
+  const httpServer = options.maxHeaderSize === undefined ? createServer(app) : createServer({ maxHeaderSize: options.maxHeaderSize }, app);
   httpServer.keepAliveTimeout = 30_000;
   const server = options.createServer([ApolloServerPluginDrainHttpServer({ httpServer })]);
   await server.start();
@@ -41,7 +58,7 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeG
   });
   app.use(
     '/graphql',
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    ...admission(options.admit, express.json({ limit: options.bodyLimit ?? '1mb' })),
     expressMiddleware(server, { context: async ({ req }) => options.context(req) }),
   );
 
@@ -55,4 +72,31 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeG
     httpServer,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * The /graphql handlers before Apollo Server: `admit` (before the body is read), the body
+ * parser, then the admitted request's `within` scope around everything that follows. The
+ * scope starts after body parsing because stream events would not carry it.
+ */
+function admission(admit: ServeGraphQLOptions<BaseContext>['admit'], parseBody: RequestHandler): RequestHandler[] {
+  if (admit === undefined) return [parseBody];
+  const scopes = new WeakMap<IncomingMessage, (next: () => void) => void>();
+  return [
+    async (req, res, next) => {
+      const decided = await admit(req);
+      if (!decided.admitted) {
+        res.status(decided.status).json(decided.body);
+        return;
+      }
+      if (decided.within) scopes.set(req, decided.within);
+      next();
+    },
+    parseBody,
+    (req, _res, next) => {
+      const within = scopes.get(req);
+      if (within) within(() => next());
+      else next();
+    },
+  ];
 }

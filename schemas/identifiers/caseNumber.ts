@@ -9,6 +9,13 @@ const FORM = new RegExp(
   `^\\((\\d{4})\\)((?:[${PROVINCES}](?:\\d{2}|\\d{4})?)|最高法)(${ENFORCEMENT_CASE_TYPES.join('|')})([1-9]\\d{0,5})号$`,
 );
 
+const COURT_CODE = new RegExp(`^(?:[${PROVINCES}](?:\\d{2}|\\d{4})?|最高法)$`);
+
+/** Whether `value` is a court code as written in case numbers, e.g. 浙0106, 浙01, 浙, 最高法. */
+export function isCourtCode(value: string): boolean {
+  return COURT_CODE.test(value);
+}
+
 export interface CaseNumberParts {
   year: number;
   courtCode: string;

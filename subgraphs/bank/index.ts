@@ -5,6 +5,8 @@ import { createBankLoaders } from './loaders';
 import { type BankContext, resolvers } from './resolvers';
 
 export interface BankSubgraphOptions {
+  /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
+  secret: string;
   /** Base URL of each bank's system, keyed by the bank's URL key (its code: NCB, HZCB, RCC, WEB). */
   bankUrls: Record<string, string>;
   /** @default 0 (ephemeral) */
@@ -22,6 +24,7 @@ export function startBankSubgraph(options: BankSubgraphOptions): Promise<ServedG
     name: 'bank',
     resolvers,
     context: () => ({ loaders: createBankLoaders(banks) }),
+    secret: options.secret,
     port: options.port,
     host: options.host,
   });

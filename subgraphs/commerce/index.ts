@@ -5,6 +5,8 @@ import { createCommerceLoaders } from './loaders';
 import { type CommerceContext, resolvers } from './resolvers';
 
 export interface CommerceSubgraphOptions {
+  /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
+  secret: string;
   /** Base URL of the commerce registry's API, e.g. http://127.0.0.1:4105 */
   agencyUrl: string;
   /** @default 0 (ephemeral) */
@@ -22,6 +24,7 @@ export function startCommerceSubgraph(options: CommerceSubgraphOptions): Promise
     name: 'commerce',
     resolvers,
     context: () => ({ loaders: createCommerceLoaders(client) }),
+    secret: options.secret,
     port: options.port,
     host: options.host,
   });

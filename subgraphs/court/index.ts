@@ -5,6 +5,8 @@ import { createCourtLoaders } from './loaders';
 import { type CourtContext, resolvers } from './resolvers';
 
 export interface CourtSubgraphOptions {
+  /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
+  secret: string;
   agencyUrl: string;
   port?: number;
   host?: string;
@@ -17,6 +19,7 @@ export function startCourtSubgraph(options: CourtSubgraphOptions): Promise<Serve
     name: 'court',
     resolvers,
     context: () => ({ client, loaders: createCourtLoaders(client) }),
+    secret: options.secret,
     port: options.port,
     host: options.host,
   });

@@ -5,6 +5,8 @@ import { createRealEstateLoaders } from './loaders';
 import { type RealEstateContext, resolvers } from './resolvers';
 
 export interface RealEstateSubgraphOptions {
+  /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
+  secret: string;
   /** Base URL of the real-estate registration exchange platform. */
   agencyUrl: string;
   /** @default 0 (ephemeral) */
@@ -20,6 +22,7 @@ export function startRealEstateSubgraph(options: RealEstateSubgraphOptions): Pro
     name: 'realestate',
     resolvers,
     context: () => ({ loaders: createRealEstateLoaders(client) }),
+    secret: options.secret,
     port: options.port,
     host: options.host,
   });

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import { AgencyError } from './agencyError';
+import { caseContextHeaders } from './caseContext';
 
 export interface AgencyHttpOptions {
   /** Name used in errors, e.g. "vehicle registry" or "bank NCB". */
@@ -15,7 +16,8 @@ export interface AgencyHttpOptions {
 /**
  * JSON over HTTP to one agency's legacy API, with every failure turned into an AgencyError
  * with a stable code. Responses are validated against a zod schema: an agency that answers
- * garbage costs its own fields, never a crash or a wrong value.
+ * garbage costs its own fields, never a crash or a wrong value. Every call carries the case
+ * context of the request it serves (`x-court`, `x-officer`, `x-case-number`, `x-request-id`).
  */
 export class AgencyHttp {
   private readonly timeoutMs: number;
@@ -41,7 +43,12 @@ export class AgencyHttp {
     try {
       response = await fetch(new URL(path, this.options.baseUrl), {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          // Court, officer, case and request id of the gateway-signed request this call serves.
+          ...caseContextHeaders(),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

@@ -6,16 +6,43 @@ import { Kind } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { loadSubgraphSdl, type SubgraphName } from '../../schemas/loadSubgraphSdl';
 import { scalarResolvers } from '../../schemas/scalars';
-import { serveGraphQL, type ServedGraphQL } from '../../lib/serveGraphQL';
+import { GATEWAY_SIGNATURE_HEADER, GatewaySignatureError, MIN_SUBGRAPH_SECRET_LENGTH, verifyFromGateway } from '../../lib/gatewaySignature';
+import { type Admission, serveGraphQL, type ServedGraphQL } from '../../lib/serveGraphQL';
+import { runInCaseContext } from './caseContext';
+import { enforceEntityPolicies } from './entityPolicy';
+
+/** Room for the gateway's signature on top of ordinary headers. */
+const SIGNED_HEADER_LIMIT_BYTES = 64 * 1024;
 
 export interface StartSubgraphOptions<TContext extends BaseContext> {
   name: SubgraphName;
   resolvers: GraphQLResolverMap<TContext>;
+  /**
+   * The secret the gateway signs requests with (lib/gatewaySignature): a request without a
+   * valid, unexpired `x-gateway-signature` is refused with 401 before any resolver runs.
+   */
+  secret: string;
   /** Builds the per-request context: fresh DataLoaders for every request. */
   context(req: IncomingMessage): TContext | Promise<TContext>;
   /** @default 0 (ephemeral) */
   port?: number;
   host?: string;
+}
+
+/**
+ * A subgraph answers only the gateway: the request's signature is verified before its body
+ * is read, and its claims (court, officer, case, request id) become the case context that
+ * every agency call of the request carries.
+ */
+async function admitGatewayOnly(secret: string, req: IncomingMessage): Promise<Admission> {
+  const header = req.headers[GATEWAY_SIGNATURE_HEADER];
+  try {
+    const claims = await verifyFromGateway(secret, Array.isArray(header) ? undefined : header);
+    return { admitted: true, within: (next) => runInCaseContext(claims, next) };
+  } catch (error) {
+    if (!(error instanceof GatewaySignatureError)) throw error;
+    return { admitted: false, status: 401, body: { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] } };
+  }
 }
 
 /** Builds a subgraph's schema from its SDL file, with the shared scalars, and serves it. */
@@ -29,7 +56,11 @@ export function buildSchemaFor<TContext>(name: SubgraphName, resolvers: GraphQLR
 }
 
 export async function startSubgraph<TContext extends BaseContext>(options: StartSubgraphOptions<TContext>): Promise<ServedGraphQL> {
-  const schema = buildSchemaFor(options.name, options.resolvers);
+  if (options.secret.length < MIN_SUBGRAPH_SECRET_LENGTH) {
+    throw new Error(`The ${options.name} subgraph's secret must be at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters long.`);
+  }
+  // Asset fields answer only for the debtors the gateway signed (@policy case_debtor).
+  const schema = enforceEntityPolicies(buildSchemaFor(options.name, options.resolvers));
   return serveGraphQL<TContext>({
     createServer: (plugins) =>
       new ApolloServer<TContext>({
@@ -42,6 +73,9 @@ export async function startSubgraph<TContext extends BaseContext>(options: Start
         stopOnTerminationSignals: false,
       }),
     context: async (req) => options.context(req),
+    admit: (req) => admitGatewayOnly(options.secret, req),
+    // The signature names the subjects of a bulk sweep (up to 1000 identifiers, ~30 KiB).
+    maxHeaderSize: SIGNED_HEADER_LIMIT_BYTES,
     port: options.port,
     host: options.host,
   });

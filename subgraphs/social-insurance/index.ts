@@ -5,6 +5,8 @@ import { createSocialInsuranceLoaders } from './loaders';
 import { resolvers, type SocialInsuranceContext } from './resolvers';
 
 export interface SocialInsuranceSubgraphOptions {
+  /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
+  secret: string;
   /** Base URL of the social insurance bureau's data exchange. */
   agencyUrl: string;
   /** Base URL of the housing provident fund centre, a separate system. @default agencyUrl */
@@ -26,6 +28,7 @@ export function startSocialInsuranceSubgraph(options: SocialInsuranceSubgraphOpt
     name: 'social-insurance',
     resolvers,
     context: () => ({ loaders: createSocialInsuranceLoaders(clients) }),
+    secret: options.secret,
     port: options.port,
     host: options.host,
   });

@@ -5,6 +5,8 @@ import { createVehicleLoaders } from './loaders';
 import { resolvers, type VehicleContext } from './resolvers';
 
 export interface VehicleSubgraphOptions {
+  /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
+  secret: string;
   /** Base URL of the registry's JDC query API (the emulator's url locally). */
   agencyUrl: string;
   /** @default 0 (ephemeral) */
@@ -22,6 +24,7 @@ export function startVehicleSubgraph(options: VehicleSubgraphOptions): Promise<S
     name: 'vehicle',
     resolvers,
     context: () => ({ loaders: createVehicleLoaders(client) }),
+    secret: options.secret,
     port: options.port,
     host: options.host,
   });

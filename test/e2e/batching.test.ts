@@ -10,12 +10,30 @@ import { REAL_ESTATE_MAX_BATCH } from '../../subgraphs/realestate/client';
 import { HOUSING_FUND_MAX_BATCH, SOCIAL_INSURANCE_MAX_BATCH } from '../../subgraphs/social-insurance/client';
 import { VEHICLE_MAX_BATCH } from '../../subgraphs/vehicle/client';
 import type { Emulator } from '../../mocks/shared/startEmulator';
-import { postGraphQL } from '../support/postGraphQL';
+import { createPopulation } from '../../mocks/population';
+import { postInCase } from '../support/courtRequest';
 import { useStack } from '../support/stack';
 
+// A collective case against the first 1000 persons, so one request may sweep them all:
+// every subject at the root must be a debtor of the case the request states.
+const population = createPopulation({ persons: 1000 });
+const SWEEP_CASE = '(2025)浙0106执9001号';
+population.cases.push({
+  caseNumber: SWEEP_CASE,
+  courtCode: '浙0106',
+  status: 'ACTIVE',
+  cause: '金融借款合同纠纷',
+  amountDueFen: 900_000_000_00,
+  outstandingFen: 900_000_000_00,
+  filedOn: '2025-06-01',
+  closedOn: null,
+  officer: '浙0106-009',
+  applicants: [{ kind: 'COMPANY', creditCode: population.companies[0]!.creditCode }],
+  debtors: population.persons.map((p) => ({ kind: 'PERSON' as const, idNumber: p.idNumber })),
+});
 // A 1000-person sweep sends ~600 agency calls at once into emulators in this same process;
 // on a loaded 2-core machine some wait seconds for a socket, which is not what this file tests.
-const stack = useStack({ persons: 1000, agencyTimeoutMs: 20_000 });
+const stack = useStack({ population, agencyTimeoutMs: 20_000 });
 
 const SWEEP = `query Sweep($ids: [IdNumber!]!) { persons(idNumbers: $ids) {
   idNumber name
@@ -36,7 +54,7 @@ describe('bulk: one request for many persons', () => {
   it.each([1, 120, 1000])('%i persons cost ceil(N / maxBatch) calls per agency endpoint', async (n) => {
     const { population: pop, gateway, emulators } = stack();
     const ids = pop.persons.slice(0, n).map((p) => p.idNumber);
-    const answer = await postGraphQL(gateway.url, SWEEP, { ids });
+    const answer = await postInCase(gateway.url, pop, SWEEP_CASE, SWEEP, { ids });
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.persons).toHaveLength(n);
     expect(answer.data!.persons.map((p: { idNumber: string }) => p.idNumber)).toEqual(ids);
@@ -72,7 +90,7 @@ describe('bulk: one request for many persons', () => {
   it('answers each person with their own data in a sweep', async () => {
     const { population: pop, gateway } = stack();
     const persons = pop.persons.slice(200, 260);
-    const answer = await postGraphQL(gateway.url, SWEEP, { ids: persons.map((p) => p.idNumber) });
+    const answer = await postInCase(gateway.url, pop, SWEEP_CASE, SWEEP, { ids: persons.map((p) => p.idNumber) });
     persons.forEach((p, i) => {
       const got = answer.data!.persons[i];
       expect(got.name).toBe(p.name);

@@ -5,7 +5,7 @@
  */
 import { formatFen } from '../../schemas/identifiers';
 import type { PartyRef } from '../../mocks/population';
-import { postGraphQL } from '../support/postGraphQL';
+import { postInCase } from '../support/courtRequest';
 import { useStack } from '../support/stack';
 
 const stack = useStack();
@@ -24,8 +24,10 @@ describe('one request returns everything a debtor owns', () => {
   it('case -> debtors -> all five agencies, values exactly as the agencies hold them', async () => {
     const { population: pop, gateway } = stack();
     const rich = pop.scenarios.richDebtor;
-    const answer = await postGraphQL(
+    const answer = await postInCase(
       gateway.url,
+      pop,
+      rich.caseNumber,
       `query Dossier($case: CaseNumber!) { case(caseNumber: $case) {
         caseNumber status outstanding court { code }
         debtors { __typename ... on Person { ${PERSON_ASSETS} }
@@ -79,39 +81,38 @@ describe('one request returns everything a debtor owns', () => {
     expect(company.realEstate).toHaveLength(1);
   });
 
-  it('debtor -> shareholdings -> company -> its bank accounts, vehicles and its own holdings', async () => {
+  it('debtor -> shareholdings -> co-debtor company -> its bank accounts and vehicles; a non-debtor subsidiary keeps its assets hidden', async () => {
     const { population: pop, gateway } = stack();
     const rich = pop.scenarios.richDebtor;
-    const answer = await postGraphQL(
+    const answer = await postInCase(
       gateway.url,
+      pop,
+      rich.caseNumber,
       `query Walk($id: IdNumber!) { person(idNumber: $id) { shareholdings { ratio company {
           creditCode name bankAccounts { accountNumber balance } vehicles { vin }
           shareholdings { ratio company { creditCode bankAccounts { accountNumber } vehicles { vin } } } } } } }`,
       { id: rich.idNumber },
     );
-    expect(answer.errors).toBeUndefined();
     const [holding] = answer.data!.person.shareholdings;
     expect(holding.company.creditCode).toBe(rich.companyCreditCode);
     expect(holding.company.bankAccounts.map((a: { accountNumber: string }) => a.accountNumber).sort()).toEqual(
       pop.bankAccounts.filter((a) => ownerKey(a.holder) === rich.companyCreditCode).map((a) => a.accountNumber).sort(),
     );
     expect(holding.company.vehicles).toHaveLength(1);
+    // The subsidiary is public registry data (the stake is shown) but not a debtor of the case.
     const sub = pop.scenarios.subsidiary.creditCode;
-    expect(holding.company.shareholdings).toEqual([
-      {
-        ratio: '60.00',
-        company: {
-          creditCode: sub,
-          bankAccounts: pop.bankAccounts.filter((a) => ownerKey(a.holder) === sub).map((a) => ({ accountNumber: a.accountNumber })),
-          vehicles: pop.vehicles.filter((v) => ownerKey(v.owner) === sub).map((v) => ({ vin: v.vin })),
-        },
-      },
+    expect(holding.company.shareholdings).toEqual([{ ratio: '60.00', company: { creditCode: sub, bankAccounts: null, vehicles: null } }]);
+    const base = ['person', 'shareholdings', 0, 'company', 'shareholdings', 0, 'company'];
+    expect(answer.errors?.map((e) => ({ path: e.path, code: e.extensions?.code, reason: e.extensions?.reason })).sort((a, b) => String(a.path).localeCompare(String(b.path)))).toEqual([
+      { path: [...base, 'bankAccounts'], code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
+      { path: [...base, 'vehicles'], code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
     ]);
+    expect(stack().emulators.vehicle!.calls.flatMap((c) => JSON.stringify(c.body))).not.toContain(sub);
   });
 
   it('a debtor with nothing gets empty lists and no social insurance, not errors', async () => {
     const { population: pop, gateway } = stack();
-    const answer = await postGraphQL(gateway.url, `{ case(caseNumber: "${pop.scenarios.debtorWithNothing.caseNumber}") { debtors { ... on Person { ${PERSON_ASSETS} } } } }`);
+    const answer = await postInCase(gateway.url, pop, pop.scenarios.debtorWithNothing.caseNumber, `{ case(caseNumber: "${pop.scenarios.debtorWithNothing.caseNumber}") { debtors { ... on Person { ${PERSON_ASSETS} } } } }`);
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.case.debtors).toEqual([
       {
@@ -129,7 +130,7 @@ describe('one request returns everything a debtor owns', () => {
   it('shows a debtor of two courts both cases, with each court', async () => {
     const { population: pop, gateway } = stack();
     const { idNumber, caseNumbers, courtCodes } = pop.scenarios.debtorInTwoCourts;
-    const answer = await postGraphQL(gateway.url, `{ person(idNumber: "${idNumber}") { enforcementCases { caseNumber court { code } status } } }`);
+    const answer = await postInCase(gateway.url, pop, caseNumbers[0], `{ person(idNumber: "${idNumber}") { enforcementCases { caseNumber court { code } status } } }`);
     expect(answer.data!.person.enforcementCases).toEqual([
       { caseNumber: caseNumbers[0], court: { code: courtCodes[0] }, status: 'ACTIVE' },
       { caseNumber: caseNumbers[1], court: { code: courtCodes[1] }, status: 'ACTIVE' },
@@ -140,7 +141,7 @@ describe('one request returns everything a debtor owns', () => {
     const { population: pop, gateway, emulators } = stack();
     emulators.vehicle!.setFaults({ mode: 'error500' });
     const rich = pop.scenarios.richDebtor;
-    const answer = await postGraphQL(gateway.url, `{ person(idNumber: "${rich.idNumber}") { name vehicles { vin } shareholdings { ratio } } }`);
+    const answer = await postInCase(gateway.url, pop, rich.caseNumber, `{ person(idNumber: "${rich.idNumber}") { name vehicles { vin } shareholdings { ratio } } }`);
     expect(answer.data!.person).toEqual({ name: pop.persons.find((p) => p.idNumber === rich.idNumber)!.name, vehicles: null, shareholdings: [{ ratio: '80.00' }] });
     expect(answer.errors).toHaveLength(1);
     expect(answer.errors![0]).toMatchObject({

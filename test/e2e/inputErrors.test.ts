@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { idNumberCheckChar } from '../../schemas/identifiers';
+import { postInCase } from '../support/courtRequest';
 import { postGraphQL } from '../support/postGraphQL';
 import { callCounts, useStack } from '../support/stack';
 
@@ -59,7 +60,7 @@ describe('identifiers are checked at the gateway', () => {
   it('accepts a case number written with full-width parentheses', async () => {
     const { population: pop, gateway } = stack();
     const n = pop.scenarios.richDebtor.caseNumber;
-    const answer = await postGraphQL(gateway.url, `{ case(caseNumber: "${n.replace('(', '（').replace(')', '）')}") { caseNumber } }`);
+    const answer = await postInCase(gateway.url, pop, n, `{ case(caseNumber: "${n.replace('(', '（').replace(')', '）')}") { caseNumber } }`);
     expect(answer).toEqual({ status: 200, data: { case: { caseNumber: n } } });
   });
 

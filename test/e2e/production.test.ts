@@ -1,7 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { AuthConfig } from '../../gateway/auth/authConfig';
+import { issueDevToken } from '../../gateway/auth/devIssuer';
 import { postGraphQL } from '../support/postGraphQL';
 import { useStack } from '../support/stack';
 
-const stack = useStack({ persons: 50, production: true });
+// A production issuer of the test's own: production refuses the development key.
+const ISSUER = 'https://issuer.court.test';
+const AUDIENCE = 'court-asset-graph';
+const keys = generateKeyPair('ES256', { extractable: true });
+const jwksPath = join(mkdtempSync(join(tmpdir(), 'cag-jwks-')), 'jwks.json');
+const auth: AuthConfig = { jwks: { kind: 'file', path: jwksPath }, issuer: ISSUER, audience: AUDIENCE, production: true, clockToleranceSeconds: 30 };
+beforeAll(async () => {
+  const { publicKey } = await keys;
+  writeFileSync(jwksPath, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'prod-1', alg: 'ES256', use: 'sig' }] }));
+});
+const stack = useStack({ persons: 50, production: true, auth });
+
+async function productionToken(): Promise<string> {
+  return new SignJWT({ court: '浙0106', roles: ['query'] })
+    .setProtectedHeader({ alg: 'ES256', kid: 'prod-1' })
+    .setSubject('浙0106-007')
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign((await keys).privateKey);
+}
 
 describe('gateway in production mode', () => {
   it('refuses introspection', async () => {
@@ -15,8 +42,15 @@ describe('gateway in production mode', () => {
     expect(await response.text()).not.toContain('embeddable-sandbox');
   });
 
-  it('still answers courts', async () => {
-    const answer = await postGraphQL(stack().gateway.url, '{ courts { code } }');
+  it('answers a court with a token of the real issuer', async () => {
+    const answer = await postGraphQL(stack().gateway.url, '{ courts { code } }', undefined, { authorization: `Bearer ${await productionToken()}` });
     expect(answer.data?.courts).toHaveLength(stack().population.courts.length);
+  });
+
+  it('refuses a development token', async () => {
+    const dev = await issueDevToken({ kind: 'court', court: '浙0106', officer: '浙0106-007', roles: ['query'] });
+    const answer = await postGraphQL(stack().gateway.url, '{ courts { code } }', undefined, { authorization: `Bearer ${dev}` });
+    expect(answer.status).toBe(401);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 });

@@ -5,6 +5,7 @@ import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { creditCodeCheckChar, formatFen, idNumberCheckChar } from '../../schemas/identifiers';
 import { startBankSubgraph } from '../../subgraphs/bank';
 import { BANK_CONFIGS } from '../../subgraphs/bank/banks';
+import { signedForDebtorsIn, signedHeaders, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const generated = createPopulation({ persons: 300 });
 const { richDebtor } = generated.scenarios;
@@ -96,8 +97,8 @@ let impatient: ServedGraphQL;
 beforeAll(async () => {
   banks = await startBankEmulators(population);
   const bankUrls = Object.fromEntries(Object.entries(banks).map(([code, e]) => [code, e.url]));
-  subgraph = await startBankSubgraph({ bankUrls, timeoutMs: 2000 });
-  impatient = await startBankSubgraph({ bankUrls, timeoutMs: 150 });
+  subgraph = await startBankSubgraph({ bankUrls, secret: TEST_SUBGRAPH_SECRET, timeoutMs: 2000 });
+  impatient = await startBankSubgraph({ bankUrls, secret: TEST_SUBGRAPH_SECRET, timeoutMs: 150 });
 });
 afterEach(() => {
   for (const bank of Object.values(banks)) {
@@ -116,7 +117,7 @@ interface GraphQLAnswer {
 }
 
 async function query(reps: unknown[], at = subgraph): Promise<GraphQLAnswer> {
-  const response = await fetch(at.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: ENTITIES, variables: { reps } }) });
+  const response = await fetch(at.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await signedForDebtorsIn(reps)) }, body: JSON.stringify({ query: ENTITIES, variables: { reps } }) });
   return (await response.json()) as GraphQLAnswer;
 }
 
@@ -138,7 +139,7 @@ const callsTo = (bank: string, path?: string) => banks[bank]!.calls.filter((c) =
 
 describe('bank subgraph over the four bank emulators', () => {
   it('lists the population banks with their capability matrix', async () => {
-    const response = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ banks { code name capabilities } }' }) });
+    const response = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(await signedHeaders()) }, body: JSON.stringify({ query: '{ banks { code name capabilities } }' }) });
     expect(await response.json()).toEqual({
       data: {
         banks: population.banks.map((b) => ({ code: b.code, name: b.name, capabilities: b.code === 'RCC' ? ['QUERY'] : ['QUERY', 'FREEZE', 'DEDUCT'] })),

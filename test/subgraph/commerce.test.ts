@@ -5,7 +5,7 @@ import type { Emulator } from '../../mocks/shared/startEmulator';
 import { formatFen } from '../../schemas/identifiers';
 import { startCommerceSubgraph } from '../../subgraphs/commerce';
 import { COMMERCE_MAX_BATCH } from '../../subgraphs/commerce/client';
-import { postGraphQL } from '../support/postGraphQL';
+import { postSigned, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const population = createPopulation({ persons: 300 });
 const { richDebtor, subsidiary } = population.scenarios;
@@ -18,7 +18,7 @@ let subgraph: ServedGraphQL;
 
 beforeAll(async () => {
   emulator = await startCommerceEmulator(population);
-  subgraph = await startCommerceSubgraph({ agencyUrl: emulator.url, timeoutMs: 2000 });
+  subgraph = await startCommerceSubgraph({ agencyUrl: emulator.url, secret: TEST_SUBGRAPH_SECRET, timeoutMs: 2000 });
 });
 afterAll(async () => {
   await subgraph.stop();
@@ -90,7 +90,7 @@ const callsTo = (endpoint: string) => emulator.calls.filter((call) => call.path 
 
 describe('commerce subgraph', () => {
   it('shows the rich debtor’s company as registered: capital exactly 5000000.00 yuan, the debtor holding 80.00%', async () => {
-    const answer = await postGraphQL(subgraph.url, ENTITIES, { reps: [companyRep(richDebtor.companyCreditCode)] });
+    const answer = await postSigned(subgraph.url, ENTITIES, { reps: [companyRep(richDebtor.companyCreditCode)] });
     expect(answer.errors).toBeUndefined();
     expect(answer.data?._entities).toEqual([expectedCompany(richDebtor.companyCreditCode)]);
     const [company] = answer.data?._entities;
@@ -103,7 +103,7 @@ describe('commerce subgraph', () => {
   });
 
   it('walks from the debtor to the company it holds 80.00% of, and on to the subsidiary that company holds 60.00% of', async () => {
-    const answer = await postGraphQL(
+    const answer = await postSigned(
       subgraph.url,
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person {
         legalRepresentativeOf { creditCode }
@@ -140,7 +140,7 @@ describe('commerce subgraph', () => {
   });
 
   it('walks back from the subsidiary to the company holding it and on to the debtor holding that', async () => {
-    const answer = await postGraphQL(
+    const answer = await postSigned(
       subgraph.url,
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Company {
         shareholders { ratio holder { ${PARTY} ... on Company { shareholders { ratio holder { ${PARTY} } } } } } } } }`,
@@ -169,7 +169,7 @@ describe('commerce subgraph', () => {
   });
 
   it('answers every person in one request exactly as the population holds them', async () => {
-    const answer = await postGraphQL(subgraph.url, ENTITIES, { reps: population.persons.map((p) => personRep(p.idNumber)) });
+    const answer = await postSigned(subgraph.url, ENTITIES, { reps: population.persons.map((p) => personRep(p.idNumber)) });
     expect(answer.errors).toBeUndefined();
     expect(answer.data?._entities).toEqual(population.persons.map((p) => expectedPerson(p.idNumber)));
     // Some people must hold stakes and represent companies, or the comparison above proves little.
@@ -178,14 +178,14 @@ describe('commerce subgraph', () => {
 
   it('answers every company, and every stake by id, exactly as the population holds them, one enterprise call per 20', async () => {
     const codes = population.companies.map((c) => c.creditCode);
-    const companies = await postGraphQL(subgraph.url, ENTITIES, { reps: codes.map(companyRep) });
+    const companies = await postSigned(subgraph.url, ENTITIES, { reps: codes.map(companyRep) });
     expect(companies.errors).toBeUndefined();
     expect(companies.data?._entities).toEqual(codes.map(expectedCompany));
     // Each company's enterprise record is fetched once: registration and shareholders share it, and ratios need none.
     expect(callsTo('enterprises')).toBe(Math.ceil(codes.length / COMMERCE_MAX_BATCH));
     expect(callsTo('investors')).toBe(Math.ceil(codes.length / COMMERCE_MAX_BATCH));
 
-    const stakes = await postGraphQL(subgraph.url, ENTITIES, {
+    const stakes = await postSigned(subgraph.url, ENTITIES, {
       reps: population.shareholdings.map((s) => ({ __typename: 'Shareholding', id: `${s.companyCreditCode}:${s.id}` })),
     });
     expect(stakes.errors).toBeUndefined();
@@ -194,7 +194,7 @@ describe('commerce subgraph', () => {
 
   it('costs ceil(N / 20) calls per endpoint for N persons in one request', async () => {
     const persons = population.persons.slice(0, 2 * COMMERCE_MAX_BATCH + 5);
-    const answer = await postGraphQL(
+    const answer = await postSigned(
       subgraph.url,
       'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person { shareholdings { id subscribedCapital } legalRepresentativeOf { creditCode } } } }',
       { reps: persons.map((p) => personRep(p.idNumber)) },
@@ -211,7 +211,7 @@ describe('commerce subgraph', () => {
   it('computes the ratios of a 300-person sweep from the investors answers alone: ceil(300 / 20) calls, no enterprise lookups', async () => {
     const persons = population.persons;
     expect(persons).toHaveLength(300);
-    const answer = await postGraphQL(
+    const answer = await postSigned(
       subgraph.url,
       'query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Person { shareholdings { ratio company { creditCode } } } } }',
       { reps: persons.map((p) => personRep(p.idNumber)) },
@@ -232,7 +232,7 @@ describe('commerce subgraph', () => {
   });
 
   it('answers empty lists and null for a person, company or stake the registry does not know, without an error', async () => {
-    const answer = await postGraphQL(subgraph.url, ENTITIES, {
+    const answer = await postSigned(subgraph.url, ENTITIES, {
       reps: [
         personRep(UNKNOWN_PERSON),
         companyRep(UNKNOWN_COMPANY),
@@ -257,7 +257,7 @@ describe('commerce subgraph', () => {
 
   it('costs only the registry’s fields when it fails: null fields and errors naming it', async () => {
     emulator.setFaults({ mode: 'error500' });
-    const answer = await postGraphQL(
+    const answer = await postSigned(
       subgraph.url,
       `query($reps: [_Any!]!) { _entities(representations: $reps) {
         ... on Person { idNumber shareholdings { id } }

@@ -5,7 +5,8 @@ import type { Emulator } from '../../mocks/shared/startEmulator';
 import { formatFen } from '../../schemas/identifiers';
 import { startCourtSubgraph } from '../../subgraphs/court';
 import { COURT_LIMITS } from '../../subgraphs/court/client';
-import { type GraphQLAnswer, postGraphQL } from '../support/postGraphQL';
+import type { GraphQLAnswer } from '../support/postGraphQL';
+import { postSigned, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 interface DocketPage {
   totalCount: number;
@@ -20,7 +21,7 @@ let subgraph: ServedGraphQL;
 
 beforeAll(async () => {
   emulator = await startCourtEmulator(population, { latencyMs: 0 });
-  subgraph = await startCourtSubgraph({ agencyUrl: emulator.url, timeoutMs: 2000 });
+  subgraph = await startCourtSubgraph({ agencyUrl: emulator.url, secret: TEST_SUBGRAPH_SECRET, timeoutMs: 2000 });
 });
 afterAll(async () => {
   await subgraph.stop();
@@ -57,7 +58,7 @@ function expectedCase(caseNumber: string) {
 describe('court subgraph', () => {
   it('answers a case by number, full-width parentheses normalised, exactly as the case system holds it', async () => {
     const fullWidth = scenarios.richDebtor.caseNumber.replace('(', '（').replace(')', '）');
-    const answer = await postGraphQL(subgraph.url, `query($n: CaseNumber!) { case(caseNumber: $n) { ${CASE_FIELDS} } }`, { n: fullWidth });
+    const answer = await postSigned(subgraph.url, `query($n: CaseNumber!) { case(caseNumber: $n) { ${CASE_FIELDS} } }`, { n: fullWidth });
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.case).toEqual(expectedCase(scenarios.richDebtor.caseNumber));
     expect(answer.data?.case.debtors).toEqual([
@@ -67,13 +68,13 @@ describe('court subgraph', () => {
   });
 
   it('answers null for a well-formed case number no court has', async () => {
-    const answer = await postGraphQL(subgraph.url, '{ case(caseNumber: "(2025)浙0106执9999号") { caseNumber } }');
+    const answer = await postSigned(subgraph.url, '{ case(caseNumber: "(2025)浙0106执9999号") { caseNumber } }');
     expect(answer).toEqual({ status: 200, data: { case: null } });
   });
 
   it('resolves EnforcementCase, Person and Company entities in batches', async () => {
     const persons = population.persons.slice(0, COURT_LIMITS.identityBatch + 1);
-    const answer = await postGraphQL(
+    const answer = await postSigned(
       subgraph.url,
       `query($reps: [_Any!]!) { _entities(representations: $reps) {
         ... on EnforcementCase { caseNumber outstanding }
@@ -100,7 +101,7 @@ describe('court subgraph', () => {
 
   it("lists a person's cases across courts", async () => {
     const { idNumber, caseNumbers, courtCodes } = scenarios.debtorInTwoCourts;
-    const answer = await postGraphQL(subgraph.url, `{ person(idNumber: "${idNumber}") { enforcementCases { caseNumber court { code } } } }`);
+    const answer = await postSigned(subgraph.url, `{ person(idNumber: "${idNumber}") { enforcementCases { caseNumber court { code } } } }`);
     expect(answer.data?.person.enforcementCases).toEqual([
       { caseNumber: caseNumbers[0], court: { code: courtCodes[0] } },
       { caseNumber: caseNumbers[1], court: { code: courtCodes[1] } },
@@ -113,7 +114,7 @@ describe('court subgraph', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const answer: GraphQLAnswer<{ cases: DocketPage }> = await postGraphQL<{ cases: DocketPage }>(
+      const answer: GraphQLAnswer<{ cases: DocketPage }> = await postSigned<{ cases: DocketPage }>(
         subgraph.url,
         'query($after: String) { cases(court: "浙0106", status: ACTIVE, first: 7, after: $after) { totalCount edges { cursor node { caseNumber status } } pageInfo { hasNextPage endCursor } } }',
         { after },
@@ -131,10 +132,10 @@ describe('court subgraph', () => {
 
   it('answers persons in bulk in the order asked, and refuses more than 1000 with BAD_USER_INPUT', async () => {
     const ids = population.persons.slice(0, 3).map((p) => p.idNumber).reverse();
-    const answer = await postGraphQL(subgraph.url, 'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber name } }', { ids });
+    const answer = await postSigned(subgraph.url, 'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber name } }', { ids });
     expect(answer.data?.persons).toEqual(ids.map((id) => ({ idNumber: id, name: population.persons.find((p) => p.idNumber === id)!.name })));
     const tooMany = Array.from({ length: 1001 }, () => ids[0]);
-    const refused = await postGraphQL(subgraph.url, 'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber } }', { ids: tooMany });
+    const refused = await postSigned(subgraph.url, 'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber } }', { ids: tooMany });
     expect(refused.errors?.[0]).toMatchObject({
       message: 'Argument "idNumbers" holds 1001 identifiers; at most 1000 per request.',
       extensions: { code: 'BAD_USER_INPUT', argument: 'idNumbers' },
@@ -142,17 +143,17 @@ describe('court subgraph', () => {
   });
 
   it('refuses a page size beyond the limit and a forged cursor with BAD_USER_INPUT', async () => {
-    const big = await postGraphQL(subgraph.url, '{ cases(court: "浙0106", first: 101) { totalCount } }');
+    const big = await postSigned(subgraph.url, '{ cases(court: "浙0106", first: 101) { totalCount } }');
     expect(big.errors).toEqual([
       expect.objectContaining({ message: 'Argument "first" must be between 1 and 100, got 101.', extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
     ]);
-    const forged = await postGraphQL(subgraph.url, '{ cases(court: "浙0106", after: "bm90LWEtY3Vyc29y") { totalCount } }');
+    const forged = await postSigned(subgraph.url, '{ cases(court: "浙0106", after: "bm90LWEtY3Vyc29y") { totalCount } }');
     expect(forged.errors?.[0]).toMatchObject({ message: 'Argument "after" is not a cursor returned by this docket.', extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('names the case system and a stable code when it fails', async () => {
     emulator.setFaults({ mode: 'error500' });
-    const answer = await postGraphQL(subgraph.url, `{ case(caseNumber: "${scenarios.closedCase.caseNumber}") { caseNumber } }`);
+    const answer = await postSigned(subgraph.url, `{ case(caseNumber: "${scenarios.closedCase.caseNumber}") { caseNumber } }`);
     expect(answer.data).toEqual({ case: null });
     expect(answer.errors).toEqual([
       expect.objectContaining({

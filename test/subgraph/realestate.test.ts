@@ -5,6 +5,7 @@ import type { Emulator } from '../../mocks/shared/startEmulator';
 import { REAL_ESTATE_MAX_BATCH } from '../../subgraphs/realestate/client';
 import { startRealEstateSubgraph } from '../../subgraphs/realestate';
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { signedForDebtorsIn, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const population = createPopulation({ persons: 300 });
 const { richDebtor } = population.scenarios;
@@ -59,7 +60,7 @@ let subgraph: ServedGraphQL;
 
 beforeAll(async () => {
   emulator = await startRealEstateEmulator(population, { latencyMs: 0 });
-  subgraph = await startRealEstateSubgraph({ agencyUrl: emulator.url, timeoutMs: 2000 });
+  subgraph = await startRealEstateSubgraph({ agencyUrl: emulator.url, secret: TEST_SUBGRAPH_SECRET, timeoutMs: 2000 });
 });
 afterAll(async () => {
   await subgraph.stop();
@@ -76,7 +77,7 @@ interface Answer {
 async function entities(reps: Array<Record<string, unknown>>): Promise<Answer> {
   const response = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await signedForDebtorsIn(reps)) },
     body: JSON.stringify({ query: ENTITIES, variables: { reps } }),
   });
   return (await response.json()) as Answer;

@@ -5,6 +5,7 @@ import { startSocialInsuranceEmulator } from '../../mocks/social-insurance/serve
 import { formatFen, idNumberCheckChar } from '../../schemas/identifiers';
 import { HOUSING_FUND_MAX_BATCH, SOCIAL_INSURANCE_MAX_BATCH } from '../../subgraphs/social-insurance/client';
 import { startSocialInsuranceSubgraph } from '../../subgraphs/social-insurance';
+import { signedForDebtorsIn, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const population = createPopulation({ persons: 300 });
 const { richDebtor, closedCase, debtorWithNothing } = population.scenarios;
@@ -23,8 +24,8 @@ beforeAll(async () => {
   emulator = await startSocialInsuranceEmulator(population);
   failingFundCentre = await startSocialInsuranceEmulator(population);
   failingFundCentre.setFaults({ mode: 'error500' });
-  subgraph = await startSocialInsuranceSubgraph({ agencyUrl: emulator.url });
-  subgraphWithFailingFundCentre = await startSocialInsuranceSubgraph({ agencyUrl: emulator.url, fundCentreUrl: failingFundCentre.url });
+  subgraph = await startSocialInsuranceSubgraph({ agencyUrl: emulator.url, secret: TEST_SUBGRAPH_SECRET });
+  subgraphWithFailingFundCentre = await startSocialInsuranceSubgraph({ agencyUrl: emulator.url, fundCentreUrl: failingFundCentre.url, secret: TEST_SUBGRAPH_SECRET });
 });
 afterAll(async () => {
   await Promise.all([subgraph.stop(), subgraphWithFailingFundCentre.stop()]);
@@ -43,7 +44,7 @@ interface GraphQLResponse {
 async function entities(url: string, query: string, representations: object[]): Promise<GraphQLResponse> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await signedForDebtorsIn(representations)) },
     body: JSON.stringify({ query, variables: { representations } }),
   });
   expect(response.status).toBe(200);

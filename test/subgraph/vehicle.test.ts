@@ -6,6 +6,7 @@ import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { startVehicleSubgraph } from '../../subgraphs/vehicle';
 import { VEHICLE_MAX_BATCH, VehicleClient } from '../../subgraphs/vehicle/client';
 import { AgencyError } from '../../subgraphs/shared/agencyError';
+import { signedForDebtorsIn, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const population = createPopulation({ persons: 300 });
 const { richDebtor } = population.scenarios;
@@ -58,7 +59,7 @@ let subgraph: ServedGraphQL;
 
 beforeAll(async () => {
   emulator = await startVehicleEmulator(population);
-  subgraph = await startVehicleSubgraph({ agencyUrl: emulator.url, timeoutMs: 2000 });
+  subgraph = await startVehicleSubgraph({ agencyUrl: emulator.url, secret: TEST_SUBGRAPH_SECRET, timeoutMs: 2000 });
 });
 afterAll(async () => {
   await subgraph.stop();
@@ -75,7 +76,7 @@ interface Answer {
 async function entities(reps: Array<Record<string, unknown>>): Promise<Answer> {
   const response = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(await signedForDebtorsIn(reps)) },
     body: JSON.stringify({ query: ENTITIES, variables: { reps } }),
   });
   return (await response.json()) as Answer;

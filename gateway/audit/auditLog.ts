@@ -1,0 +1,346 @@
+import { createHash } from 'node:crypto';
+import type { Database, Queryable } from '../../lib/db/openDatabase';
+import {
+  type AuditCallerKind,
+  type AuditOutcome,
+  type AuditRecord,
+  type AuditRecordInput,
+  canonicalAuditRecord,
+  chainHash,
+  GENESIS_HASH,
+  normaliseAuditRecord,
+} from './auditRecord';
+
+export interface AuditLogOptions {
+  /** Table name: lowercase letters, digits, `_`; at most 48 characters. @default 'audit_log' */
+  table?: string;
+  /** How long `append` waits for another replica's append before failing. @default 5000 */
+  lockTimeoutMs?: number;
+  /** Records `verify` reads per query. @default 1000 */
+  verifyPageSize?: number;
+  /**
+   * Create the table and its guard if missing (needs a role that may create them). `false`
+   * for read-only tools: the table must exist. Either way an installed log is not changed.
+   * @default true
+   */
+  create?: boolean;
+}
+
+const defaults: Required<AuditLogOptions> = {
+  table: 'audit_log',
+  lockTimeoutMs: 5000,
+  verifyPageSize: 1000,
+  create: true,
+};
+
+export interface AppendResult {
+  id: number;
+  hash: string;
+  prevHash: string;
+}
+
+/** A stored record with its place in the chain. */
+export interface AuditEntry extends AuditRecord {
+  id: number;
+  hash: string;
+  prevHash: string;
+}
+
+/**
+ * - `HASH_MISMATCH`: the record's fields no longer give its stored hash (a field was changed).
+ * - `CHAIN_BROKEN`: its previous hash is not the hash of the record before it.
+ * - `GAP`: the record with this id is missing (ids run 1, 2, 3, … without holes).
+ */
+export type AuditBreak = 'HASH_MISMATCH' | 'CHAIN_BROKEN' | 'GAP';
+
+/** `count`: records checked and found intact (when broken: those before the first break). */
+export type VerifyResult = { ok: true; count: number } | { ok: false; count: number; firstBroken: { id: number; reason: AuditBreak } };
+
+export interface AccessesOfOptions {
+  /** Only records at or before this time. @default no bound */
+  until?: Date | string;
+  /** @default 1000 */
+  limit?: number;
+}
+
+export interface ReviewOfOptions {
+  /** From this time, inclusive. @default no bound */
+  from?: Date | string;
+  /** Up to this time, exclusive. @default no bound */
+  to?: Date | string;
+  /** @default 10000 */
+  limit?: number;
+}
+
+const ACCESSES_LIMIT = 1000;
+const REVIEW_LIMIT = 10_000;
+
+const CALLER_KINDS_SQL = "('court', 'supervisor-as-court', 'citizen', 'anonymous')";
+const OUTCOMES_SQL = "('ANSWERED', 'PARTIAL', 'REFUSED', 'FAILED')";
+
+interface AuditRow {
+  id: string;
+  at: string;
+  request_id: string;
+  caller_kind: string;
+  court: string | null;
+  officer: string | null;
+  citizen_id: string | null;
+  case_number: string | null;
+  subjects: string[];
+  operation_name: string | null;
+  operation_hash: string;
+  fields: string[];
+  agencies: string[];
+  outcome: string;
+  error_codes: string[];
+  latency_ms: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * `at` as text to the microsecond in UTC, so that verify sees exactly what is stored rather
+ * than a Date rounded to the millisecond.
+ */
+const SELECT_COLUMNS = `id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, request_id,
+  caller_kind, court, officer, citizen_id, case_number, subjects, operation_name, operation_hash,
+  fields, agencies, outcome, error_codes, latency_ms, prev_hash, hash`;
+
+/**
+ * The append-only, hash-chained audit log in one table. Each record's hash covers the
+ * previous record's hash and the record's canonical text, so changing, removing or
+ * reordering a stored record shows in `verify`. Any number of instances — in one process or
+ * in gateway replicas sharing one PostgreSQL — append to one chain: each append holds a
+ * transaction-scoped advisory lock on the table.
+ *
+ * The trigger refuses UPDATE, DELETE and TRUNCATE; in production also grant the gateway's
+ * role only SELECT and INSERT, so that it cannot disable the trigger.
+ */
+export class AuditLog {
+  private constructor(
+    private readonly db: Database,
+    readonly table: string,
+    private readonly lockKey: string,
+    private readonly options: Required<AuditLogOptions>,
+  ) {}
+
+  /** Creates the table, its indexes and its append-only guard if any is missing (unless `create: false`). */
+  static async open(db: Database, options: AuditLogOptions = {}): Promise<AuditLog> {
+    const resolved: Required<AuditLogOptions> = {
+      table: options.table ?? defaults.table,
+      lockTimeoutMs: options.lockTimeoutMs ?? defaults.lockTimeoutMs,
+      verifyPageSize: options.verifyPageSize ?? defaults.verifyPageSize,
+      create: options.create ?? defaults.create,
+    };
+    const { table } = resolved;
+    if (!/^[a-z_][a-z0-9_]{0,47}$/.test(table)) {
+      throw new Error(`Audit table name "${table}" is not allowed: use lowercase letters, digits and _, at most 48 characters.`);
+    }
+    if (!Number.isSafeInteger(resolved.verifyPageSize) || resolved.verifyPageSize < 1) {
+      throw new Error('AuditLog verifyPageSize must be a positive integer.');
+    }
+    if (!Number.isSafeInteger(resolved.lockTimeoutMs) || resolved.lockTimeoutMs < 0) {
+      throw new Error('AuditLog lockTimeoutMs must be a non-negative integer.');
+    }
+    const log = new AuditLog(db, table, advisoryLockKey(table), resolved);
+    // Installed already: change nothing, so a replica whose role may only SELECT and INSERT starts.
+    const { rows } = await db.query<{ found: string | null; guards: number }>(
+      `SELECT to_regclass($1)::text AS found,
+              (SELECT count(*)::int FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = ANY($2::text[])) AS guards`,
+      [`"${table}"`, GUARDS.map(([name]) => name(table))],
+    );
+    const found = rows[0]?.found != null;
+    if (found && (rows[0]?.guards === GUARDS.length || !resolved.create)) return log;
+    if (!resolved.create) throw new Error(`There is no audit table "${table}" in this database.`);
+    // Replicas starting together would race on CREATE … IF NOT EXISTS: the lock serialises them.
+    await db.transaction(async (tx) => {
+      await log.lock(tx);
+      for (const statement of createStatements(table)) await tx.query(statement);
+      for (const [name, timing] of GUARDS) {
+        const { rows: present } = await tx.query('SELECT 1 FROM pg_trigger WHERE tgrelid = $1::regclass AND tgname = $2', [`"${table}"`, name(table)]);
+        if (present.length === 0) {
+          await tx.query(`CREATE TRIGGER "${name(table)}" ${timing} ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION "${table}_append_only"()`);
+        }
+      }
+    });
+    return log;
+  }
+
+  /**
+   * Validates, normalises and appends one record in one transaction. Rejects if it cannot be
+   * written: the caller must then not answer (fail closed).
+   */
+  async append(input: AuditRecordInput): Promise<AppendResult> {
+    const record = normaliseAuditRecord(input);
+    const canonical = canonicalAuditRecord(record);
+    return this.db.transaction(async (tx) => {
+      // A fresh snapshot per statement, whatever the server's default: the read below then
+      // sees the record the previous lock holder committed.
+      await tx.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      await tx.query("SELECT set_config('lock_timeout', $1, true)", [`${this.options.lockTimeoutMs}ms`]);
+      await this.lock(tx);
+      const { rows } = await tx.query<{ id: string; hash: string }>(`SELECT id, hash FROM "${this.table}" ORDER BY id DESC LIMIT 1`);
+      const last = rows[0];
+      const id = last ? Number(last.id) + 1 : 1;
+      const prevHash = last ? last.hash : GENESIS_HASH;
+      const hash = chainHash(prevHash, canonical);
+      const c = record.caller;
+      await tx.query(
+        `INSERT INTO "${this.table}" (id, at, request_id, caller_kind, court, officer, citizen_id, case_number,
+          subjects, operation_name, operation_hash, fields, agencies, outcome, error_codes, latency_ms, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text[], $10, $11, $12::text[], $13::text[], $14, $15::text[], $16, $17, $18)`,
+        [
+          id,
+          record.at,
+          record.requestId,
+          c.kind,
+          c.court,
+          c.officer,
+          c.idNumber,
+          record.caseNumber,
+          record.subjects,
+          record.operationName,
+          record.operationHash,
+          record.fields,
+          record.agencies,
+          record.outcome,
+          record.errorCodes,
+          record.latencyMs,
+          prevHash,
+          hash,
+        ],
+      );
+      return { id, hash, prevHash };
+    });
+  }
+
+  /**
+   * Walks the chain in id order, `verifyPageSize` records per query, and stops at the first
+   * record that is missing, out of chain, or changed. Removing the newest records leaves a
+   * shorter valid chain: compare `count` with a count kept elsewhere to catch that.
+   */
+  async verify(): Promise<VerifyResult> {
+    const pageSize = this.options.verifyPageSize;
+    let count = 0;
+    let expectedId = 1;
+    let prevHash = GENESIS_HASH;
+    let afterId = '-9223372036854775808';
+    for (;;) {
+      const { rows } = await this.db.query<AuditRow>(
+        `SELECT ${SELECT_COLUMNS} FROM "${this.table}" WHERE id > $1 ORDER BY id LIMIT $2`,
+        [afterId, pageSize],
+      );
+      for (const row of rows) {
+        const id = Number(row.id);
+        if (id > expectedId) return { ok: false, count, firstBroken: { id: expectedId, reason: 'GAP' } };
+        if (id < expectedId || row.prev_hash !== prevHash) return { ok: false, count, firstBroken: { id, reason: 'CHAIN_BROKEN' } };
+        if (chainHash(row.prev_hash, canonicalAuditRecord(toRecord(row))) !== row.hash) {
+          return { ok: false, count, firstBroken: { id, reason: 'HASH_MISMATCH' } };
+        }
+        prevHash = row.hash;
+        expectedId = id + 1;
+        count += 1;
+      }
+      const lastRow = rows[rows.length - 1];
+      if (rows.length < pageSize || !lastRow) return { ok: true, count };
+      afterId = lastRow.id;
+    }
+  }
+
+  /** Records that reached this ID number or credit code at the root, newest first. */
+  async accessesOf(subject: string, options: AccessesOfOptions = {}): Promise<AuditEntry[]> {
+    const { rows } = await this.db.query<AuditRow>(
+      `SELECT ${SELECT_COLUMNS} FROM "${this.table}"
+       WHERE subjects @> ARRAY[$1]::text[] AND ($2::timestamptz IS NULL OR at <= $2::timestamptz)
+       ORDER BY id DESC LIMIT $3`,
+      [subject, options.until ?? null, options.limit ?? ACCESSES_LIMIT],
+    );
+    return rows.map(toEntry);
+  }
+
+  /** Records of one court's callers (officers and supervisors acting as the court), oldest first. */
+  async reviewOf(court: string, options: ReviewOfOptions = {}): Promise<AuditEntry[]> {
+    const { rows } = await this.db.query<AuditRow>(
+      `SELECT ${SELECT_COLUMNS} FROM "${this.table}"
+       WHERE court = $1 AND ($2::timestamptz IS NULL OR at >= $2::timestamptz) AND ($3::timestamptz IS NULL OR at < $3::timestamptz)
+       ORDER BY id LIMIT $4`,
+      [court, options.from ?? null, options.to ?? null, options.limit ?? REVIEW_LIMIT],
+    );
+    return rows.map(toEntry);
+  }
+
+  private async lock(tx: Queryable): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.lockKey]);
+  }
+}
+
+/** The append-only guard: statement triggers, so that even a statement touching no row is refused. */
+const GUARDS = [
+  [(table: string) => `${table}_no_update_delete`, 'BEFORE UPDATE OR DELETE'],
+  [(table: string) => `${table}_no_truncate`, 'BEFORE TRUNCATE'],
+] as const;
+
+/** A signed 64-bit advisory lock key of its own for each table name. */
+function advisoryLockKey(table: string): string {
+  const digest = createHash('sha256').update(`court-asset-graph/audit-log/${table}`).digest();
+  return digest.readBigInt64BE(0).toString();
+}
+
+function createStatements(table: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS "${table}" (
+      id bigint PRIMARY KEY CHECK (id > 0),
+      at timestamptz NOT NULL,
+      request_id text NOT NULL,
+      caller_kind text NOT NULL CHECK (caller_kind IN ${CALLER_KINDS_SQL}),
+      court text,
+      officer text,
+      citizen_id text,
+      case_number text,
+      subjects text[] NOT NULL,
+      operation_name text,
+      operation_hash text NOT NULL,
+      fields text[] NOT NULL,
+      agencies text[] NOT NULL,
+      outcome text NOT NULL CHECK (outcome IN ${OUTCOMES_SQL}),
+      error_codes text[] NOT NULL,
+      latency_ms integer NOT NULL,
+      prev_hash text NOT NULL UNIQUE,
+      hash text NOT NULL UNIQUE
+    )`,
+    `CREATE INDEX IF NOT EXISTS "${table}_subjects" ON "${table}" USING gin (subjects)`,
+    `CREATE INDEX IF NOT EXISTS "${table}_court_at" ON "${table}" (court, at)`,
+    `CREATE OR REPLACE FUNCTION "${table}_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN
+       RAISE EXCEPTION 'audit log % is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+     END
+     $$`,
+  ];
+}
+
+/** `to_char` gives microseconds; a record stored to the millisecond reads back as it was written. */
+function storedAt(at: string): string {
+  return at.replace(/^(.*\.\d{3})000Z$/, '$1Z');
+}
+
+function toRecord(row: AuditRow): AuditRecord {
+  return {
+    at: storedAt(row.at),
+    requestId: row.request_id,
+    caller: { kind: row.caller_kind as AuditCallerKind, court: row.court, officer: row.officer, idNumber: row.citizen_id },
+    caseNumber: row.case_number,
+    subjects: row.subjects,
+    operationName: row.operation_name,
+    operationHash: row.operation_hash,
+    fields: row.fields,
+    agencies: row.agencies,
+    outcome: row.outcome as AuditOutcome,
+    errorCodes: row.error_codes,
+    latencyMs: row.latency_ms,
+  };
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return { id: Number(row.id), hash: row.hash, prevHash: row.prev_hash, ...toRecord(row) };
+}

@@ -1,0 +1,110 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  getNamedType,
+  getOperationAST,
+  type GraphQLSchema,
+  isCompositeType,
+  type OperationDefinitionNode,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
+import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
+
+/** Scalars whose values name a person or company: the "subjects" of a request. */
+const SUBJECT_SCALARS = new Set(['IdNumber', 'CreditCode']);
+
+export interface RootAccess {
+  /** Root field name, e.g. "person". */
+  field: string;
+  /** ID numbers and credit codes named in its arguments (normalised by their scalars). */
+  subjects: string[];
+  /** Case numbers named in its arguments. */
+  caseNumbers: string[];
+  /** Values of a `court` argument (a court's docket). */
+  courts: string[];
+}
+
+export interface OperationAccess {
+  operation: OperationDefinitionNode;
+  roots: RootAccess[];
+  /** Every field coordinate the operation selects, e.g. "Person.vehicles". */
+  coordinates: Set<string>;
+}
+
+/**
+ * What an operation reaches, read before it runs: the subjects and cases its root fields
+ * name, and every field coordinate it selects. Variables are coerced by the same scalars
+ * as execution, so `$id` and an inline literal give the same normalised subject.
+ */
+export function analyseOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+): OperationAccess {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) throw new Error('analyseOperation needs a document that passed validation');
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  if (coerced.errors) throw coerced.errors[0];
+  const variableValues = coerced.coerced;
+
+  const rootType = schema.getRootType(operation.operation);
+  if (!rootType) throw new Error(`schema has no ${operation.operation} type`);
+  const roots: RootAccess[] = [];
+  const fragments = Object.fromEntries(
+    document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d] as const] : [])),
+  );
+  const rootFields: FieldNode[] = [];
+  const collect = (selections: OperationDefinitionNode['selectionSet']['selections']) => {
+    for (const s of selections) {
+      if (s.kind === 'Field') rootFields.push(s);
+      else if (s.kind === 'InlineFragment') collect(s.selectionSet.selections);
+      else if (fragments[s.name.value]) collect(fragments[s.name.value]!.selectionSet.selections);
+    }
+  };
+  collect(operation.selectionSet.selections);
+
+  for (const node of rootFields) {
+    const field = rootType.getFields()[node.name.value];
+    if (!field) continue; // __typename, __schema: introspection has its own rules
+    const args = getArgumentValues(field, node, variableValues);
+    const access: RootAccess = { field: field.name, subjects: [], caseNumbers: [], courts: [] };
+    for (const arg of field.args) {
+      const value = args[arg.name];
+      if (value === undefined || value === null) continue;
+      const named = getNamedType(arg.type).name;
+      const values = (Array.isArray(value) ? value : [value]).map(String);
+      if (SUBJECT_SCALARS.has(named)) access.subjects.push(...values);
+      else if (named === 'CaseNumber') access.caseNumbers.push(...values);
+      else if (arg.name === 'court') access.courts.push(...values);
+    }
+    roots.push(access);
+  }
+
+  const coordinates = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  const visitFragments = new Set<string>();
+  const walk = (node: DocumentNode | OperationDefinitionNode) =>
+    visit(
+      node,
+      visitWithTypeInfo(typeInfo, {
+        Field() {
+          const parent = typeInfo.getParentType();
+          const def = typeInfo.getFieldDef();
+          if (parent && def && isCompositeType(parent)) coordinates.add(`${parent.name}.${def.name}`);
+        },
+        FragmentSpread(spread) {
+          visitFragments.add(spread.name.value);
+        },
+      }),
+    );
+  walk(operation);
+  // Fragments are visited with their own type condition, once each.
+  for (const name of visitFragments) {
+    const fragment = fragments[name];
+    if (fragment) walk({ kind: 'Document' as never, definitions: [fragment] } as DocumentNode);
+  }
+  return { operation, roots, coordinates };
+}

@@ -1,0 +1,36 @@
+import type { BaseContext } from '@apollo/server';
+
+/** What a court officer's token grants (DESIGN.md "Security and audit"). */
+export type CourtRole = 'query' | 'control' | 'supervise';
+
+/** Who is asking, as proven by a verified token; never taken from unverified headers. */
+export type Caller =
+  | { kind: 'court'; court: string; officer: string; roles: CourtRole[]; tokenId?: string }
+  | { kind: 'citizen'; idNumber: string; tokenId?: string };
+
+/** The facts of the case a request rests on, as the court case system holds them. */
+export interface CaseFacts {
+  caseNumber: string;
+  courtCode: string;
+  status: 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
+  /** ID numbers and credit codes of the case's debtors. */
+  debtors: string[];
+  /** ID numbers and credit codes of the case's applicants. */
+  applicants: string[];
+}
+
+/** Per-request state of the gateway; plugins read and fill it, nothing lives in module maps. */
+export interface GatewayContext extends BaseContext {
+  /** Unique per request; sent to subgraphs and agencies and written to the audit. */
+  requestId: string;
+  /** Set by authentication; absent only until it has run. */
+  caller?: Caller;
+  /** The case the request states (`x-case-number` header), normalised. */
+  caseNumber?: string;
+  /** Set by case authorization once the case is checked. */
+  case?: CaseFacts;
+  /** What the operation reaches, read before it runs: root subjects and field coordinates. */
+  reached?: { subjects: string[]; fields: string[] };
+  /** Subgraphs the request was sent to (filled by the subgraph data source), for the audit. */
+  subgraphsCalled?: Set<string>;
+}

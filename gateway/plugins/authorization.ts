@@ -1,0 +1,74 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { checkCaseNumber } from '../../schemas/identifiers';
+import type { AccessRules } from '../authorization/accessRules';
+import { authorizeOperation } from '../authorization/authorizeOperation';
+import { analyseOperation } from '../authorization/operationAccess';
+import type { Caller, CaseFacts, GatewayContext } from '../context';
+
+/** The header in which every court request states the case it serves. */
+export const CASE_HEADER = 'x-case-number';
+
+export interface AuthorizationOptions {
+  rules: AccessRules;
+  /** Verifies a bearer token; throws UNAUTHENTICATED for a bad one; no header, no caller. */
+  authenticate(authorization: string | undefined): Promise<Caller | undefined>;
+  lookupCase(caseNumber: string): Promise<CaseFacts | null>;
+}
+
+/**
+ * Authentication and case-bound authorization, before any subgraph or agency is called:
+ * the caller from the token, the roles the selected fields require, and the case the
+ * request states (active, the caller's court, every subject at the root a debtor). What it
+ * learns (caller, case, subjects, fields) stays on the context for the audit and for the
+ * signed subgraph calls, which carry the case's debtors so each subgraph answers asset
+ * fields (`@policy(case_debtor)`) only for them.
+ */
+export function authorizationPlugin(options: AuthorizationOptions): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ request, contextValue }) {
+      // The caller is known from the start of the request, so the other plugins (rate limit,
+      // audit) see it; a refused token is thrown once the operation is known, and audited.
+      let refusedToken: unknown;
+      try {
+        contextValue.caller = await options.authenticate(request.http?.headers.get('authorization') || undefined);
+      } catch (error) {
+        refusedToken = error;
+      }
+      return {
+        async didResolveOperation({ contextValue, request, document, operationName, schema }) {
+          if (refusedToken !== undefined) throw refusedToken;
+          const headers = request.http?.headers;
+          const stated = headers?.get(CASE_HEADER);
+          if (stated !== undefined && stated !== '') {
+            const checked = checkCaseNumber(decodeURIComponent(stated));
+            if (!checked.ok) {
+              throw new GraphQLError(`Header "${CASE_HEADER}" is invalid: ${checked.message}`, {
+                extensions: { code: 'BAD_USER_INPUT', reason: checked.reason, http: { status: 400 } },
+              });
+            }
+            contextValue.caseNumber = checked.value;
+          }
+          const access = analyseOperation(schema, document, operationName, request.variables);
+          contextValue.reached = { subjects: access.roots.flatMap((r) => r.subjects), fields: [...access.coordinates] };
+          const authorized = await authorizeOperation({
+            caller: contextValue.caller,
+            access,
+            rules: options.rules,
+            statedCase: contextValue.caseNumber,
+            lookupCase: async (caseNumber) => {
+              try {
+                return await options.lookupCase(caseNumber);
+              } catch {
+                throw new GraphQLError(`The court case system could not confirm case ${caseNumber}; no agency was asked.`, {
+                  extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'court case system', http: { status: 503 } },
+                });
+              }
+            },
+          });
+          contextValue.case = authorized.case;
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { createHash } from 'node:crypto';
+import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Caller, GatewayContext } from '../context';
+
+/** `points` operations per `duration` seconds. */
+export interface RateBudget {
+  points: number;
+  duration: number;
+}
+
+export interface RateLimitOptions {
+  /**
+   * Per court (the verified court code), shared by all its officers. 600 a minute is ten
+   * operations a second for the whole court, far above interactive dossier work; bulk sweeps
+   * go through `persons`/`companies` (1,000 subjects in one operation), not many operations.
+   * @default { points: 600, duration: 60 }
+   */
+  court?: RateBudget;
+  /**
+   * Per citizen (the verified ID number), for "who looked at me". @default { points: 30, duration: 60 }
+   */
+  citizen?: RateBudget;
+  /**
+   * Redis shared by all gateway replicas (`REDIS_URL`), or a client the caller owns; without it
+   * each replica counts in its own memory. @default undefined (memory)
+   */
+  redis?: string | Redis;
+  /** Prefix of every key in Redis and memory. @default 'cag:rate' */
+  keyPrefix?: string;
+  /**
+   * How long one Redis round trip may take before the replica's memory budget decides instead.
+   * @default 200
+   */
+  redisTimeoutMs?: number;
+}
+
+export const RATE_LIMIT_DEFAULTS: Required<Omit<RateLimitOptions, 'redis'>> & Pick<RateLimitOptions, 'redis'> = {
+  court: { points: 600, duration: 60 },
+  citizen: { points: 30, duration: 60 },
+  redis: undefined,
+  keyPrefix: 'cag:rate',
+  redisTimeoutMs: 200,
+};
+
+/** The error of a refused request; `extensions.retryAfter` repeats the `retry-after` header. */
+export const RATE_LIMITED = 'RATE_LIMITED';
+
+type Decision = { allowed: true } | { allowed: false; retryAfter: number; who: string } | { allowed: true; failure: Error };
+
+/**
+ * Rate limit per caller: the court from the verified token (never an address or a header), or
+ * the citizen by ID number. An operation over budget is refused before execution with
+ * RATE_LIMITED, HTTP 429 and `retry-after` (seconds).
+ *
+ * Counting starts as the request arrives (when `contextValue.caller` is already set, as
+ * authentication sets it while building the context) and is decided in `didResolveOperation`;
+ * a request whose caller is set later is counted there. A request with no caller is not
+ * limited here: authentication refuses it.
+ *
+ * If Redis cannot answer (down, not yet connected, slower than `redisTimeoutMs`), each replica
+ * falls back to its own in-memory budget of the same size: enforcement work goes on, a flood
+ * is still stopped, and during the outage a court's budget is at most N times larger with N
+ * replicas. Failing closed would stop every court's enforcement whenever Redis blinks; failing
+ * open would leave the agencies unprotected.
+ */
+export function rateLimitPlugin(options: RateLimitOptions = {}): ApolloServerPlugin<GatewayContext> {
+  const keyPrefix = options.keyPrefix ?? RATE_LIMIT_DEFAULTS.keyPrefix;
+  const timeoutMs = options.redisTimeoutMs ?? RATE_LIMIT_DEFAULTS.redisTimeoutMs;
+  const given = options.redis ?? RATE_LIMIT_DEFAULTS.redis;
+  const owned = typeof given === 'string';
+  const redis = typeof given === 'string' ? new Redis(given, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, disconnectTimeout: 200 }) : given;
+  const limiters = {
+    court: makeLimiter(options.court ?? RATE_LIMIT_DEFAULTS.court, `${keyPrefix}:court`, redis, timeoutMs),
+    citizen: makeLimiter(options.citizen ?? RATE_LIMIT_DEFAULTS.citizen, `${keyPrefix}:citizen`, redis, timeoutMs),
+  };
+
+  const decide = async (caller: Caller): Promise<Decision> => {
+    const [limiter, key, who] =
+      caller.kind === 'court'
+        ? [limiters.court, caller.court, 'this court']
+        : // Hashed so ID numbers do not sit in Redis in plain text (not a secret: the ID space is small).
+          [limiters.citizen, createHash('sha256').update(caller.idNumber).digest('hex').slice(0, 32), 'this citizen'];
+    try {
+      await limiter.consume(key);
+      return { allowed: true };
+    } catch (outcome) {
+      if (outcome instanceof RateLimiterRes) return { allowed: false, retryAfter: Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)), who };
+      // Neither Redis nor the memory fallback answered: a bug, not a flood. Let the request pass.
+      return { allowed: true, failure: outcome instanceof Error ? outcome : new Error(String(outcome)) };
+    }
+  };
+
+  return {
+    async serverWillStart({ logger }) {
+      if (owned && redis) await connect(redis, (message) => logger.warn(message));
+      return {
+        async serverWillStop() {
+          if (owned && redis) await (redis.status === 'ready' ? redis.quit().then(() => {}, () => redis.disconnect()) : redis.disconnect());
+        },
+      };
+    },
+    async requestDidStart({ contextValue }) {
+      const early = contextValue.caller;
+      let counted = early ? decide(early) : undefined;
+      return {
+        async didResolveOperation({ contextValue, logger }) {
+          const caller = contextValue.caller;
+          if (!caller) return;
+          if (!counted || caller !== early) counted = decide(caller);
+          const decision = await counted;
+          if ('failure' in decision) logger.warn(`Rate limit not applied: ${decision.failure.message}`);
+          if (decision.allowed) return;
+          throw new GraphQLError(`Too many requests from ${decision.who}; retry after ${decision.retryAfter} seconds.`, {
+            extensions: {
+              code: RATE_LIMITED,
+              retryAfter: decision.retryAfter,
+              http: { status: 429, headers: new HeaderMap([['retry-after', String(decision.retryAfter)]]) },
+            },
+          });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Connects the plugin's own client, waiting briefly so the first requests count in Redis, never
+ * holding the gateway's start for an unreachable Redis; ioredis goes on reconnecting. An outage
+ * is reported once, not on every retry.
+ */
+async function connect(redis: Redis, warn: (message: string) => void): Promise<void> {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (!down) warn(`Rate limits fall back to each replica's memory: Redis is unreachable (${error.message}).`);
+    down = true;
+  });
+  redis.on('ready', () => void (down = false));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    redis.connect().catch(() => {}),
+    new Promise<void>((resolve) => void (timer = setTimeout(resolve, REDIS_CONNECT_WAIT_MS))),
+  ]);
+  clearTimeout(timer);
+}
+
+/** How long the gateway's start waits for Redis before counting in memory meanwhile. */
+const REDIS_CONNECT_WAIT_MS = 1000;
+
+function makeLimiter(budget: RateBudget, keyPrefix: string, redis: Redis | undefined, timeoutMs: number): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ ...budget, keyPrefix });
+  if (!redis) return memory;
+  const shared = new RateLimiterRedis({ ...budget, keyPrefix, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: memory });
+  return new RLWrapperTimeouts({ limiter: shared, timeoutMs, insuranceLimiter: memory });
+}

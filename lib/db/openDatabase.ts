@@ -1,0 +1,70 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Database, Queryable } from './database';
+import { openPglite } from './openPglite';
+import { openPostgres } from './openPostgres';
+import { parseDatabaseUrl } from './parseDatabaseUrl';
+
+export type { Database, DatabaseKind, Queryable } from './database';
+
+export interface OpenDatabaseOptions {
+  /**
+   * `postgres://…` for a PostgreSQL server, `pglite:///abs/dir` or `pglite:rel/dir` for a
+   * PGlite data directory (created if missing). @default undefined (PGlite in memory)
+   */
+  url?: string;
+  /** PostgreSQL only: connections in the pool. @default 10 */
+  poolSize?: number;
+  /** PostgreSQL only: give up connecting after this long. @default 5000 */
+  connectTimeoutMs?: number;
+}
+
+const defaults: Required<Omit<OpenDatabaseOptions, 'url'>> = {
+  poolSize: 10,
+  connectTimeoutMs: 5000,
+};
+
+/** Opens the database a URL names; see `OpenDatabaseOptions.url`. */
+export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+  const location = parseDatabaseUrl(options.url);
+  const backend =
+    location.kind === 'postgres'
+      ? await openPostgres({
+          connectionString: location.connectionString,
+          poolSize: options.poolSize ?? defaults.poolSize,
+          connectTimeoutMs: options.connectTimeoutMs ?? defaults.connectTimeoutMs,
+        })
+      : await openPglite(location.dataDir);
+  return guarded(backend);
+}
+
+/**
+ * Adds the checks both backends share: no use after close, and no use of the database itself
+ * from inside one of its transactions (on PGlite that waits on itself forever; on PostgreSQL
+ * it silently runs outside the transaction).
+ */
+function guarded(backend: Database): Database {
+  const insideTransaction = new AsyncLocalStorage<true>();
+  let closed = false;
+  const check = (what: string): void => {
+    if (closed) throw new Error(`Database.${what} called after close().`);
+    if (insideTransaction.getStore()) {
+      throw new Error(`Database.${what} called inside one of its own transactions: use the tx passed to the callback.`);
+    }
+  };
+  return {
+    kind: backend.kind,
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      check('query');
+      return backend.query<T>(sql, params);
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      check('transaction');
+      return backend.transaction((tx) => insideTransaction.run(true, () => fn(tx)));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await backend.close();
+    },
+  };
+}

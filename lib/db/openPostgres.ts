@@ -1,0 +1,76 @@
+import { Pool, types } from 'pg';
+import type { Database, Queryable } from './database';
+
+export interface PostgresOptions {
+  connectionString: string;
+  poolSize: number;
+  connectTimeoutMs: number;
+}
+
+const DATE_OID = 1082;
+const DATE_ARRAY_OID = 1182;
+const TEXT_ARRAY_OID: number = 1009;
+
+/**
+ * `pg` parses `date` as a Date at local midnight, which shifts with the time zone; strings
+ * instead, as PGlite returns them. Set per pool, never on the global `pg.types`.
+ */
+function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {
+  if (oid === DATE_OID) return (value: string) => value;
+  if (oid === DATE_ARRAY_OID) return types.getTypeParser(TEXT_ARRAY_OID, format);
+  return types.getTypeParser(oid, format);
+}
+
+/** PostgreSQL through a `pg` Pool. */
+export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  const pool = new Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    types: { getTypeParser },
+  });
+  // An idle client losing its server emits 'error' on the pool; unhandled, it would end the
+  // process. The next query fails with the real cause instead.
+  pool.on('error', () => undefined);
+
+  return {
+    kind: 'postgres',
+    async query<T>(sql: string, params: readonly unknown[] = []) {
+      const { rows } = await pool.query(sql, [...params]);
+      return { rows: rows as T[] };
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      let open = true;
+      let broken: Error | undefined;
+      const tx: Queryable = {
+        async query<R>(sql: string, params: readonly unknown[] = []) {
+          // The client goes back to the pool afterwards: a late query must not run on it.
+          if (!open) throw new Error('This transaction has ended; its queries can no longer run.');
+          const { rows } = await client.query(sql, [...params]);
+          return { rows: rows as R[] };
+        },
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        throw error;
+      } finally {
+        open = false;
+        // A client whose rollback failed is in an unknown state: destroyed, not reused.
+        client.release(broken);
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { AuditLog } from '../../gateway/audit/auditLog';
+import { openDatabase } from '../../lib/db/openDatabase';
+import { parseDatabaseUrl } from '../../lib/db/parseDatabaseUrl';
+import { BACKENDS, uniqueTable, useAuditDatabase } from './auditHarness';
+
+describe('parseDatabaseUrl', () => {
+  it.each([
+    [undefined, { kind: 'pglite', dataDir: undefined }],
+    ['', { kind: 'pglite', dataDir: undefined }],
+    ['postgres://u:secret@db:5432/audit', { kind: 'postgres', connectionString: 'postgres://u:secret@db:5432/audit' }],
+    ['postgresql://db/audit', { kind: 'postgres', connectionString: 'postgresql://db/audit' }],
+    ['pglite:///var/lib/audit%20db', { kind: 'pglite', dataDir: '/var/lib/audit db' }],
+    ['pglite:data/audit', { kind: 'pglite', dataDir: '/srv/app/data/audit' }],
+  ])('reads %s', (url, location) => {
+    expect(parseDatabaseUrl(url, '/srv/app')).toEqual(location);
+  });
+
+  it.each([
+    ['mysql://u:secret@db/audit', 'Unsupported database URL scheme "mysql:": use postgres://…, pglite:///absolute/dir, pglite:relative/dir, or none for PGlite in memory.'],
+    ['/var/lib/audit', 'Unsupported database URL: use postgres://…, pglite:///absolute/dir, pglite:relative/dir, or none for PGlite in memory.'],
+    ['pglite://host/dir', 'A pglite URL with "//" takes no host: write pglite:///absolute/dir.'],
+    ['pglite:', 'A pglite URL needs a directory: pglite:///absolute/dir or pglite:relative/dir.'],
+  ])('refuses %s without repeating it (it may hold a password)', (url, message) => {
+    expect(() => parseDatabaseUrl(url)).toThrow(new Error(message));
+  });
+});
+
+describe.each(BACKENDS)('Database on $name', (backend) => {
+  const { db, table } = useAuditDatabase(backend);
+
+  it('returns the same JavaScript values from both backends', async () => {
+    const { rows } = await db().query(
+      `SELECT $1::text[] AS texts, $2::timestamptz AS at, 9007199254740993::int8 AS big, '2024-02-29'::date AS day,
+              1.50::numeric AS amount, 7 AS small, NULL::text AS nothing, '{"a":1}'::jsonb AS doc`,
+      [['a', 'b,c', 'd"e'], new Date('2024-05-06T07:08:09.123Z')],
+    );
+    expect(rows).toEqual([
+      {
+        texts: ['a', 'b,c', 'd"e'],
+        at: new Date('2024-05-06T07:08:09.123Z'),
+        big: '9007199254740993',
+        day: '2024-02-29',
+        amount: '1.50',
+        small: 7,
+        nothing: null,
+        doc: { a: 1 },
+      },
+    ]);
+  });
+
+  it('commits a transaction, and rolls one back when its callback throws', async () => {
+    await db().query(`CREATE TABLE "${table()}" (n int)`);
+    await db().transaction(async (tx) => {
+      await tx.query(`INSERT INTO "${table()}" VALUES ($1)`, [1]);
+    });
+    await expect(
+      db().transaction(async (tx) => {
+        await tx.query(`INSERT INTO "${table()}" VALUES ($1)`, [2]);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect((await db().query(`SELECT n FROM "${table()}"`)).rows).toEqual([{ n: 1 }]);
+  });
+
+  it("rejects SQL errors with PostgreSQL's code", async () => {
+    await expect(db().query('SELECT nope')).rejects.toMatchObject({ message: 'column "nope" does not exist', code: '42703' });
+  });
+
+  it('refuses the database itself inside one of its transactions, and a transaction used after it ended', async () => {
+    let leaked: { query: (sql: string) => Promise<unknown> } | undefined;
+    await expect(
+      db().transaction(async (tx) => {
+        leaked = tx;
+        await db().query('SELECT 1');
+      }),
+    ).rejects.toThrow('Database.query called inside one of its own transactions: use the tx passed to the callback.');
+    await expect(leaked!.query('SELECT 1')).rejects.toThrow('This transaction has ended; its queries can no longer run.');
+  });
+
+  it('never interleaves concurrent transactions', async () => {
+    await db().query(`CREATE TABLE "${table()}" (n int)`);
+    await db().query(`INSERT INTO "${table()}" VALUES (0)`);
+    // Read, yield, write: two interleaved transactions would both read the same n.
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        db().transaction(async (tx) => {
+          const lock = backend.name === 'postgres' ? ' FOR UPDATE' : '';
+          const { rows } = await tx.query<{ n: number }>(`SELECT n FROM "${table()}"${lock}`);
+          await new Promise((r) => setTimeout(r, 1));
+          await tx.query(`UPDATE "${table()}" SET n = $1`, [rows[0]!.n + 1]);
+        }),
+      ),
+    );
+    expect((await db().query(`SELECT n FROM "${table()}"`)).rows).toEqual([{ n: 20 }]);
+  });
+});
+
+describe('a database that cannot be used', () => {
+  it('rejects every call after close()', async () => {
+    const db = await openDatabase({ url: 'postgres://postgres@127.0.0.1:1/none' });
+    await db.close();
+    await expect(db.query('SELECT 1')).rejects.toThrow('Database.query called after close().');
+    await expect(db.transaction(async () => undefined)).rejects.toThrow('Database.transaction called after close().');
+  });
+
+  it('fails AuditLog.open when PostgreSQL is unreachable, with the cause', async () => {
+    const db = await openDatabase({ url: 'postgres://postgres@127.0.0.1:1/none', connectTimeoutMs: 1000 });
+    try {
+      await expect(AuditLog.open(db, { table: uniqueTable() })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    } finally {
+      await db.close();
+    }
+  });
+});

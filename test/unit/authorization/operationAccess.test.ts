@@ -1,0 +1,71 @@
+import { buildSchema, GraphQLScalarType, parse } from 'graphql';
+import { analyseOperation } from '../../../gateway/authorization/operationAccess';
+import { scalarResolvers } from '../../../schemas/scalars';
+
+const schema = buildSchema(`
+  scalar IdNumber
+  scalar CreditCode
+  scalar CaseNumber
+  type Query {
+    person(idNumber: IdNumber!): Person
+    persons(idNumbers: [IdNumber!]!): [Person!]!
+    company(creditCode: CreditCode!): Company
+    case(caseNumber: CaseNumber!): Case
+    cases(court: String!): [Case!]!
+  }
+  union Party = Person | Company
+  type Person { idNumber: IdNumber! vehicles: [String!] shareholdings: [Holding!] }
+  type Company { creditCode: CreditCode! vehicles: [String!] }
+  type Holding { company: Company! }
+  type Case { debtors: [Party!]! }
+`);
+for (const [name, impl] of Object.entries(scalarResolvers)) {
+  const type = schema.getType(name);
+  if (type instanceof GraphQLScalarType) Object.assign(type, { parseValue: impl.parseValue, parseLiteral: impl.parseLiteral });
+}
+
+const ID = '11010519491231002X';
+const CODE = '91350100M000100Y43';
+
+describe('analyseOperation', () => {
+  it('reads subjects from literals and variables alike, normalised by the scalars', () => {
+    const access = analyseOperation(
+      schema,
+      parse('query($ids: [IdNumber!]!, $c: CreditCode!) { a: person(idNumber: "11010519491231002x") { idNumber } persons(idNumbers: $ids) { idNumber } company(creditCode: $c) { creditCode } }'),
+      undefined,
+      { ids: [ID], c: CODE.toLowerCase() },
+    );
+    expect(access.roots).toEqual([
+      { field: 'person', subjects: [ID], caseNumbers: [], courts: [] },
+      { field: 'persons', subjects: [ID], caseNumbers: [], courts: [] },
+      { field: 'company', subjects: [CODE], caseNumbers: [], courts: [] },
+    ]);
+  });
+
+  it('reads case numbers (full-width normalised) and docket courts', () => {
+    const access = analyseOperation(schema, parse('{ case(caseNumber: "（2025）浙0106执1001号") { debtors { __typename } } cases(court: "浙0106") { debtors { __typename } } }'), undefined, {});
+    expect(access.roots).toEqual([
+      { field: 'case', subjects: [], caseNumbers: ['(2025)浙0106执1001号'], courts: [] },
+      { field: 'cases', subjects: [], caseNumbers: [], courts: ['浙0106'] },
+    ]);
+  });
+
+  it('collects every field coordinate, through inline fragments, named fragments and nesting', () => {
+    const access = analyseOperation(
+      schema,
+      parse(`query Q { case(caseNumber: "(2025)浙0106执1001号") { debtors { ... on Person { ...P } ... on Company { vehicles } } } }
+        fragment P on Person { idNumber shareholdings { company { ...C } } }
+        fragment C on Company { vehicles }`),
+      'Q',
+      {},
+    );
+    expect([...access.coordinates].sort()).toEqual([
+      'Case.debtors',
+      'Company.vehicles',
+      'Holding.company',
+      'Person.idNumber',
+      'Person.shareholdings',
+      'Query.case',
+    ]);
+  });
+});

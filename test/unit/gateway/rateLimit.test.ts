@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@apollo/utils.logger';
+import { Redis } from 'ioredis';
+import type { GatewayContext } from '../../../gateway/context';
+import { RATE_LIMIT_DEFAULTS, rateLimitPlugin, type RateLimitOptions } from '../../../gateway/plugins/rateLimit';
+import { serveGraphQL, type ServedGraphQL } from '../../../lib/serveGraphQL';
+import { citizenCaller, courtCaller, makeServer, resolved, run } from './harness';
+
+const QUERY = '{ person(idNumber: "330106199001019356") { name } }';
+const ALLOWED = { data: { person: { name: 'Zhang San' } } };
+const REDIS_URL = process.env.REDIS_URL;
+
+const warnings: string[] = [];
+const logger: Logger = { debug: () => {}, info: () => {}, warn: (m: unknown) => void warnings.push(String(m)), error: () => {} };
+
+const started: { stop(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+  resolved.splice(0);
+  warnings.splice(0);
+});
+
+/** A server with the rate limit; each test gets its own key prefix, so no test sees another's counts. */
+function limited(options: RateLimitOptions, prefix = `test:rate:${randomUUID()}`) {
+  const server = makeServer([rateLimitPlugin({ keyPrefix: prefix, ...options })], { logger });
+  started.push(server);
+  return server;
+}
+
+function rateLimited(who: string, retryAfter: number) {
+  return {
+    status: 429,
+    headers: expect.objectContaining({ 'retry-after': String(retryAfter) }),
+    errors: [{ message: `Too many requests from ${who}; retry after ${retryAfter} seconds.`, extensions: { code: 'RATE_LIMITED', retryAfter } }],
+  };
+}
+
+const backends: [string, RateLimitOptions][] = [['memory', {}]];
+if (REDIS_URL) backends.push(['redis', { redis: REDIS_URL }]);
+
+describe.each(backends)('rate limit per caller (%s)', (_, backend) => {
+  it('refuses a court over its budget with RATE_LIMITED, 429 and retry-after, before anything runs', async () => {
+    const server = limited({ ...backend, court: { points: 2, duration: 30 } });
+    const court = courtCaller('浙0106');
+    expect(await run(server, QUERY, { caller: court })).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY, { caller: court })).toMatchObject(ALLOWED);
+    resolved.splice(0);
+    expect(await run(server, QUERY, { caller: court })).toEqual(rateLimited('this court', 30));
+    expect(resolved).toEqual([]);
+  });
+
+  it('counts each court on its own: another court still passes', async () => {
+    const server = limited({ ...backend, court: { points: 1, duration: 30 } });
+    await run(server, QUERY, { caller: courtCaller('浙0106') });
+    expect((await run(server, QUERY, { caller: courtCaller('浙0106') })).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(await run(server, QUERY, { caller: courtCaller('浙0102') })).toMatchObject(ALLOWED);
+  });
+
+  it('shares one budget among a court\'s officers', async () => {
+    const server = limited({ ...backend, court: { points: 1, duration: 30 } });
+    expect(await run(server, QUERY, { caller: courtCaller('浙0106', 'officer-1') })).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY, { caller: courtCaller('浙0106', 'officer-2') })).toEqual(rateLimited('this court', 30));
+  });
+
+  it('limits citizens per ID number, on their own budget', async () => {
+    const server = limited({ ...backend, citizen: { points: 1, duration: 20 }, court: { points: 1, duration: 20 } });
+    expect(await run(server, QUERY, { caller: citizenCaller('330106199001019356') })).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY, { caller: citizenCaller('330106199001019356') })).toEqual(rateLimited('this citizen', 20));
+    expect(await run(server, QUERY, { caller: citizenCaller('11010519491231002X') })).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY, { caller: courtCaller('浙0106') })).toMatchObject(ALLOWED);
+  });
+
+  it('counts a request as it arrives, so invalid documents spend the budget too', async () => {
+    const server = limited({ ...backend, court: { points: 2, duration: 30 } });
+    const court = courtCaller('浙0106');
+    expect((await run(server, '{ person(', { caller: court })).errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect((await run(server, '{ nobody }', { caller: court })).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await run(server, QUERY, { caller: court })).toEqual(rateLimited('this court', 30));
+  });
+
+  it('leaves a request without a verified caller to authentication', async () => {
+    const server = limited({ ...backend, court: { points: 1, duration: 30 } });
+    expect(await run(server, QUERY)).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY)).toMatchObject(ALLOWED);
+  });
+});
+
+(REDIS_URL ? describe : describe.skip)('rate limit in Redis', () => {
+  it('is one budget across gateway replicas', async () => {
+    const prefix = `test:rate:${randomUUID()}`;
+    const [a, b] = [limited({ redis: REDIS_URL, court: { points: 2, duration: 30 } }, prefix), limited({ redis: REDIS_URL, court: { points: 2, duration: 30 } }, prefix)];
+    const court = courtCaller('浙0106');
+    expect(await run(a, QUERY, { caller: court })).toMatchObject(ALLOWED);
+    expect(await run(b, QUERY, { caller: court })).toMatchObject(ALLOWED);
+    expect(await run(a, QUERY, { caller: court })).toEqual(rateLimited('this court', 30));
+    expect(await run(b, QUERY, { caller: court })).toEqual(rateLimited('this court', 30));
+  });
+
+  it('keeps no citizen ID number in its keys', async () => {
+    const prefix = `test:rate:${randomUUID()}`;
+    const server = limited({ redis: REDIS_URL }, prefix);
+    await run(server, QUERY, { caller: citizenCaller('330106199001019356') });
+    const client = new Redis(REDIS_URL!);
+    try {
+      const keys = await client.keys(`${prefix}*`);
+      expect(keys).toEqual([expect.stringMatching(new RegExp(`^${prefix}:citizen:[0-9a-f]{32}$`))]);
+      await client.del(...keys);
+    } finally {
+      client.disconnect();
+    }
+  });
+});
+
+describe('rate limit when Redis is unreachable', () => {
+  it('falls back to each replica\'s memory budget: requests are answered promptly, floods still refused', async () => {
+    // Nothing listens on port 1: every Redis call fails at once.
+    const server = limited({ redis: 'redis://127.0.0.1:1', court: { points: 2, duration: 30 }, redisTimeoutMs: 200 });
+    const court = courtCaller('浙0106');
+    const started = Date.now();
+    expect(await run(server, QUERY, { caller: court })).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY, { caller: court })).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY, { caller: court })).toEqual(rateLimited('this court', 30));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(await run(server, QUERY, { caller: courtCaller('浙0102') })).toMatchObject(ALLOWED);
+    expect(warnings).toEqual([expect.stringMatching(/^Rate limits fall back to each replica's memory: Redis is unreachable \(.+\)\.$/)]);
+  });
+
+  it('falls back when Redis is slower than redisTimeoutMs', async () => {
+    // A client that never answers: connected, but every command hangs.
+    const hanging = new Redis({ lazyConnect: true, enableOfflineQueue: true });
+    const server = limited({ redis: hanging, court: { points: 1, duration: 30 }, redisTimeoutMs: 50 });
+    const court = courtCaller('浙0106');
+    expect(await run(server, QUERY, { caller: court })).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY, { caller: court })).toEqual(rateLimited('this court', 30));
+    hanging.disconnect();
+  });
+});
+
+describe('rate limit over HTTP', () => {
+  let served: ServedGraphQL;
+  beforeAll(async () => {
+    served = await serveGraphQL<GatewayContext>({
+      // Stands in for authentication: the caller is whatever the verified token says.
+      context: async (req) => ({ requestId: randomUUID(), caller: courtCaller(decodeURIComponent(String(req.headers['x-test-court']))) }),
+      createServer: (plugins) => makeServer([...plugins, rateLimitPlugin({ keyPrefix: `test:rate:${randomUUID()}`, court: { points: 1, duration: 45 } })], { logger }),
+    });
+  });
+  afterAll(() => served.stop());
+
+  const post = async (court: string) => {
+    const response = await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-court': encodeURIComponent(court) }, body: JSON.stringify({ query: QUERY }) });
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+  };
+
+  it('answers 429 with retry-after in seconds', async () => {
+    expect(await post('浙0106')).toEqual({ status: 200, retryAfter: null, body: ALLOWED });
+    expect(await post('浙0106')).toEqual({
+      status: 429,
+      retryAfter: '45',
+      body: { errors: [{ message: 'Too many requests from this court; retry after 45 seconds.', extensions: { code: 'RATE_LIMITED', retryAfter: 45 } }] },
+    });
+    expect((await post('浙0102')).status).toBe(200);
+  });
+});
+
+it('states its defaults once', () => {
+  expect(RATE_LIMIT_DEFAULTS).toEqual({ court: { points: 600, duration: 60 }, citizen: { points: 30, duration: 60 }, redis: undefined, keyPrefix: 'cag:rate', redisTimeoutMs: 200 });
+});

@@ -1,0 +1,97 @@
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GatewayContext } from '../../../gateway/context';
+import { claimsOf, GATEWAY_SERVICE_IDENTITY, SignedDataSource } from '../../../gateway/signedDataSource';
+import { GATEWAY_SIGNATURE_HEADER, verifyFromGateway } from '../../../lib/gatewaySignature';
+
+const SECRET = 'unit-test-secret-with-more-than-32-chars';
+const CASE = '(2024)浙0106执1234号';
+const officer: GatewayContext = {
+  requestId: 'req-1',
+  caller: { kind: 'court', court: '浙0106', officer: '浙0106-007', roles: ['query'] },
+  caseNumber: CASE,
+};
+
+/** What the gateway hands `willSendRequest`: an incoming operation, or a request of its own. */
+function processOptions(context: Partial<GatewayContext> | undefined): GraphQLDataSourceProcessOptions<GatewayContext> {
+  const request = { query: '{ __typename }', http: { method: 'POST' as const, url: 'http://subgraph.test/graphql', headers: new Headers() } };
+  const options = context === undefined
+    ? { kind: 'health check', request, context: {} }
+    : { kind: 'incoming operation', request, context, incomingRequestContext: { context } };
+  return options as unknown as GraphQLDataSourceProcessOptions<GatewayContext>;
+}
+
+async function signedClaims(source: SignedDataSource, context: Partial<GatewayContext> | undefined) {
+  const options = processOptions(context);
+  await source.willSendRequest(options);
+  return verifyFromGateway(SECRET, options.request.http!.headers.get(GATEWAY_SIGNATURE_HEADER) ?? undefined);
+}
+
+describe('SignedDataSource', () => {
+  const source = new SignedDataSource({ name: 'vehicle', url: 'http://subgraph.test/graphql', secret: SECRET });
+
+  it('signs an officer\'s operation with court, officer, case and request id', async () => {
+    expect(await signedClaims(source, officer)).toEqual({ requestId: 'req-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE });
+  });
+
+  it('prefers the checked case to the stated one, and signs a citizen as a citizen', async () => {
+    const checked = { ...officer, caseNumber: 'stated', case: { caseNumber: CASE, courtCode: '浙0106', status: 'ACTIVE' as const, debtors: [], applicants: [] } };
+    expect(await signedClaims(source, checked)).toMatchObject({ caseNumber: CASE });
+    const citizen = { requestId: 'req-2', caller: { kind: 'citizen' as const, idNumber: '330106197504189356' } };
+    expect(await signedClaims(source, citizen)).toEqual({ requestId: 'req-2', citizen: '330106197504189356' });
+  });
+
+  it('signs with the gateway\'s service identity when it asks for itself, or no caller was verified', async () => {
+    expect(await signedClaims(source, undefined)).toEqual({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), service: GATEWAY_SERVICE_IDENTITY });
+    expect(await signedClaims(source, {})).toEqual({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), service: GATEWAY_SERVICE_IDENTITY });
+  });
+
+  it('with requireCaller, refuses to forward an operation no caller was verified for', async () => {
+    const strict = new SignedDataSource({ name: 'vehicle', url: 'http://subgraph.test/graphql', secret: SECRET, requireCaller: true });
+    await expect(signedClaims(strict, { requestId: 'req-3' })).rejects.toThrow(
+      'Refusing to call a subgraph for an operation with no verified caller: authentication did not run.',
+    );
+    expect(await signedClaims(strict, officer)).toMatchObject({ court: '浙0106' });
+    expect(await signedClaims(strict, undefined)).toMatchObject({ service: GATEWAY_SERVICE_IDENTITY });
+  });
+
+  it('signs the checked debtors and the root subjects, and records the subgraph as called', async () => {
+    const context: GatewayContext = {
+      ...officer,
+      case: { caseNumber: CASE, courtCode: '浙0106', status: 'ACTIVE', debtors: ['330106197504189356'], applicants: [] },
+      reached: { subjects: ['330106197504189356'], fields: ['Person.vehicles'] },
+      subgraphsCalled: new Set(['court']),
+    };
+    expect(await signedClaims(source, context)).toEqual({
+      requestId: 'req-1',
+      court: '浙0106',
+      officer: '浙0106-007',
+      caseNumber: CASE,
+      debtors: ['330106197504189356'],
+      subjects: ['330106197504189356'],
+    });
+    expect([...context.subgraphsCalled!]).toEqual(['court', 'vehicle']);
+    const fresh: Partial<GatewayContext> = { requestId: 'req-9' };
+    await signedClaims(source, fresh);
+    expect(fresh.subgraphsCalled).toEqual(new Set(['vehicle']));
+  });
+
+  it('reports a subgraph refusing the signature as the deployment\'s fault, not the caller\'s', async () => {
+    type SubgraphResponse = Parameters<SignedDataSource['errorFromResponse']>[0];
+    const refusal = new Response(JSON.stringify({ errors: [{ message: 'no', extensions: { code: 'UNAUTHENTICATED' } }] }), {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+    });
+    const error = await source.errorFromResponse(refusal as unknown as SubgraphResponse);
+    expect({ message: error.message, extensions: error.extensions }).toEqual({
+      message: 'The vehicle subgraph refused the gateway\'s signature: the gateway and the subgraph do not share the same secret, or their clocks disagree.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: 'vehicle' },
+    });
+    const busy = new Response('busy', { status: 503, statusText: 'Service Unavailable', headers: { 'content-type': 'text/plain' } });
+    expect((await source.errorFromResponse(busy as unknown as SubgraphResponse)).message).toBe('503: Service Unavailable');
+  });
+
+  it('keeps the request id of the context, making one only when it is missing', () => {
+    expect(claimsOf({ requestId: 'abc' }).requestId).toBe('abc');
+    expect(claimsOf({}).requestId).not.toBe(claimsOf({}).requestId);
+  });
+});
