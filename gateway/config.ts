@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../lib/gatewaySignature';
 import { type AuthConfig, loadAuthConfig } from './auth/authConfig';
@@ -20,8 +21,8 @@ export const gatewayEnvSchema = z.object({
    */
   /** The audit database (PostgreSQL); without it an embedded PGlite directory. */
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
-  /** @default 'pglite:.data/audit' (relative to the working directory) */
-  AUDIT_DB: z.string().min(1).default('pglite:.data/audit'),
+  /** The embedded audit database's directory. @default '.data/audit' (relative to the working directory) */
+  AUDIT_DB: z.string().min(1).default('.data/audit'),
   REDIS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   SUBGRAPH_SECRET: z.preprocess(
     (v) => (v === '' ? undefined : v),
@@ -34,7 +35,7 @@ export interface GatewayConfig {
   auth: AuthConfig;
   /**
    * Where the audit log lives: a postgres:// URL (DATABASE_URL), a PGlite directory
-   * (`pglite:.data/audit`, the npm start default), or undefined for PGlite in memory (tests).
+   * (`pglite:///abs/dir`; npm start uses AUDIT_DB=.data/audit), or undefined for PGlite in memory (tests).
    */
   auditDatabaseUrl: string | undefined;
   /** @default 'audit_log' */
@@ -81,7 +82,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   return {
     auth: loadAuthConfig(env),
-    auditDatabaseUrl: parsed.data.DATABASE_URL ?? parsed.data.AUDIT_DB,
+    auditDatabaseUrl: parsed.data.DATABASE_URL ?? `pglite://${encodeURI(resolve(parsed.data.AUDIT_DB))}`,
     redisUrl: parsed.data.REDIS_URL,
     port: parsed.data.PORT,
     host: parsed.data.HOST,

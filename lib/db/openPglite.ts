@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Database, Queryable } from './database';
 import { PGLITE_WORKER_SOURCE } from './pgliteWorkerSource';
@@ -21,6 +23,8 @@ function toError(fields: Record<string, unknown> & { message: string }): Error {
  * every query and transaction goes through one queue: concurrent callers never interleave.
  */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  // PGlite creates the data directory itself but not its parents (.data/ on a fresh clone).
+  if (dataDir !== undefined) mkdirSync(dirname(dataDir), { recursive: true });
   const worker = new Worker(PGLITE_WORKER_SOURCE, {
     eval: true,
     workerData: { pglitePath: require.resolve('@electric-sql/pglite'), dataDir },
