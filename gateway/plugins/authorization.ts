@@ -37,11 +37,14 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
       }
       return {
         async didResolveOperation({ contextValue, request, document, operationName, schema }) {
+          // What the operation reaches is read first, so a refusal is audited with it too.
+          const access = analyseOperation(schema, document, operationName, request.variables);
+          contextValue.reached = { subjects: access.roots.flatMap((r) => r.subjects), fields: [...access.coordinates] };
           if (refusedToken !== undefined) throw refusedToken;
           const headers = request.http?.headers;
           const stated = headers?.get(CASE_HEADER);
           if (stated !== undefined && stated !== '') {
-            const checked = checkCaseNumber(decodeURIComponent(stated));
+            const checked = checkCaseNumber(percentDecoded(stated));
             if (!checked.ok) {
               throw new GraphQLError(`Header "${CASE_HEADER}" is invalid: ${checked.message}`, {
                 extensions: { code: 'BAD_USER_INPUT', reason: checked.reason, http: { status: 400 } },
@@ -49,8 +52,6 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
             }
             contextValue.caseNumber = checked.value;
           }
-          const access = analyseOperation(schema, document, operationName, request.variables);
-          contextValue.reached = { subjects: access.roots.flatMap((r) => r.subjects), fields: [...access.coordinates] };
           const authorized = await authorizeOperation({
             caller: contextValue.caller,
             access,
@@ -71,4 +72,13 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
       };
     },
   };
+}
+
+/** Header values are bytes: courts send the case number percent-encoded; a raw ASCII one passes as is. */
+function percentDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

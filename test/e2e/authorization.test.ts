@@ -18,6 +18,12 @@ async function auditOf(requestCount: number) {
   return rows.slice(-requestCount);
 }
 
+/** The newest audit record about `subject` is this refusal. */
+async function expectAuditedRefusal(subject: string, code: string): Promise<void> {
+  const [latest] = await stack().gateway.audit.accessesOf(subject, { limit: 1 });
+  expect(latest).toMatchObject({ subjects: [subject], outcome: 'REFUSED', errorCodes: [code], agencies: [] });
+}
+
 describe('who may ask', () => {
   const personQuery = (id: string) => `{ person(idNumber: "${id}") { name vehicles { vin } } }`;
 
@@ -37,6 +43,7 @@ describe('who may ask', () => {
     expect(answer.data).toBeUndefined();
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code, reason });
     expect(callsExceptCaseSystem()).toBe(0);
+    await expectAuditedRefusal(population.scenarios.richDebtor.idNumber, code);
   });
 
   it.each<[string, OfficerOptions, string]>([
@@ -50,6 +57,7 @@ describe('who may ask', () => {
     expect(answer.status).toBe(403);
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason });
     expect(callsExceptCaseSystem()).toBe(0);
+    await expectAuditedRefusal(rich.idNumber, 'FORBIDDEN');
   });
 
   it('refuses a closed case', async () => {
