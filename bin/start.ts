@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on one laptop — agency emulators seeded with a synthetic
- * province, the six subgraphs, and the gateway with Apollo Sandbox.
+ * province, the six agency subgraphs and the audit subgraph, and the gateway with Apollo Sandbox.
  *
  *   npm start -- --persons 100000 --seed 7 --latency 20
  */
@@ -64,7 +64,8 @@ Headers and add these two (a development token for the officer of case ${rich.ca
   Authorization: Bearer ${token}
   x-case-number: ${encodeURIComponent(rich.caseNumber)}
 
-(More tokens: npm run -s token -- --court 浙0106 --officer 浙0106-007 --role query)
+(More tokens: npm run -s token -- --court 浙0106 --officer 浙0106-007 --role query;
+ a citizen asking who looked at them: npm run -s token -- --citizen ${pop.scenarios.closedCase.debtorIdNumber}, then { accessLog { at court officer caseNumber fields outcome } })
 Then paste this: the case, its debtors, and what they own in every agency.
 
 query Dossier {

@@ -1,4 +1,5 @@
 import { randomSubgraphSecret } from '../gateway/config';
+import { openDatabase } from '../lib/db/openDatabase';
 import { AUTH_DEFAULTS, type AuthConfig } from '../gateway/auth/authConfig';
 import { type RunningGateway, startGateway } from '../gateway/createGateway';
 import type { ServedGraphQL } from '../lib/serveGraphQL';
@@ -12,6 +13,7 @@ import { startSocialInsuranceEmulator } from '../mocks/social-insurance/server';
 import { startVehicleEmulator } from '../mocks/vehicle/server';
 import { SUPERGRAPH_PATH, type SubgraphName } from '../schemas/loadSubgraphSdl';
 import { DEFAULT_SUBGRAPH_PORTS } from '../schemas/subgraphUrls';
+import { startAuditSubgraph } from '../subgraphs/audit';
 import { startBankSubgraph } from '../subgraphs/bank';
 import { startCommerceSubgraph } from '../subgraphs/commerce';
 import { startCourtSubgraph } from '../subgraphs/court';
@@ -27,7 +29,7 @@ export interface StackOptions {
   population?: Population;
   /** Gateway port. @default 0 (ephemeral) */
   port?: number;
-  /** Subgraphs on their default ports (4001-4006) as written in the supergraph; else ephemeral. @default false */
+  /** Subgraphs on their default ports (4001-4007) as written in the supergraph; else ephemeral. @default false */
   defaultSubgraphPorts?: boolean;
   /** Agency latency in ms for every emulator, overriding each agency's own. */
   agencyLatencyMs?: number;
@@ -38,7 +40,10 @@ export interface StackOptions {
   subgraphSecret?: string;
   /** How the gateway checks tokens. @default the development issuer */
   auth?: AuthConfig;
-  /** The audit database. @default DATABASE_URL if set, else PGlite in memory */
+  /**
+   * The audit database, opened once and shared by the gateway (which writes it) and the
+   * audit subgraph (which reads it). @default DATABASE_URL if set, else PGlite in memory
+   */
   auditDatabaseUrl?: string;
   /** @default 'audit_log' */
   auditTable?: string;
@@ -58,8 +63,8 @@ export interface Stack {
 }
 
 /**
- * Everything `npm start` runs, in one process: the agency emulators, the six subgraphs and
- * the gateway. Tests and benchmarks start the same stack on ephemeral ports.
+ * Everything `npm start` runs, in one process: the agency emulators, the seven subgraphs
+ * (six agencies and the audit) and the gateway, sharing one audit database. Tests and benchmarks start the same stack on ephemeral ports.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const population = options.population ?? createPopulation({ persons: options.persons, seed: options.seed });
@@ -69,6 +74,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     started.push('close' in s ? { stop: () => s.close() } : s);
     return s;
   };
+  // One audit database for the whole stack (PGlite is single-process): closed last, after
+  // the gateway and the audit subgraph have stopped.
+  const auditDatabase = await openDatabase({
+    url: 'auditDatabaseUrl' in options ? options.auditDatabaseUrl : process.env.DATABASE_URL || undefined,
+  });
+  started.push({ stop: () => auditDatabase.close() });
   try {
     const banks = await startBankEmulators(population, options.agencyLatencyMs === undefined ? {} : {
       latencyMs: Object.fromEntries(population.banks.map((b) => [b.code, options.agencyLatencyMs!])),
@@ -98,6 +109,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       vehicle: track(await startVehicleSubgraph({ agencyUrl: emulators.vehicle!.url, port: port('vehicle'), ...common })),
       commerce: track(await startCommerceSubgraph({ agencyUrl: emulators.commerce!.url, port: port('commerce'), ...common })),
       'social-insurance': track(await startSocialInsuranceSubgraph({ agencyUrl: emulators['social-insurance']!.url, port: port('social-insurance'), ...common })),
+      audit: track(await startAuditSubgraph({
+        database: auditDatabase,
+        auditTable: options.auditTable,
+        courtAgencyUrl: emulators.court!.url,
+        port: port('audit'),
+        ...common,
+      })),
     };
 
     const gateway = await startGateway({
@@ -108,7 +126,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       subgraphUrls: Object.fromEntries(Object.entries(subgraphs).map(([name, s]) => [name, s.url])),
       subgraphSecret: secret,
       auth: options.auth ?? { ...AUTH_DEFAULTS, production: options.production ?? false },
-      auditDatabaseUrl: 'auditDatabaseUrl' in options ? options.auditDatabaseUrl : process.env.DATABASE_URL || undefined,
+      auditDatabaseUrl: undefined,
+      auditDatabase,
       auditTable: options.auditTable,
       redisUrl: 'redisUrl' in options ? options.redisUrl : process.env.REDIS_URL || undefined,
     });
@@ -129,6 +148,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
+/** Stops everything in reverse order, even past a failure; then throws the first failure. */
 async function stopAll(started: { stop(): Promise<void> }[]): Promise<void> {
-  for (const s of [...started].reverse()) await s.stop();
+  let failure: unknown;
+  for (const s of [...started].reverse()) {
+    try {
+      await s.stop();
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { Database } from '../lib/db/openDatabase';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../lib/gatewaySignature';
 import { type AuthConfig, loadAuthConfig } from './auth/authConfig';
 import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schemas/loadSubgraphSdl';
@@ -38,6 +39,12 @@ export interface GatewayConfig {
    * (`pglite:///abs/dir`; npm start uses AUDIT_DB=.data/audit), or undefined for PGlite in memory (tests).
    */
   auditDatabaseUrl: string | undefined;
+  /**
+   * An audit database already open, instead of `auditDatabaseUrl` (which is then ignored):
+   * in one process with PGlite the audit subgraph must read the very database the gateway
+   * writes. The gateway does not close a database it was handed; whoever opened it does.
+   */
+  auditDatabase?: Database;
   /** @default 'audit_log' */
   auditTable?: string;
   /** Shared rate-limit budgets across replicas when set (REDIS_URL); per process otherwise. */

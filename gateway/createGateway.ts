@@ -38,7 +38,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   // refuse security features it does not enforce itself; this gateway enforces them).
   const { rules, executableSdl } = readAccessRules(readFileSync(config.supergraphPath, 'utf8'));
   const verifyToken = await startTokenVerifier(config.auth);
-  const db = await openDatabase({ url: config.auditDatabaseUrl });
+  // A database handed in belongs to the caller (shared with the audit subgraph): never closed here.
+  const owned = config.auditDatabase === undefined;
+  const db = config.auditDatabase ?? (await openDatabase({ url: config.auditDatabaseUrl }));
+  const closeOwned = async () => {
+    if (owned) await db.close();
+  };
   try {
     const audit = await AuditLog.open(db, { table: config.auditTable });
     const logger = createLogger();
@@ -98,11 +103,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       audit,
       stop: async () => {
         await served.stop();
-        await db.close();
+        await closeOwned();
       },
     };
   } catch (error) {
-    await db.close();
+    await closeOwned();
     throw error;
   }
 }

@@ -17,7 +17,7 @@ export interface ComposedSupergraph {
   unacceptedHints: CompositionHint[];
 }
 
-/** Composes the six subgraph SDL files into the supergraph; throws with every error if it does not compose. */
+/** Composes the subgraph SDL files into the supergraph; throws with every error if it does not compose. */
 export function composeSupergraph(): ComposedSupergraph {
   const result = composeServices(
     SUBGRAPH_NAMES.map((name) => ({ name, url: defaultSubgraphUrl(name), typeDefs: loadSubgraphSdl(name) })),

@@ -11,6 +11,7 @@ export const DEFAULT_SUBGRAPH_PORTS: Record<SubgraphName, number> = {
   vehicle: 4004,
   commerce: 4005,
   'social-insurance': 4006,
+  audit: 4007,
 };
 
 export function defaultSubgraphUrl(name: SubgraphName): string {

@@ -259,6 +259,22 @@ export class AuditLog {
     return rows.map(toEntry);
   }
 
+  /**
+   * Records that stated one of these cases and selected one of these field coordinates
+   * (e.g. `EnforcementCase.debtors`: a case's dossier reaches its debtors without naming
+   * them), newest first.
+   */
+  async accessesInCases(caseNumbers: readonly string[], fields: readonly string[], options: AccessesOfOptions = {}): Promise<AuditEntry[]> {
+    if (caseNumbers.length === 0 || fields.length === 0) return [];
+    const { rows } = await this.db.query<AuditRow>(
+      `SELECT ${SELECT_COLUMNS} FROM "${this.table}"
+       WHERE case_number = ANY($1::text[]) AND fields && $2::text[] AND ($3::timestamptz IS NULL OR at <= $3::timestamptz)
+       ORDER BY id DESC LIMIT $4`,
+      [caseNumbers, fields, options.until ?? null, options.limit ?? ACCESSES_LIMIT],
+    );
+    return rows.map(toEntry);
+  }
+
   /** Records of one court's callers (officers and supervisors acting as the court), oldest first. */
   async reviewOf(court: string, options: ReviewOfOptions = {}): Promise<AuditEntry[]> {
     const { rows } = await this.db.query<AuditRow>(
@@ -311,6 +327,7 @@ function createStatements(table: string): string[] {
     )`,
     `CREATE INDEX IF NOT EXISTS "${table}_subjects" ON "${table}" USING gin (subjects)`,
     `CREATE INDEX IF NOT EXISTS "${table}_court_at" ON "${table}" (court, at)`,
+    `CREATE INDEX IF NOT EXISTS "${table}_case_number" ON "${table}" (case_number)`,
     `CREATE OR REPLACE FUNCTION "${table}_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
        RAISE EXCEPTION 'audit log % is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';

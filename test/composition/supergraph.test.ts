@@ -9,7 +9,7 @@ import { defaultSubgraphUrl } from '../../schemas/subgraphUrls';
 describe('composition', () => {
   const composed = composeSupergraph();
 
-  it('composes the six subgraphs with no hint that was not accepted on purpose', () => {
+  it('composes the seven subgraphs with no hint that was not accepted on purpose', () => {
     expect(composed.unacceptedHints.map((h) => `[${h.definition.code}] ${h.message}`)).toEqual([]);
   });
 
@@ -54,7 +54,7 @@ describe('composition', () => {
     const doc = parse(composed.supergraphSdl);
     const graphs = doc.definitions.find((d) => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === 'join__Graph');
     expect(graphs?.kind === Kind.ENUM_TYPE_DEFINITION && graphs.values?.map((v) => v.name.value).sort()).toEqual(
-      ['BANK', 'COMMERCE', 'COURT', 'REALESTATE', 'SOCIAL_INSURANCE', 'VEHICLE'],
+      ['AUDIT', 'BANK', 'COMMERCE', 'COURT', 'REALESTATE', 'SOCIAL_INSURANCE', 'VEHICLE'],
     );
   });
 });

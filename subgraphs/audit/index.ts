@@ -1,0 +1,48 @@
+import type { Database } from '../../lib/db/openDatabase';
+import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { AuditLog } from '../../gateway/audit/auditLog';
+import { CourtClient } from '../court/client';
+import { startSubgraph } from '../shared/startSubgraph';
+import { type AuditContext, resolvers } from './resolvers';
+
+export interface AuditSubgraphOptions {
+  /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
+  secret: string;
+  /**
+   * The gateway's audit database. With PGlite (one process) it must be the very object the
+   * gateway writes to; the subgraph only reads it and never closes it.
+   */
+  database: Database;
+  /** @default 'audit_log' */
+  auditTable?: string;
+  /** The court case system (case status and debtors). */
+  courtAgencyUrl: string;
+  port?: number;
+  host?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * The network operator's audit subgraph: citizens' "who looked at me" and supervisors'
+ * reviews, read from the gateway's audit log, with case facts from the court case system.
+ */
+export function startAuditSubgraph(options: AuditSubgraphOptions): Promise<ServedGraphQL> {
+  const court = new CourtClient(options.courtAgencyUrl, options.timeoutMs);
+  // Opened on first use and read-only: the gateway creates the table; a failed open is retried.
+  let opened: Promise<AuditLog> | undefined;
+  const log = (): Promise<AuditLog> => {
+    opened ??= AuditLog.open(options.database, { table: options.auditTable, create: false }).catch((error: unknown) => {
+      opened = undefined;
+      throw error;
+    });
+    return opened;
+  };
+  return startSubgraph<AuditContext>({
+    name: 'audit',
+    resolvers,
+    context: () => ({ log, court }),
+    secret: options.secret,
+    port: options.port,
+    host: options.host,
+  });
+}

@@ -1,0 +1,151 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { GraphQLError } from 'graphql';
+import type { AuditEntry, AuditLog } from '../../gateway/audit/auditLog';
+import { COURT_LIMITS, type CourtClient, type EnforcementCase } from '../court/client';
+import { currentCaseContext } from '../shared/caseContext';
+
+export interface AuditContext {
+  /** The audit log, opened read-only on first use. */
+  log(): Promise<AuditLog>;
+  court: CourtClient;
+}
+
+/** The field a case's dossier reaches its debtors through, without naming them at the root. */
+export const DEBTORS_FIELD = 'EnforcementCase.debtors';
+
+const CALLER_KIND = { court: 'COURT', 'supervisor-as-court': 'SUPERVISOR', citizen: 'CITIZEN', anonymous: 'ANONYMOUS' } as const;
+
+/** China Standard Time: the courts' calendar days. */
+const CST = '+08:00';
+
+export function accessRecord(entry: AuditEntry) {
+  return {
+    requestId: entry.requestId,
+    at: entry.at,
+    callerKind: CALLER_KIND[entry.caller.kind],
+    court: entry.caller.court,
+    officer: entry.caller.officer,
+    caseNumber: entry.caseNumber,
+    operationName: entry.operationName,
+    fields: entry.fields,
+    agencies: entry.agencies,
+    outcome: entry.outcome,
+    errorCodes: entry.errorCodes,
+  };
+}
+
+function forbidden(message: string, reason: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', reason, http: { status: 403 } } });
+}
+
+/** Cases by number from the court case system, in batches it accepts. */
+export async function casesByNumber(court: CourtClient, numbers: Iterable<string>): Promise<Map<string, EnforcementCase>> {
+  const all = [...new Set(numbers)];
+  const found = new Map<string, EnforcementCase>();
+  for (let i = 0; i < all.length; i += COURT_LIMITS.caseBatch) {
+    for (const [n, c] of await court.casesByNumber(all.slice(i, i + COURT_LIMITS.caseBatch))) found.set(n, c);
+  }
+  return found;
+}
+
+/**
+ * Whether a citizen may see a record now: not while the case it stated is open (active or
+ * suspended). There are no control measures yet; once there are, a case's records will
+ * also be shown from when its measures took effect.
+ */
+export function visibleToCitizen(entry: AuditEntry, cases: ReadonlyMap<string, EnforcementCase>): boolean {
+  if (entry.caseNumber === null) return true;
+  const kase = cases.get(entry.caseNumber);
+  return kase === undefined || kase.status === 'CLOSED';
+}
+
+/** The calendar day of a time in China Standard Time, YYYY-MM-DD. */
+function cstDay(at: string): string {
+  return new Date(new Date(at).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+export type OutlierReason = 'NO_CASE' | 'CASE_NOT_FOUND' | 'OTHER_COURT_CASE' | 'CASE_NOT_ACTIVE' | 'NOT_A_DEBTOR';
+
+/**
+ * Why a record of `court` looked beyond the debtors of its active cases; empty if it did
+ * not. Only records naming subjects at the root are judged. "Active at the time": ACTIVE
+ * now, or CLOSED on a day after the request (the case system keeps no history of
+ * suspensions, so a suspended case counts as not active).
+ */
+export function outlierReasons(entry: AuditEntry, court: string, cases: ReadonlyMap<string, EnforcementCase>): OutlierReason[] {
+  if (entry.subjects.length === 0) return [];
+  if (entry.caseNumber === null) return ['NO_CASE'];
+  const kase = cases.get(entry.caseNumber);
+  if (kase === undefined) return ['CASE_NOT_FOUND'];
+  const reasons: OutlierReason[] = [];
+  if (kase.courtCode !== court) reasons.push('OTHER_COURT_CASE');
+  const activeThen = kase.status === 'ACTIVE' || (kase.status === 'CLOSED' && kase.closedOn !== null && kase.closedOn > cstDay(entry.at));
+  if (!activeThen) reasons.push('CASE_NOT_ACTIVE');
+  const debtors = new Set(kase.debtors.map((p) => (p.__typename === 'Person' ? p.idNumber : p.creditCode)));
+  if (entry.subjects.some((s) => !debtors.has(s))) reasons.push('NOT_A_DEBTOR');
+  return reasons;
+}
+
+function byCountThenName<T extends { count: number }>(key: (t: T) => string) {
+  return (a: T, b: T) => b.count - a.count || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+export const resolvers: GraphQLResolverMap<AuditContext> = {
+  Query: {
+    accessLog: async (_: unknown, __: unknown, { log, court }: AuditContext) => {
+      // Identity from the gateway's verified signature only, never from an argument.
+      const citizen = currentCaseContext()?.citizen;
+      if (!citizen) throw forbidden('Only a citizen can ask who looked at them.', 'NOT_A_CITIZEN');
+      const audit = await log();
+      const ownCases = ((await court.casesOfParties([citizen])).get(citizen) ?? []).filter((r) => r.role === 'DEBTOR').map((r) => r.caseNumber);
+      const [named, inCases] = await Promise.all([audit.accessesOf(citizen), audit.accessesInCases(ownCases, [DEBTORS_FIELD])]);
+      const entries = [...new Map([...named, ...inCases].map((e) => [e.id, e])).values()].sort((a, b) => b.id - a.id).slice(0, 1000);
+      const cases = await casesByNumber(court, entries.flatMap((e) => (e.caseNumber === null ? [] : [e.caseNumber])));
+      return entries.filter((e) => visibleToCitizen(e, cases)).map(accessRecord);
+    },
+    auditReview: async (_: unknown, args: { court: string; from?: string | null; to?: string | null }, { log, court }: AuditContext) => {
+      // The gateway checked the role and @policy(own_court); the signature says the same.
+      const signed = currentCaseContext()?.court;
+      if (signed !== args.court) throw forbidden(`A court may review only its own requests, not those of ${args.court}.`, 'OTHER_COURT_DOCKET');
+      const entries = await (await log()).reviewOf(args.court, {
+        ...(args.from ? { from: `${args.from}T00:00:00${CST}` } : {}),
+        ...(args.to ? { to: `${nextDay(args.to)}T00:00:00${CST}` } : {}),
+      });
+      const officers = new Map<string, { officer: string; count: number; refused: number }>();
+      const perCase = new Map<string, { caseNumber: string; count: number }>();
+      for (const e of entries) {
+        const officer = e.caller.officer ?? '';
+        const o = officers.get(officer) ?? { officer, count: 0, refused: 0 };
+        o.count += 1;
+        if (e.outcome === 'REFUSED') o.refused += 1;
+        officers.set(officer, o);
+        if (e.caseNumber !== null) {
+          const c = perCase.get(e.caseNumber) ?? { caseNumber: e.caseNumber, count: 0 };
+          c.count += 1;
+          perCase.set(e.caseNumber, c);
+        }
+      }
+      const judged = entries.filter((e) => e.subjects.length > 0);
+      const cases = await casesByNumber(court, judged.flatMap((e) => (e.caseNumber === null ? [] : [e.caseNumber])));
+      const outliers = judged.flatMap((e) => {
+        const reasons = outlierReasons(e, args.court, cases);
+        return reasons.length === 0 ? [] : [{ record: accessRecord(e), reasons }];
+      });
+      return {
+        court: args.court,
+        from: args.from ?? null,
+        to: args.to ?? null,
+        total: entries.length,
+        officers: [...officers.values()].sort(byCountThenName((o) => o.officer)),
+        cases: [...perCase.values()].sort(byCountThenName((c) => c.caseNumber)),
+        outliers,
+      };
+    },
+  },
+};
