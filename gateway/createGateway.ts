@@ -53,7 +53,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     const gateway = new ApolloGateway({
       supergraphSdl: executableSdl,
       // Every subgraph request is signed; subgraphs answer nothing else (lib/gatewaySignature).
-      buildService: ({ name, url }) => new SignedDataSource({ name, url: urlOf(name, url), secret: config.subgraphSecret, requireCaller: false }),
+      buildService: ({ name, url }) => new SignedDataSource({ name, url: urlOf(name, url), secret: config.subgraphSecret }),
     });
     gateway.onSchemaLoadOrUpdate(({ apiSchema }) => attachSharedScalars(apiSchema));
 

@@ -24,10 +24,10 @@ export interface SignedDataSourceOptions {
   /** @default DEFAULT_SIGNATURE_TTL_SECONDS (30) */
   ttlSeconds?: number;
   /**
-   * Refuse to forward an incoming operation whose context has no verified caller (it means
-   * authentication did not run). Off until authentication is wired into the context; with
-   * it off such operations are signed with the gateway's service identity.
-   * @default false
+   * Refuse to forward an incoming operation whose context has no verified caller. Every
+   * field that reaches a subgraph requires a token, so such an operation means the
+   * authorization plugin did not run: never let it go out under the service identity.
+   * @default true
    */
   requireCaller?: boolean;
 }
@@ -50,7 +50,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.name = options.name;
     this.secret = options.secret;
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_SIGNATURE_TTL_SECONDS;
-    this.requireCaller = options.requireCaller ?? false;
+    this.requireCaller = options.requireCaller ?? true;
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {

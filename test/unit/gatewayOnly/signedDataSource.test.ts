@@ -27,7 +27,8 @@ async function signedClaims(source: SignedDataSource, context: Partial<GatewayCo
 }
 
 describe('SignedDataSource', () => {
-  const source = new SignedDataSource({ name: 'vehicle', url: 'http://subgraph.test/graphql', secret: SECRET });
+  // Lenient, to show what is signed for contexts without a caller; the default refuses them.
+  const source = new SignedDataSource({ name: 'vehicle', url: 'http://subgraph.test/graphql', secret: SECRET, requireCaller: false });
 
   it('signs an officer\'s operation with court, officer, case and request id', async () => {
     expect(await signedClaims(source, officer)).toEqual({ requestId: 'req-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE });
@@ -45,8 +46,8 @@ describe('SignedDataSource', () => {
     expect(await signedClaims(source, {})).toEqual({ requestId: expect.stringMatching(/^[0-9a-f-]{36}$/), service: GATEWAY_SERVICE_IDENTITY });
   });
 
-  it('with requireCaller, refuses to forward an operation no caller was verified for', async () => {
-    const strict = new SignedDataSource({ name: 'vehicle', url: 'http://subgraph.test/graphql', secret: SECRET, requireCaller: true });
+  it('by default refuses to forward an operation no caller was verified for', async () => {
+    const strict = new SignedDataSource({ name: 'vehicle', url: 'http://subgraph.test/graphql', secret: SECRET });
     await expect(signedClaims(strict, { requestId: 'req-3' })).rejects.toThrow(
       'Refusing to call a subgraph for an operation with no verified caller: authentication did not run.',
     );
