@@ -6,6 +6,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { openDatabase } from '../lib/db/openDatabase';
 import { GATEWAY_SIGNATURE_HEADER, signForSubgraph } from '../lib/gatewaySignature';
 import { serveGraphQL, type ServedGraphQL } from '../lib/serveGraphQL';
+import { defaultSubgraphUrl } from '../schemas/subgraphUrls';
 import { AuditLog } from './audit/auditLog';
 import { startTokenVerifier } from './auth/createTokenVerifier';
 import { readAccessRules } from './authorization/accessRules';
@@ -57,7 +58,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     });
     gateway.onSchemaLoadOrUpdate(({ apiSchema }) => attachSharedScalars(apiSchema));
 
-    const courtUrl = config.subgraphUrls.court ?? 'http://localhost:4001/graphql';
+    const courtUrl = config.subgraphUrls.court ?? defaultSubgraphUrl('court');
     const cases = new CaseDirectory(courtUrl, async (caseNumber) => ({
       [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(config.subgraphSecret, {
         requestId: randomUUID(),
