@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRequestNumber } from '../shared/requestNumber';
 import type { Fen } from '../../schemas/identifiers';
 import { AgencyHttp } from '../shared/agencyHttp';
 import { groupBy } from '../shared/batchLoader';
@@ -54,7 +54,7 @@ export interface CommerceClientOptions {
   baseUrl: string;
   /** @default 5000 */
   timeoutMs?: number;
-  /** Numbers each call (the registry logs requestId against the caller). @default randomUUID */
+  /** Numbers each call (the registry logs requestId against the caller). @default newRequestNumber */
   requestId?: () => string;
 }
 
@@ -68,7 +68,7 @@ export class CommerceClient {
   private readonly requestId: () => string;
 
   constructor(options: CommerceClientOptions) {
-    this.requestId = options.requestId ?? randomUUID;
+    this.requestId = options.requestId ?? newRequestNumber;
     this.http = new AgencyHttp({
       agency: COMMERCE_AGENCY,
       baseUrl: options.baseUrl,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRequestNumber } from '../shared/requestNumber';
 import { z } from 'zod';
 import { checkCalendarDate, decimalToFen, type Fen } from '../../schemas/identifiers';
 import { AgencyError } from '../shared/agencyError';
@@ -165,7 +165,7 @@ export class RealEstateClient {
         return { code: typeof b?.code === 'string' ? b.code : undefined, message: typeof b?.msg === 'string' ? b.msg : undefined };
       },
     });
-    this.requestNumber = options.requestNumber ?? (() => randomUUID().replace(/-/g, ''));
+    this.requestNumber = options.requestNumber ?? newRequestNumber;
   }
 
   /** Units per owner (ID number or credit code); an owner the registry does not know maps to []. */

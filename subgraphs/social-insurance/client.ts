@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRequestNumber } from '../shared/requestNumber';
 import { z } from 'zod';
 import { checkCalendarDate, decimalToFen, type Fen } from '../../schemas/identifiers';
 import { AgencyError } from '../shared/agencyError';
@@ -55,7 +55,6 @@ export interface AgencyClientOptions {
   requestNumber?: () => string;
 }
 
-const newRequestNumber = (): string => randomUUID().replace(/-/g, '');
 
 // ---- the bureau's data exchange -------------------------------------------------------
 

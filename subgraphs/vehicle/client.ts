@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRequestNumber } from '../shared/requestNumber';
 import { z } from 'zod';
 import { type Checked, checkCalendarDate, checkCreditCode, checkIdNumber, checkVin } from '../../schemas/identifiers';
 import { AgencyError } from '../shared/agencyError';
@@ -159,7 +159,7 @@ export class VehicleClient {
   private readonly requestNumber: () => string;
 
   constructor(options: VehicleClientOptions) {
-    this.requestNumber = options.requestNumber ?? (() => randomUUID().replace(/-/g, '').toUpperCase());
+    this.requestNumber = options.requestNumber ?? newRequestNumber;
     this.http = new AgencyHttp({
       agency: VEHICLE_AGENCY,
       baseUrl: options.baseUrl,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { groupBy } from '../../shared/batchLoader';
-import { newRequestNumber } from '../requestNumber';
+import { newRequestNumber } from '../../shared/requestNumber';
 import type { BankAccount, BankClient, BankConnection, HolderHoldings, WealthSource } from '../types';
 import { codeOf, currencyCode, dateIn, text, yuanString } from '../wire';
 import { bankHttp, checkBatch, checkEcho, holderKey, holderOf } from './bankApi';

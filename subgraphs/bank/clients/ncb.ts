@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { newRequestNumber } from '../requestNumber';
+import { newRequestNumber } from '../../shared/requestNumber';
 import type { AccountHolder, BankAccount, BankClient, BankConnection, HolderHoldings, WealthHolding, WealthSource } from '../types';
 import { codeOf, dateIn, fenNumber, text, unitsString } from '../wire';
 import { bankHttp, checkBatch, checkEcho, holderOf } from './bankApi';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { newRequestNumber } from '../requestNumber';
+import { newRequestNumber } from '../../shared/requestNumber';
 import type { BankAccount, BankClient, BankConnection, HolderHoldings, WealthSource } from '../types';
 import { chinaDateOfEpochMs, codeOf, currencyCode, fenString, text, unitsString } from '../wire';
 import { bankHttp, checkBatch, checkEcho, holderOf } from './bankApi';

@@ -98,7 +98,7 @@ describe('SocialInsuranceClient', () => {
     await client.insuredByIdNumbers([A]);
     await client.insuredByIdNumbers([A]);
     expect(seen).toHaveLength(2);
-    expect(seen[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(seen[0]).toMatch(/^CAG[0-9A-F]{32}$/);
     expect(seen[1]).not.toBe(seen[0]);
   });
 
