@@ -5,7 +5,7 @@ import type { Emulator } from '../../mocks/shared/startEmulator';
 import { REAL_ESTATE_MAX_BATCH } from '../../subgraphs/realestate/client';
 import { startRealEstateSubgraph } from '../../subgraphs/realestate';
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
-import { signedForDebtorsIn, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
+import { postSigned, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const population = createPopulation({ persons: 300 });
 const { richDebtor } = population.scenarios;
@@ -74,13 +74,10 @@ interface Answer {
   errors?: unknown[];
 }
 
+/** `_entities` as the gateway would send it for a case whose debtors are the owners asked about. */
 async function entities(reps: Array<Record<string, unknown>>): Promise<Answer> {
-  const response = await fetch(subgraph.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await signedForDebtorsIn(reps)) },
-    body: JSON.stringify({ query: ENTITIES, variables: { reps } }),
-  });
-  return (await response.json()) as Answer;
+  const { status: _status, ...answer } = await postSigned<Answer['data']>(subgraph.url, ENTITIES, { reps });
+  return answer as Answer;
 }
 
 /** Where (1-based) `word` stands on the line of `source` that holds `lineText`. */

@@ -6,7 +6,7 @@ import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { startVehicleSubgraph } from '../../subgraphs/vehicle';
 import { VEHICLE_MAX_BATCH, VehicleClient } from '../../subgraphs/vehicle/client';
 import { AgencyError } from '../../subgraphs/shared/agencyError';
-import { signedForDebtorsIn, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
+import { postSigned, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const population = createPopulation({ persons: 300 });
 const { richDebtor } = population.scenarios;
@@ -73,13 +73,10 @@ interface Answer {
   errors?: unknown[];
 }
 
+/** `_entities` as the gateway would send it for a case whose debtors are the owners asked about. */
 async function entities(reps: Array<Record<string, unknown>>): Promise<Answer> {
-  const response = await fetch(subgraph.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(await signedForDebtorsIn(reps)) },
-    body: JSON.stringify({ query: ENTITIES, variables: { reps } }),
-  });
-  return (await response.json()) as Answer;
+  const { status: _status, ...answer } = await postSigned<Answer['data']>(subgraph.url, ENTITIES, { reps });
+  return answer as Answer;
 }
 
 /** Where (1-based) `word` stands in ENTITIES on the line that holds `lineText`. */
