@@ -63,18 +63,18 @@ describe.each(BACKENDS)('measure book on $name', (backend) => {
 
       // Not yet past its term: nothing lapses.
       clock.set(plus(m2Active.termEnd!, -1));
-      expect(await book.expire()).toEqual([]);
+      expect(await book.settleDue()).toEqual([]);
 
       // Past its term: it lapses (at its term end) and the next is promoted from then.
       clock.set(plus(m2Active.termEnd!, 60_000));
       const m3Active = active('3', third, t2, m2Active.termEnd!);
-      expect(await book.expire()).toEqual([{ measure: { ...m2Active, status: 'LAPSED', endedAt: m2Active.termEnd }, promoted: m3Active }]);
+      expect(await book.settleDue()).toEqual([{ measure: { ...m2Active, status: 'LAPSED', endedAt: m2Active.termEnd }, promoted: m3Active }]);
       expect(await book.measuresOf(HOUSE)).toEqual([
         { ...m1, status: 'RELEASED', endedAt: t3 },
         { ...m2Active, status: 'LAPSED', endedAt: m2Active.termEnd },
         m3Active,
       ]);
-      expect(await book.expire()).toEqual([]);
+      expect(await book.settleDue()).toEqual([]);
 
       expect(await book.measuresOfCase(CASE_A)).toEqual([{ ...m1, status: 'RELEASED', endedAt: t3 }]);
       expect(await book.measuresOfCase(CASE_B)).toEqual([{ ...m2Active, status: 'LAPSED', endedAt: m2Active.termEnd }]);
@@ -105,6 +105,7 @@ describe.each(BACKENDS)('measure book on $name', (backend) => {
       ['REAL_ESTATE', 1095],
       ['EQUITY', 1095],
       ['OTHER_PROPERTY_RIGHT', 1095],
+      ['INCOME', 1095],
     ];
 
     it('the table holds the legal limits', () => {
@@ -205,13 +206,13 @@ describe.each(BACKENDS)('measure book on $name', (backend) => {
       expect(disposal).toEqual({
         disposed: active('1', a, T0, T0, { status: 'DISPOSED', endedAt: now }),
         lapsed: [
-          row('2', b, { status: 'LAPSED', servedAt: T0, endedAt: now }),
-          row('3', c, { status: 'LAPSED', servedAt: T0, endedAt: now }),
+          row('2', b, { status: 'LAPSED', servedAt: T0, endedAt: now, amountControlledFen: null }),
+          row('3', c, { status: 'LAPSED', servedAt: T0, endedAt: now, amountControlledFen: null }),
         ],
       });
       expect(await book.measuresOf(deposit.assetKey)).toEqual([disposal.disposed, ...disposal.lapsed]);
       expect((await refusal(book.dispose(deposit.assetKey))).code).toBe('NOTHING_ACTIVE');
-      expect(await book.expire()).toEqual([]);
+      expect(await book.settleDue()).toEqual([]);
     });
   });
 

@@ -85,10 +85,10 @@ describe.each(BACKENDS)('measure book under concurrency on $name', (backend) => 
     await f.book().request(second);
     await f.book().request(third);
     f.clock().advance(31 * DAY_MS);
-    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => books[i % 2]!.expire()));
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => books[i % 2]!.settleDue()));
     const m2 = active('2', second, T0, m1.termEnd!);
     expect(runs.flat()).toEqual([{ measure: { ...m1, status: 'LAPSED', endedAt: m1.termEnd }, promoted: m2 }]);
-    expect(await books[1]!.expire()).toEqual([]);
+    expect(await books[1]!.settleDue()).toEqual([]);
     expect(await f.book().measuresOf(HOUSE)).toEqual([{ ...m1, status: 'LAPSED', endedAt: m1.termEnd }, m2, waiting('3', third, T0, 1)]);
   });
 
@@ -100,7 +100,7 @@ describe.each(BACKENDS)('measure book under concurrency on $name', (backend) => 
     await f.book().request(second);
     await f.book().request(third);
     f.clock().advance(25 * DAY_MS);
-    const changes = await f.book().expire();
+    const changes = await f.book().settleDue();
     expect(changes.map((c) => [c.measure.id, c.measure.status, c.measure.endedAt, c.promoted?.id, c.promoted?.termStart])).toEqual([
       ['1', 'LAPSED', new Date(Date.parse(T0) + 10 * DAY_MS).toISOString(), '2', new Date(Date.parse(T0) + 10 * DAY_MS).toISOString()],
       ['2', 'LAPSED', new Date(Date.parse(T0) + 20 * DAY_MS).toISOString(), '3', new Date(Date.parse(T0) + 20 * DAY_MS).toISOString()],

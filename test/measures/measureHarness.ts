@@ -69,7 +69,7 @@ export function useMeasureBook(backend: Backend): BookFixture {
     book = await MeasureBook.open(db!, { table, clock: clock.now });
   });
   afterEach(async () => {
-    if (db && table) await db.query(`DROP TABLE IF EXISTS "${table}"`);
+    if (db && table) await db.query(`DROP TABLE IF EXISTS "${table}", "${table}_events", "${table}_deductions" CASCADE`);
   });
   afterAll(async () => {
     if (otherDb && otherDb !== db) await otherDb.close();
@@ -110,11 +110,17 @@ export function row(id: string, input: MeasureRequest, rest: Partial<Measure> & 
     kind: input.kind,
     amountFen: input.amountFen ?? null,
     queuePosition: null,
+    dueAt: null,
     termDays: input.termDays,
     termStart: null,
     termEnd: null,
     endedAt: null,
     renewals: 0,
+    returnReason: null,
+    amountControlledFen: input.assetKind === 'DEPOSIT' && rest.status !== 'WAITING' ? (input.amountFen ?? null) : null,
+    amountDeductedFen: 0,
+    // What the agency found on the asset is asserted in its own test.
+    prior: expect.any(Array) as unknown as Measure['prior'],
     ...rest,
   };
 }

@@ -11,6 +11,9 @@ export const TERM_LIMIT_DAYS: Readonly<Record<AssetKind, number>> = {
   REAL_ESTATE: 1095,
   EQUITY: 1095,
   OTHER_PROPERTY_RIGHT: 1095,
+  // Withholding income is a measure on a property right of the debtor (a claim to wages or
+  // pension), so the 3-year limit of other property rights applies.
+  INCOME: 1095,
 };
 
 export const DAY_MS = 86_400_000;
@@ -53,8 +56,8 @@ export function checkRequest(input: MeasureRequest): void {
   }
   checkTerm(input.assetKind, input.termDays);
   if (input.amountFen !== undefined && input.amountFen !== null) {
-    if (input.assetKind !== 'DEPOSIT') {
-      throw new MeasureError('INVALID_INPUT', 'amountFen is only for deposit freezes.', { field: 'amountFen' });
+    if (input.assetKind !== 'DEPOSIT' && input.assetKind !== 'INCOME') {
+      throw new MeasureError('INVALID_INPUT', 'amountFen is only for deposit freezes and income withholding.', { field: 'amountFen' });
     }
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen < 1) {
       throw new MeasureError('INVALID_INPUT', 'amountFen must be a positive whole number of fen.', { field: 'amountFen' });
