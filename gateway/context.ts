@@ -17,6 +17,8 @@ export interface CaseFacts {
   debtors: string[];
   /** ID numbers and credit codes of the case's applicants. */
   applicants: string[];
+  /** What the case still has to recover, integer fen: the ceiling of any seizure in it. */
+  outstandingFen: number;
 }
 
 /** Per-request state of the gateway; plugins read and fill it, nothing lives in module maps. */

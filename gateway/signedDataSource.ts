@@ -35,7 +35,7 @@ export interface SignedDataSourceOptions {
 /**
  * A subgraph transport that signs every request (`x-gateway-signature`) with who asks and
  * why, from the request's context: the verified caller (court and officer, or citizen),
- * the case and its checked debtors, the root subjects, the request id. Requests the
+ * the case with its checked debtors and outstanding amount, the root subjects, the request id. Requests the
  * gateway makes for itself carry the gateway's service identity instead. Subgraphs refuse
  * anything unsigned or stale. Each subgraph called is added to `subgraphsCalled`.
  */
@@ -95,7 +95,7 @@ export function claimsOf(context: Partial<GatewayContext>): GatewayClaims {
     requestId,
     ...who,
     ...(caseNumber === undefined ? {} : { caseNumber }),
-    ...(context.case === undefined ? {} : { debtors: context.case.debtors }),
+    ...(context.case === undefined ? {} : { debtors: context.case.debtors, caseOutstandingFen: String(context.case.outstandingFen) }),
     ...(context.reached === undefined ? {} : { subjects: context.reached.subjects }),
   };
 }

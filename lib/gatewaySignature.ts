@@ -30,6 +30,11 @@ export const gatewayClaimsSchema = z.object({
   subjects: z.array(z.string()).optional(),
   /** ID numbers and credit codes of the case's debtors, as the gateway checked the case. */
   debtors: z.array(z.string()).optional(),
+  /**
+   * The case's outstanding amount as the gateway checked the case: integer fen as a decimal
+   * string (never a float), the ceiling a subgraph holds a seizure in the case to.
+   */
+  caseOutstandingFen: z.string().regex(/^\d+$/).optional(),
   /** The gateway acting for itself (health checks, schema loading), with no caller. */
   service: z.string().min(1).optional(),
 });

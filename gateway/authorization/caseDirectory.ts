@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decimalToFen } from '../../schemas/identifiers';
 import type { CaseFacts } from '../context';
 
 const answer = z.object({
@@ -8,6 +9,8 @@ const answer = z.object({
         caseNumber: z.string(),
         status: z.enum(['ACTIVE', 'SUSPENDED', 'CLOSED']),
         court: z.object({ code: z.string() }),
+        /** Money: yuan as a decimal string, converted to fen exactly. */
+        outstanding: z.string().regex(/^\d+(\.\d{1,2})?$/),
         debtors: z.array(z.object({ idNumber: z.string().optional(), creditCode: z.string().optional() })),
         applicants: z.array(z.object({ idNumber: z.string().optional(), creditCode: z.string().optional() })),
       })
@@ -17,7 +20,7 @@ const answer = z.object({
 
 const CASE_FACTS = `query CaseFacts($caseNumber: CaseNumber!) {
   case(caseNumber: $caseNumber) {
-    caseNumber status court { code }
+    caseNumber status court { code } outstanding
     debtors { ... on Person { idNumber } ... on Company { creditCode } }
     applicants { ... on Person { idNumber } ... on Company { creditCode } }
   }
@@ -55,6 +58,7 @@ export class CaseDirectory {
       status: c.status,
       debtors: c.debtors.map(partyKey),
       applicants: c.applicants.map(partyKey),
+      outstandingFen: decimalToFen(c.outstanding, 100),
     };
   }
 }

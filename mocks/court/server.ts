@@ -12,16 +12,28 @@
  *        -> { errcode: 0, dsr: [{ zjhm, ssdw, ah }] } one row per (party, case, role)
  *   POST /zxaj/v1/identities       { zjhm: [...] } at most 100 ID numbers / credit codes
  *        -> { errcode: 0, sf: [{ zjhm, mc }] }  (identity verification: names)
+ *   POST /zxaj/v1/cases/receipts   { ah, je (yuan), fkr (payer, e.g. a bank code), lsh (the
+ *        payer's serial number) }  money received for a case (执行款到账), e.g. a bank's
+ *        deduction; the same lsh again is the same receipt, answered again, never counted twice
+ *        -> { errcode: 0, errmsg: "成功", ah, lsh, wzxje (the case's outstanding amount now) }
  *   case = { ah, fydm, fymc, ajzt ("在执" | "中止" | "结案"), ay (cause), sqbdje (amount due),
- *            wzxje (outstanding), lasj (filed), jasj (closed or ""), cbr (officer),
+ *            wzxje (outstanding: the population's, less what the case account received),
+ *            lasj (filed), jasj (closed or ""), cbr (officer),
  *            dsr: [{ ssdw ("申请执行人" | "被执行人"), lx ("自然人" | "法人"), zjhm }] }
- * Errors: HTTP 4xx/5xx with { errcode: <non-zero number>, errmsg }.
+ * Errors: HTTP 4xx/5xx with { errcode: <non-zero number>, errmsg }. errcode is HTTP status * 10
+ * + 1 (4001 bad request, 4041 no such court or endpoint, 4131 batch too large, 5001 internal
+ * or busy), except the receipts route's own refusals (RECEIPT_ERRCODES):
+ *   4002 ah, fkr or lsh missing or malformed     4003 je not a yuan amount above 0.00
+ *   4042 no such case                            4091 je exceeds the case's outstanding amount
+ *   4092 the case is closed (结案)                4093 lsh already used for a different receipt
+ *   5031 no case account connected: this court system cannot take receipts
  */
-import { formatFen } from '../../schemas/identifiers';
+import { decimalToFen, formatFen } from '../../schemas/identifiers';
 import type { CaseRecord, CaseStatus, PartyRef, Population } from '../population';
 import { batchKeys, indexBy } from '../shared/batch';
 import { partyKey } from '../shared/partyKey';
 import { AgencyRefusal, type Emulator, startEmulator } from '../shared/startEmulator';
+import { type CaseAccount, CaseAccountError, MAX_REFERENCE_LENGTH } from './caseAccount';
 
 export const COURT_MAX_CASE_BATCH = 50;
 export const COURT_MAX_PARTY_BATCH = 50;
@@ -30,13 +42,30 @@ export const COURT_MAX_PAGE = 100;
 
 const STATUS_WORDS: Record<CaseStatus, string> = { ACTIVE: '在执', SUSPENDED: '中止', CLOSED: '结案' };
 
+/** The receipts route's refusals, by agency code (see the header comment). */
+export const RECEIPT_ERRCODES: Readonly<Record<string, number>> = {
+  BAD_RECEIPT: 4002,
+  BAD_AMOUNT: 4003,
+  NO_CASE: 4042,
+  EXCEEDS_OUTSTANDING: 4091,
+  CASE_CLOSED: 4092,
+  REFERENCE_REUSED: 4093,
+  NO_CASE_ACCOUNT: 5031,
+};
+
 export interface CourtEmulatorOptions {
   port?: number;
   /** @default 2 */
   latencyMs?: number;
+  /**
+   * Where receipts for cases are kept; every case's outstanding amount is the population's
+   * less what it received. @default undefined: outstanding is the population's, and the
+   * receipts route answers 503.
+   */
+  caseAccount?: CaseAccount;
 }
 
-export function startCourtEmulator(population: Population, options: CourtEmulatorOptions = {}): Promise<Emulator> {
+export async function startCourtEmulator(population: Population, options: CourtEmulatorOptions = {}): Promise<Emulator> {
   const courtNames = new Map(population.courts.map((c) => [c.code, c.name]));
   const byNumber = new Map(population.cases.map((c) => [c.caseNumber, c]));
   const docket = indexBy(population.cases, (c) => [c.courtCode]);
@@ -49,6 +78,14 @@ export function startCourtEmulator(population: Population, options: CourtEmulato
     ...population.companies.map((c) => [c.creditCode, c.name] as const),
   ]);
 
+  const { caseAccount } = options;
+  // What each case received, read once here and raised after each receipt commits, so the
+  // hot read path (every gateway request looks its case up) never waits on the database.
+  // This emulator is the one process of the court system: no other writer can make it stale,
+  // and the over-payment check itself reads the database under the case's lock.
+  const paid = caseAccount ? await caseAccount.paidTotals() : new Map<string, number>();
+  const outstandingOf = (c: CaseRecord) => c.outstandingFen - (paid.get(c.caseNumber) ?? 0);
+
   const party = (role: string) => (p: PartyRef) => ({ ssdw: role, lx: p.kind === 'PERSON' ? '自然人' : '法人', zjhm: partyKey(p) });
   const toWire = (c: CaseRecord) => ({
     ah: c.caseNumber,
@@ -57,7 +94,7 @@ export function startCourtEmulator(population: Population, options: CourtEmulato
     ajzt: STATUS_WORDS[c.status],
     ay: c.cause,
     sqbdje: formatFen(c.amountDueFen),
-    wzxje: formatFen(c.outstandingFen),
+    wzxje: formatFen(outstandingOf(c)),
     lasj: c.filedOn,
     jasj: c.closedOn ?? '',
     cbr: c.officer,
@@ -68,7 +105,7 @@ export function startCourtEmulator(population: Population, options: CourtEmulato
     name: 'court',
     latencyMs: options.latencyMs ?? 2,
     port: options.port,
-    renderError: (refusal) => ({ errcode: refusal.status * 10 + 1, errmsg: refusal.message }),
+    renderError: (refusal) => ({ errcode: RECEIPT_ERRCODES[refusal.agencyCode] ?? refusal.status * 10 + 1, errmsg: refusal.message }),
     routes: [
       {
         method: 'GET',
@@ -81,6 +118,27 @@ export function startCourtEmulator(population: Population, options: CourtEmulato
         handle: ({ body }) => {
           const numbers = batchKeys(body, 'ah', COURT_MAX_CASE_BATCH);
           return { body: { errcode: 0, aj: numbers.flatMap((n) => (byNumber.has(n) ? [toWire(byNumber.get(n)!)] : [])) } };
+        },
+      },
+      {
+        method: 'POST',
+        path: /^\/zxaj\/v1\/cases\/receipts$/,
+        handle: async ({ body }) => {
+          if (!caseAccount) throw new AgencyRefusal(503, 'NO_CASE_ACCOUNT', '执行款账户未接入，暂不能登记到账');
+          const receipt = readReceipt(body);
+          const kase = byNumber.get(receipt.caseNumber);
+          if (!kase) throw new AgencyRefusal(404, 'NO_CASE', `案号 ${receipt.caseNumber} 不存在`);
+          if (kase.status === 'CLOSED') throw new AgencyRefusal(409, 'CASE_CLOSED', `案件 ${kase.caseNumber} 已结案，不能登记到账`);
+          let paidFen: number;
+          try {
+            ({ paidFen } = await caseAccount.receive(receipt, kase.outstandingFen));
+          } catch (error) {
+            if (!(error instanceof CaseAccountError)) throw error;
+            throw receiptRefusal(error);
+          }
+          // Receipts only add up, so a total that commits later but answers sooner never goes back.
+          paid.set(kase.caseNumber, Math.max(paid.get(kase.caseNumber) ?? 0, paidFen));
+          return { body: { errcode: 0, errmsg: '成功', ah: kase.caseNumber, lsh: receipt.reference, wzxje: formatFen(outstandingOf(kase)) } };
         },
       },
       {
@@ -124,4 +182,38 @@ export function startCourtEmulator(population: Population, options: CourtEmulato
       },
     ],
   });
+}
+
+/** The receipt a request body states, or the court system's refusal of it. */
+function readReceipt(body: unknown): { caseNumber: string; amountFen: number; payer: string; reference: string } {
+  const { ah, je, fkr, lsh } = (body ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => typeof value === 'string' && value.trim() !== '' && value.length <= MAX_REFERENCE_LENGTH;
+  if (!text(ah)) throw new AgencyRefusal(400, 'BAD_RECEIPT', 'ah (案号) 必须是案号字符串');
+  if (!text(fkr)) throw new AgencyRefusal(400, 'BAD_RECEIPT', `fkr (付款人) 必须是不超过 ${MAX_REFERENCE_LENGTH} 个字符的非空字符串`);
+  if (!text(lsh)) throw new AgencyRefusal(400, 'BAD_RECEIPT', `lsh (流水号) 必须是不超过 ${MAX_REFERENCE_LENGTH} 个字符的非空字符串`);
+  const badAmount = () => new AgencyRefusal(400, 'BAD_AMOUNT', `je (金额) 必须是大于 0 的元金额字符串，最多两位小数，如 "1234.56"，收到 ${JSON.stringify(je)}`);
+  if (typeof je !== 'string') throw badAmount();
+  let amountFen: number;
+  try {
+    amountFen = decimalToFen(je, 100);
+  } catch {
+    throw badAmount();
+  }
+  if (amountFen <= 0) throw badAmount();
+  return { caseNumber: ah as string, amountFen, payer: fkr as string, reference: lsh as string };
+}
+
+function receiptRefusal(error: CaseAccountError): AgencyRefusal {
+  switch (error.code) {
+    case 'EXCEEDS_OUTSTANDING':
+      return new AgencyRefusal(
+        409,
+        'EXCEEDS_OUTSTANDING',
+        `到账金额 ${formatFen(error.details.amountFen as number)} 元超过案件 ${String(error.details.caseNumber)} 未执行金额 ${formatFen(error.details.outstandingFen as number)} 元`,
+      );
+    case 'REFERENCE_REUSED':
+      return new AgencyRefusal(409, 'REFERENCE_REUSED', `流水号 ${String(error.details.reference)} 已用于另一笔到账`);
+    case 'INVALID_INPUT':
+      return new AgencyRefusal(400, 'BAD_RECEIPT', error.message);
+  }
 }

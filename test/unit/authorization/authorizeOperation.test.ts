@@ -9,6 +9,7 @@ const CASE: CaseFacts = {
   status: 'ACTIVE',
   debtors: ['330106197504189356', '91330106MA4X00001R'],
   applicants: ['330106196811119999'],
+  outstandingFen: 123_456,
 };
 const officer: Caller = { kind: 'court', court: '浙0106', officer: '浙0106-007', roles: ['query'] };
 const rule = (r: Partial<FieldAccess>): FieldAccess => ({ authenticated: false, scopes: null, policies: null, ...r });

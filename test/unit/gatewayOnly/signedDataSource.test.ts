@@ -35,7 +35,7 @@ describe('SignedDataSource', () => {
   });
 
   it('prefers the checked case to the stated one, and signs a citizen as a citizen', async () => {
-    const checked = { ...officer, caseNumber: 'stated', case: { caseNumber: CASE, courtCode: '浙0106', status: 'ACTIVE' as const, debtors: [], applicants: [] } };
+    const checked = { ...officer, caseNumber: 'stated', case: { caseNumber: CASE, courtCode: '浙0106', status: 'ACTIVE' as const, debtors: [], applicants: [], outstandingFen: 0 } };
     expect(await signedClaims(source, checked)).toMatchObject({ caseNumber: CASE });
     const citizen = { requestId: 'req-2', caller: { kind: 'citizen' as const, idNumber: '330106197504189356' } };
     expect(await signedClaims(source, citizen)).toEqual({ requestId: 'req-2', citizen: '330106197504189356' });
@@ -55,10 +55,10 @@ describe('SignedDataSource', () => {
     expect(await signedClaims(strict, undefined)).toMatchObject({ service: GATEWAY_SERVICE_IDENTITY });
   });
 
-  it('signs the checked debtors and the root subjects, and records the subgraph as called', async () => {
+  it('signs the checked debtors, the case\'s outstanding amount and the root subjects, and records the subgraph as called', async () => {
     const context: GatewayContext = {
       ...officer,
-      case: { caseNumber: CASE, courtCode: '浙0106', status: 'ACTIVE', debtors: ['330106197504189356'], applicants: [] },
+      case: { caseNumber: CASE, courtCode: '浙0106', status: 'ACTIVE', debtors: ['330106197504189356'], applicants: [], outstandingFen: 9_007_199_254_740_991 },
       reached: { subjects: ['330106197504189356'], fields: ['Person.vehicles'] },
       subgraphsCalled: new Set(['court']),
     };
@@ -68,6 +68,7 @@ describe('SignedDataSource', () => {
       officer: '浙0106-007',
       caseNumber: CASE,
       debtors: ['330106197504189356'],
+      caseOutstandingFen: '9007199254740991',
       subjects: ['330106197504189356'],
     });
     expect([...context.subgraphsCalled!]).toEqual(['court', 'vehicle']);
