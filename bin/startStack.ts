@@ -5,6 +5,7 @@ import { type RunningGateway, startGateway } from '../gateway/createGateway';
 import type { ServedGraphQL } from '../lib/serveGraphQL';
 import { startBankEmulators } from '../mocks/bank/server';
 import { startCommerceEmulator } from '../mocks/commerce/server';
+import { CaseAccount } from '../mocks/court/caseAccount';
 import { startCourtEmulator } from '../mocks/court/server';
 import { createPopulation, type Population } from '../mocks/population';
 import { startRealEstateEmulator } from '../mocks/realestate/server';
@@ -49,6 +50,15 @@ export interface StackOptions {
   auditTable?: string;
   /** Shared rate-limit store. @default REDIS_URL if set, else in memory */
   redisUrl?: string;
+  /** The agencies' clock (terms, answers, expiry); tests move it by hand. @default the wall clock */
+  clock?: () => Date;
+  /** How long agencies take to answer a control request. @default 0 (at once) */
+  agencyAnswerDelayMs?: number;
+  /**
+   * Prefix of the tables the emulated agencies keep their books in (measure books, the court's
+   * case account), so several stacks can share one PostgreSQL. @default ''
+   */
+  agencyTablePrefix?: string;
 }
 
 export interface Stack {
@@ -74,24 +84,36 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     started.push('close' in s ? { stop: () => s.close() } : s);
     return s;
   };
-  // One audit database for the whole stack (PGlite is single-process): closed last, after
-  // the gateway and the audit subgraph have stopped.
+  // One database for the whole stack (PGlite is single-process): the gateway's audit, and the
+  // emulated agencies' books in tables of their own. Closed last, after everything using it.
   const auditDatabase = await openDatabase({
     url: 'auditDatabaseUrl' in options ? options.auditDatabaseUrl : process.env.DATABASE_URL || undefined,
   });
   started.push({ stop: () => auditDatabase.close() });
+  const prefix = options.agencyTablePrefix ?? '';
+  const control = (table: string) => ({
+    database: auditDatabase,
+    table: `${prefix}${table}`,
+    clock: options.clock,
+    answerDelayMs: options.agencyAnswerDelayMs,
+  });
   try {
-    const banks = await startBankEmulators(population, options.agencyLatencyMs === undefined ? {} : {
-      latencyMs: Object.fromEntries(population.banks.map((b) => [b.code, options.agencyLatencyMs!])),
+    const caseAccount = await CaseAccount.open(auditDatabase, { table: `${prefix}case_receipts`, clock: options.clock });
+    // The court first: banks transfer deducted funds to its case account.
+    const court = track(await startCourtEmulator(population, { ...latency, caseAccount }));
+    const banks = await startBankEmulators(population, {
+      ...(options.agencyLatencyMs === undefined ? {} : { latencyMs: Object.fromEntries(population.banks.map((b) => [b.code, options.agencyLatencyMs!])) }),
+      control: (code) => control(`measures_bank_${code.toLowerCase()}`),
+      courtUrl: court.url,
     });
     Object.values(banks).forEach(track);
     const emulators: Record<string, Emulator> = {
-      court: track(await startCourtEmulator(population, latency)),
+      court,
       ...Object.fromEntries(Object.entries(banks).map(([code, e]) => [`bank:${code}`, e])),
-      realestate: track(await startRealEstateEmulator(population, latency)),
-      vehicle: track(await startVehicleEmulator(population, latency)),
-      commerce: track(await startCommerceEmulator(population, latency)),
-      'social-insurance': track(await startSocialInsuranceEmulator(population, latency)),
+      realestate: track(await startRealEstateEmulator(population, { ...latency, control: control('measures_realestate') })),
+      vehicle: track(await startVehicleEmulator(population, { ...latency, control: control('measures_vehicle') })),
+      commerce: track(await startCommerceEmulator(population, { ...latency, control: control('measures_commerce') })),
+      'social-insurance': track(await startSocialInsuranceEmulator(population, { ...latency, control: control('measures_social_insurance') })),
     };
 
     const port = (name: SubgraphName) => (options.defaultSubgraphPorts ? DEFAULT_SUBGRAPH_PORTS[name] : 0);

@@ -17,6 +17,7 @@
  * products (NCB through its own endpoint, WEB in the same answer as accounts); RCC answers
  * queries only.
  */
+import type { AgencyControlOptions } from '../shared/measures/controlDesk';
 import type { Population } from '../population';
 import type { Emulator } from '../shared/startEmulator';
 import type { BankEmulatorOptions } from './emulatorOptions';
@@ -39,13 +40,23 @@ export interface BankEmulatorsOptions {
   ports?: Partial<Record<string, number>>;
   /** @default '127.0.0.1' */
   host?: string;
+  /** Each bank's measure book, by bank code; a bank that controls nothing online gets none. */
+  control?: (bankCode: string) => AgencyControlOptions;
+  /** Base URL of the court case system, whose case account receives deducted funds. */
+  courtUrl?: string;
 }
 
 /** Starts every bank's emulator, keyed by bank code (NCB, HZCB, RCC, WEB). */
 export async function startBankEmulators(population: Population, options: BankEmulatorsOptions = {}): Promise<Record<string, Emulator>> {
   const started = await Promise.allSettled(
     Object.entries(BANK_EMULATORS).map(async ([code, start]) => {
-      const emulator = await start(population, { latencyMs: options.latencyMs?.[code], port: options.ports?.[code], host: options.host });
+      const emulator = await start(population, {
+        latencyMs: options.latencyMs?.[code],
+        port: options.ports?.[code],
+        host: options.host,
+        control: options.control?.(code),
+        courtUrl: options.courtUrl,
+      });
       return [code, emulator] as const;
     }),
   );

@@ -34,6 +34,7 @@
  * Errors: HTTP 4xx (refusal: bad request, no requestId, more than 20 keys -> 413) or 5xx
  * (system failure) with the body {success: false, errorCode, errorMsg}.
  */
+import type { AgencyControlOptions } from '../shared/measures/controlDesk';
 import type { Population } from '../population';
 import { batchKeys, indexBy } from '../shared/batch';
 import { partyKey } from '../shared/partyKey';
@@ -44,6 +45,8 @@ import { enterpriseWire, investmentWire, legalRepresentativeWire } from './wire'
 export const COMMERCE_API_MAX_BATCH = 20;
 
 export interface CommerceEmulatorOptions {
+  /** The registry's measure book (equity freezes); without it the registry answers inquiries only. */
+  control?: AgencyControlOptions;
   /** @default 0 (ephemeral) */
   port?: number;
   /** @default 0 */

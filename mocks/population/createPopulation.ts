@@ -138,6 +138,15 @@ class PopulationBuilder {
     const secondCourt = this.case('浙0203', 2025, '执', 'ACTIVE', 45_500_50, 45_500_50, [person(applicants[2])], [person(twoCourts)], '2025-07-15');
     const closed = this.case('浙0106', 2023, '执', 'CLOSED', 12_000_00, 0, [person(applicants[0])], [person(paidUp)], '2023-02-10', '2023-08-30');
 
+    // A house three cases in two courts want: the first seal holds it, the others wait.
+    const contested = this.person(hz, 'M', '1972-05-05', '孙立军');
+    const house = this.unit(hz, [{ party: person(contested), shareBasisPoints: 10000 }], 'RESIDENTIAL', 12_000, false);
+    const contestedCases = [
+      this.case('浙0106', 2025, '执', 'ACTIVE', 500_000_00, 500_000_00, [person(applicants[0])], [person(contested)], '2025-01-10'),
+      this.case('浙0203', 2025, '执', 'ACTIVE', 200_000_00, 200_000_00, [person(applicants[2])], [person(contested)], '2025-02-10'),
+      this.case('浙0106', 2025, '执', 'ACTIVE', 80_000_00, 80_000_00, [person(applicants[1])], [person(contested)], '2025-04-01'),
+    ] as const;
+
     return {
       debtorWithNothing: { idNumber: nobody.idNumber, caseNumber: nothingCase.caseNumber },
       richDebtor: {
@@ -154,6 +163,11 @@ class PopulationBuilder {
         courtCodes: ['浙0106', '浙0203'],
       },
       closedCase: { caseNumber: closed.caseNumber, debtorIdNumber: paidUp.idNumber },
+      contestedHouse: {
+        idNumber: contested.idNumber,
+        unitNumber: house.unitNumber,
+        caseNumbers: [contestedCases[0].caseNumber, contestedCases[1].caseNumber, contestedCases[2].caseNumber],
+      },
       subsidiary: { creditCode: subsidiary.creditCode },
     };
   }

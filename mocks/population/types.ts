@@ -176,6 +176,8 @@ export interface Scenarios {
   };
   /** A person who is debtor in two cases of two different courts. */
   debtorInTwoCourts: { idNumber: string; caseNumbers: [string, string]; courtCodes: [string, string] };
+  /** A debtor's only house, wanted by three active cases: two of court 浙0106 (first and third) and one of 浙0203. */
+  contestedHouse: { idNumber: string; unitNumber: string; caseNumbers: [string, string, string] };
   /** A closed case (paid in full). */
   closedCase: { caseNumber: string; debtorIdNumber: string };
   /** A company whose only debtor-side link is a shareholding of the rich debtor's company. */

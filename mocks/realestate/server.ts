@@ -24,6 +24,9 @@
  *     djrq (登簿日期) }
  *   Dates are written "2019年03月05日". The registries of 330302 and 330502 write them
  *   "2019年3月5日" and areas without trailing zeros ("89.5", "120"); the platform passes that on.
+ * Control (seal 查封, renewal 续封, release 解封) through the network's control interface under
+ * /bdc/api/kz (mocks/shared/measures/controlDesk.ts): seals of REAL_ESTATE units by unit
+ * number; a unit the registries do not hold is refused (404 ASSET_NOT_FOUND).
  * Errors: HTTP 4xx/5xx with { code: 4-digit string, never "0000", msg }:
  *   1001 bad request, 1002 more than 10 keys (HTTP 413), 1003 no such endpoint,
  *   1004 no such unit, 9001 system busy, 9999 internal error.
@@ -31,6 +34,8 @@
 import type { Population } from '../population';
 import { batchKeys, indexBy } from '../shared/batch';
 import { partyKey } from '../shared/partyKey';
+import { type AgencyControlOptions, controlRoutes } from '../shared/measures/controlDesk';
+import { MeasureBook } from '../shared/measures/measureBook';
 import { AgencyRefusal, type Emulator, startEmulator } from '../shared/startEmulator';
 import { wireUnit } from './wire';
 
@@ -48,12 +53,24 @@ export interface RealEstateEmulatorOptions {
   port?: number;
   /** @default 3 */
   latencyMs?: number;
+  /** The registry's measure book; without it the platform answers inquiries only. */
+  control?: AgencyControlOptions;
 }
 
-export function startRealEstateEmulator(population: Population, options: RealEstateEmulatorOptions = {}): Promise<Emulator> {
+export const REAL_ESTATE_CONTROL_PREFIX = '/bdc/api/kz';
+
+export async function startRealEstateEmulator(population: Population, options: RealEstateEmulatorOptions = {}): Promise<Emulator> {
   const byNumber = new Map(population.realEstate.map((u) => [u.unitNumber, u]));
   // A Set, so an owner listed twice on one unit still sees the unit once.
   const byOwner = indexBy(population.realEstate, (u) => [...new Set(u.owners.map((o) => partyKey(o.party)))]);
+
+  const control = options.control && {
+    book: await MeasureBook.open(options.control.database, {
+      table: options.control.table,
+      clock: options.control.clock ?? (() => new Date()),
+      answerDelayMs: options.control.answerDelayMs,
+    }),
+  };
 
   return startEmulator({
     name: 'realestate',
@@ -96,6 +113,16 @@ export function startRealEstateEmulator(population: Population, options: RealEst
           return { body: { code: '0000', msg: '查询成功', data: wireUnit(unit) } };
         },
       },
+      ...(control
+        ? controlRoutes({
+            prefix: REAL_ESTATE_CONTROL_PREFIX,
+            book: control.book,
+            takes: [['REAL_ESTATE', 'SEAL']],
+            admit: ({ assetKey }) => {
+              if (!byNumber.has(assetKey)) throw new AgencyRefusal(404, 'ASSET_NOT_FOUND', `no unit ${assetKey} in the registries`);
+            },
+          })
+        : []),
     ],
   });
 }

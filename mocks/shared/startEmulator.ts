@@ -21,11 +21,19 @@ export interface Route {
   method: 'GET' | 'POST';
   path: RegExp;
   handle(req: EmulatorRequest): EmulatorResponse | Promise<EmulatorResponse>;
+  /** An interface with its own error shape (the network's control interface); else the emulator's. */
+  renderError?(refusal: AgencyRefusal): unknown;
 }
 
 /** A refusal in the agency's own terms; `render` of the emulator turns it into its error shape. */
 export class AgencyRefusal extends Error {
-  constructor(readonly status: number, readonly agencyCode: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly agencyCode: string,
+    message: string,
+    /** Facts a client can act on (e.g. the limit that was exceeded), where the error shape has room for them. */
+    readonly details?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }
@@ -114,7 +122,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       });
     } catch (error) {
       if (!(error instanceof AgencyRefusal)) throw error;
-      return send(res, error.status, options.renderError(error, url.pathname));
+      return send(res, error.status, route.renderError ? route.renderError(error) : options.renderError(error, url.pathname));
     }
     if (faults.mode === 'truncated') {
       const text = JSON.stringify(answer.body);

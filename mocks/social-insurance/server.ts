@@ -35,12 +35,15 @@
  * Faults injected by the shared emulator are rendered in the shape of the system asked
  * (fund-centre paths under /gjj/, retcode 9999 for a system failure).
  */
+import type { AgencyControlOptions } from '../shared/measures/controlDesk';
 import type { Population } from '../population';
 import { type AgencyRefusal, type Emulator, startEmulator } from '../shared/startEmulator';
 import { FundCentreRefusal, fundCentreRoute } from './fundCentre';
 import { insuredExchangeRoute } from './insuredExchange';
 
 export interface SocialInsuranceEmulatorOptions {
+  /** The insurer's measure book (income withholding); without it the exchange answers inquiries only. */
+  control?: AgencyControlOptions;
   /** @default 0 (ephemeral) */
   port?: number;
   /** @default 0 */

@@ -31,6 +31,7 @@
  * Errors: {RESULT: "0", ERRCODE, ERRMSG}. A refusal (bad request, more than 25 numbers, no
  * SQBH) comes with HTTP 200; a system failure with HTTP 5xx and the same body.
  */
+import type { AgencyControlOptions } from '../shared/measures/controlDesk';
 import type { Population, VehicleFlag, VehicleRecord } from '../population';
 import { batchKeys, indexBy } from '../shared/batch';
 import { partyKey } from '../shared/partyKey';
@@ -89,7 +90,14 @@ function query(body: unknown, field: string, index: Map<string, VehicleRecord[]>
   }
 }
 
-export async function startVehicleEmulator(population: Population, options: { port?: number; latencyMs?: number } = {}): Promise<Emulator> {
+export interface VehicleEmulatorOptions {
+  port?: number;
+  latencyMs?: number;
+  /** The registry's measure book (seizures); without it the registry answers inquiries only. */
+  control?: AgencyControlOptions;
+}
+
+export async function startVehicleEmulator(population: Population, options: VehicleEmulatorOptions = {}): Promise<Emulator> {
   const byOwner = indexBy(population.vehicles, (v) => [partyKey(v.owner)]);
   const byVin = indexBy(population.vehicles, (v) => [v.vin]);
   return startEmulator({

@@ -20,3 +20,16 @@ export function checkCalendarDate(input: unknown): Checked<string> {
   }
   return valid(input);
 }
+
+/**
+ * Checks an instant written in ISO 8601 UTC, `YYYY-MM-DDTHH:MM:SS[.fff]Z`, on a calendar day
+ * that exists; returns it with milliseconds (`2026-11-25T09:30:00.000Z`).
+ */
+export function checkInstant(input: unknown): Checked<string> {
+  if (typeof input !== 'string') return invalid('TYPE', 'DateTime must be a string.');
+  const m = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?Z$/.exec(input);
+  if (!m) return invalid('STRUCTURE', 'DateTime must be written YYYY-MM-DDTHH:MM:SS.sssZ (UTC).');
+  const day = checkCalendarDate(m[1]);
+  if (!day.ok) return invalid('DATE', `DateTime ${input} is on a day that does not exist in the calendar.`);
+  return valid(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${(m[5] ?? '').padEnd(3, '0')}Z`);
+}

@@ -2,12 +2,13 @@ import type { GraphQLScalarType } from 'graphql';
 import { CaseNumber } from './caseNumber';
 import { CreditCode } from './creditCode';
 import { Date } from './date';
+import { DateTime } from './dateTime';
 import { IdNumber } from './idNumber';
 import { Money } from './money';
 import { UnitNumber } from './unitNumber';
 import { VIN } from './vin';
 
-export { CaseNumber, CreditCode, Date, IdNumber, Money, UnitNumber, VIN };
+export { CaseNumber, CreditCode, Date, DateTime, IdNumber, Money, UnitNumber, VIN };
 /** The same scalar under a name that does not shadow the global Date where it is imported. */
 export { Date as DateScalar };
 export { badUserInput, identifierScalar, invalidOutput, type IdentifierScalarConfig } from './identifierScalar';
@@ -21,4 +22,5 @@ export const scalarResolvers: Record<string, GraphQLScalarType> = {
   CaseNumber,
   Money,
   Date,
+  DateTime,
 };

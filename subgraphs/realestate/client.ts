@@ -8,6 +8,8 @@ import { AgencyHttp } from '../shared/agencyHttp';
 export const REAL_ESTATE_AGENCY = 'real-estate registry';
 /** The exchange platform's limit: at most 10 owners or units per query (see mocks/realestate/server.ts). */
 export const REAL_ESTATE_MAX_BATCH = 10;
+/** Where the platform serves the network's control interface (mocks/realestate/server.ts). */
+export const REAL_ESTATE_CONTROL_PREFIX = '/bdc/api/kz';
 /** The platform's code for "no such unit" on GET /bdc/api/bdcdy/{bdcdyh}. */
 const UNIT_NOT_FOUND_CODE = '1004';
 /** Mortgage amounts come in 万元 (10,000 yuan). */

@@ -1,8 +1,10 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { startSubgraph } from '../shared/startSubgraph';
-import { RealEstateClient } from './client';
+import { ControlClient } from '../shared/measures/controlClient';
+import { REAL_ESTATE_AGENCY, REAL_ESTATE_CONTROL_PREFIX, RealEstateClient } from './client';
 import { createRealEstateLoaders } from './loaders';
 import { type RealEstateContext, resolvers } from './resolvers';
+
 
 export interface RealEstateSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
@@ -18,10 +20,11 @@ export interface RealEstateSubgraphOptions {
 
 export function startRealEstateSubgraph(options: RealEstateSubgraphOptions): Promise<ServedGraphQL> {
   const client = new RealEstateClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs });
+  const control = new ControlClient({ agency: REAL_ESTATE_AGENCY, baseUrl: options.agencyUrl, prefix: REAL_ESTATE_CONTROL_PREFIX, timeoutMs: options.timeoutMs });
   return startSubgraph<RealEstateContext>({
     name: 'realestate',
     resolvers,
-    context: () => ({ loaders: createRealEstateLoaders(client) }),
+    context: () => ({ loaders: createRealEstateLoaders(client, control), control }),
     secret: options.secret,
     port: options.port,
     host: options.host,

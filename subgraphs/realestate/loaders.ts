@@ -1,15 +1,19 @@
 import type DataLoader from 'dataloader';
 import { batchLoader } from '../shared/batchLoader';
+import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
 import { REAL_ESTATE_MAX_BATCH, type RealEstateClient, type RealEstateUnit } from './client';
 
 export interface RealEstateLoaders {
   /** Units per owner key (ID number or credit code). */
   unitsOfOwner: DataLoader<string, RealEstateUnit[]>;
   unitByNumber: DataLoader<string, RealEstateUnit | null>;
+  /** Every court's seals per unit number. */
+  sealsOfUnit: DataLoader<string, AgencyMeasure[]>;
 }
 
-export function createRealEstateLoaders(client: RealEstateClient): RealEstateLoaders {
+export function createRealEstateLoaders(client: RealEstateClient, control: ControlClient): RealEstateLoaders {
   return {
+    sealsOfUnit: batchLoader(CONTROL_MAX_BATCH, (keys) => control.ofAssets(keys), () => []),
     unitsOfOwner: batchLoader(REAL_ESTATE_MAX_BATCH, (keys) => client.unitsOfOwners(keys), () => []),
     // A lone unit goes through the platform's single-unit endpoint, which needs no batch body.
     unitByNumber: batchLoader(

@@ -23,8 +23,21 @@ export interface AgencyErrorDetails {
   httpStatus?: number;
 }
 
+/** What the agency itself said when it refused: its words and facts, for callers that turn a refusal into data. */
+export interface AgencySaid {
+  code?: string;
+  message?: string;
+  details?: Record<string, unknown>;
+}
+
 export class AgencyError extends GraphQLError {
-  constructor(code: AgencyErrorCode, message: string, details: AgencyErrorDetails) {
+  constructor(
+    code: AgencyErrorCode,
+    message: string,
+    details: AgencyErrorDetails,
+    /** Kept out of `extensions`: a court sees the coded error, not the agency's raw body. */
+    readonly said?: AgencySaid,
+  ) {
     const extensions: Record<string, unknown> = { code, agency: details.agency };
     if (details.provider !== undefined) extensions.provider = details.provider;
     if (details.agencyCode !== undefined) extensions.agencyCode = details.agencyCode;

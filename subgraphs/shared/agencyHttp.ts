@@ -9,8 +9,8 @@ export interface AgencyHttpOptions {
   baseUrl: string;
   /** Per-call time limit. @default 5000 */
   timeoutMs?: number;
-  /** Reads the agency's own error body into a code and message; each agency has its own shape. */
-  describeError?(body: unknown): { code?: string; message?: string } | undefined;
+  /** Reads the agency's own error body into a code and message (and details, where the shape has them). */
+  describeError?(body: unknown): { code?: string; message?: string; details?: Record<string, unknown> } | undefined;
 }
 
 /**
@@ -79,7 +79,7 @@ export class AgencyHttp {
       if (response.status >= 500) {
         throw new AgencyError('AGENCY_UNAVAILABLE', `The ${who} failed with HTTP ${response.status}${reason}`, extra);
       }
-      throw new AgencyError('AGENCY_REFUSED', `The ${who} refused the request (HTTP ${response.status})${reason}`, extra);
+      throw new AgencyError('AGENCY_REFUSED', `The ${who} refused the request (HTTP ${response.status})${reason}`, extra, said);
     }
 
     const parsed = schema.safeParse(json);

@@ -1,5 +1,5 @@
 import { MeasureBook } from '../../mocks/shared/measures/measureBook';
-import { TERM_LIMIT_DAYS } from '../../mocks/shared/measures/measureRules';
+import { TERM_LIMIT_DAYS } from '../../schemas/rules/termLimits';
 import { type AssetKind, MeasureError } from '../../mocks/shared/measures/measureTypes';
 import {
   active,

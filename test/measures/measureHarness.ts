@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { type Database, openDatabase } from '../../lib/db/openDatabase';
 import { MeasureBook } from '../../mocks/shared/measures/measureBook';
 import type { Measure, MeasureRequest } from '../../mocks/shared/measures/measureTypes';
+import { DAY_MS, plus, TestClock } from '../support/testClock';
+
+export { DAY_MS, plus, TestClock };
 
 export interface Backend {
   name: 'pglite' | 'postgres';
@@ -17,28 +20,7 @@ export const BACKENDS: Backend[] = [
     : []),
 ];
 
-export const DAY_MS = 86_400_000;
 export const T0 = '2025-03-01T08:00:00.000Z';
-
-export function plus(iso: string, ms: number): string {
-  return new Date(Date.parse(iso) + ms).toISOString();
-}
-
-/** A clock the test moves by hand. */
-export class TestClock {
-  constructor(private current: string = T0) {}
-  readonly now = (): Date => new Date(this.current);
-  set(iso: string): void {
-    this.current = iso;
-  }
-  advance(ms: number): string {
-    this.current = plus(this.current, ms);
-    return this.current;
-  }
-  get iso(): string {
-    return this.current;
-  }
-}
 
 export interface BookFixture {
   db: () => Database;
@@ -57,14 +39,14 @@ export function useMeasureBook(backend: Backend): BookFixture {
   let db: Database | undefined;
   let otherDb: Database | undefined;
   let book: MeasureBook | undefined;
-  let clock = new TestClock();
+  let clock = new TestClock(T0);
   let table = '';
   beforeAll(async () => {
     db = await openDatabase({ url: backend.url });
     otherDb = backend.name === 'postgres' ? await openDatabase({ url: backend.url }) : db;
   });
   beforeEach(async () => {
-    clock = new TestClock();
+    clock = new TestClock(T0);
     table = `measure_test_${randomBytes(8).toString('hex')}`;
     book = await MeasureBook.open(db!, { table, clock: clock.now });
   });

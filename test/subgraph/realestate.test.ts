@@ -123,7 +123,13 @@ describe('realestate subgraph', () => {
     expect([all.some((u) => u.countyCode === '330302'), all.some((u) => u.countyCode === '330502'), all.some((u) => u.mortgages.length > 0)]).toEqual([true, true, true]);
     const answer = await entities(all.map((u) => unitRep(u.unitNumber)));
     expect(answer).toEqual({ data: { _entities: all.map(expectedUnit) } });
-    expect(emulator.calls.map((c) => c.path)).toEqual(Array(Math.ceil(all.length / REAL_ESTATE_MAX_BATCH)).fill('/bdc/api/bdcdy/cx'));
+    // Full batches go to the batch endpoint; a lone unit left over goes through the single-unit GET.
+    const calls = Math.ceil(all.length / REAL_ESTATE_MAX_BATCH);
+    const loneLast = all.length % REAL_ESTATE_MAX_BATCH === 1;
+    // The calls go out together, so they arrive in any order.
+    expect(emulator.calls.map((c) => c.path).sort()).toEqual(
+      [...Array(loneLast ? calls - 1 : calls).fill('/bdc/api/bdcdy/cx'), ...(loneLast ? [`/bdc/api/bdcdy/${all.at(-1)!.unitNumber}`] : [])].sort(),
+    );
   });
 
   it('gives mortgage amounts exact to the fen', async () => {

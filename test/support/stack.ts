@@ -5,14 +5,23 @@ import type { Emulator } from '../../mocks/shared/startEmulator';
 
 /**
  * Starts the whole stack on ephemeral ports for one test file; stops it after the file.
- * Against PostgreSQL (DATABASE_URL) each file audits into a table of its own, dropped
- * afterwards, so files running side by side never see each other's records.
+ * Against PostgreSQL (DATABASE_URL) each file audits into a table of its own and the agencies
+ * keep their books in tables of their own, all dropped afterwards, so files running side by
+ * side never see each other's records.
  */
 export function useStack(options: StackOptions = {}): () => Stack {
   let stack: Stack | undefined;
-  const auditTable = process.env.DATABASE_URL ? `audit_test_${randomUUID().replace(/-/g, '').slice(0, 12)}` : undefined;
+  const tag = randomUUID().replace(/-/g, '').slice(0, 10);
+  const onPostgres = Boolean(process.env.DATABASE_URL);
+  const auditTable = onPostgres ? `audit_test_${tag}` : undefined;
+  const agencyTablePrefix = onPostgres ? `t${tag}_` : undefined;
   beforeAll(async () => {
-    stack = await startStack({ agencyLatencyMs: 0, agencyTimeoutMs: 2000, ...(auditTable ? { auditTable } : {}), ...options });
+    stack = await startStack({
+      agencyLatencyMs: 0,
+      agencyTimeoutMs: 2000,
+      ...(auditTable ? { auditTable, agencyTablePrefix } : {}),
+      ...options,
+    });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -20,6 +29,8 @@ export function useStack(options: StackOptions = {}): () => Stack {
       const db = await openDatabase({ url: process.env.DATABASE_URL });
       await db.query(`DROP TABLE IF EXISTS "${auditTable}" CASCADE`);
       await db.query(`DROP FUNCTION IF EXISTS "${auditTable}_append_only"() CASCADE`);
+      const { rows } = await db.query<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE starts_with(tablename, $1)`, [agencyTablePrefix]);
+      for (const { tablename } of rows) await db.query(`DROP TABLE IF EXISTS "${tablename}" CASCADE`);
       await db.close();
     }
   });

@@ -47,6 +47,8 @@ export interface Disposal {
 export interface Actor {
   courtCode: string;
   caseNumber?: string;
+  /** The ruling or notice behind the act, kept in the measure's history. */
+  documentNumber?: string;
 }
 
 interface Row {
@@ -229,7 +231,7 @@ export class MeasureBook {
            WHERE id = $1 RETURNING ${COLUMNS}`,
         [measureId, now],
       );
-      await this.record(tx, measureId, 'RELEASED', now, null);
+      await this.record(tx, measureId, 'RELEASED', now, by?.documentNumber ?? null);
       let promoted: Measure | null = null;
       if (current.status === 'ACTIVE') promoted = await this.promoteHead(tx, found.assetKey, now);
       else if (current.status === 'WAITING') {
@@ -275,7 +277,8 @@ export class MeasureBook {
            WHERE id = $1 RETURNING ${COLUMNS}`,
         [measureId, termDays, now, end],
       );
-      await this.record(tx, measureId, 'RENEWED', now, `${termDays} days, until ${end.toISOString()}`);
+      const basis = by?.documentNumber ? ` (${by.documentNumber})` : '';
+      await this.record(tx, measureId, 'RENEWED', now, `${termDays} days, until ${end.toISOString()}${basis}`);
       return { ok: toMeasure(rows[0]!) };
     });
   }

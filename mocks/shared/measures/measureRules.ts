@@ -1,20 +1,5 @@
+import { TERM_LIMIT_DAYS } from '../../../schemas/rules/termLimits';
 import { ASSET_KINDS, type AssetKind, MEASURE_KINDS, MeasureError, type MeasureRequest } from './measureTypes';
-
-/**
- * Maximum term of one measure (and of each renewal) per asset kind, in days: bank deposits
- * 1 year, movables (vehicles) 2 years, real estate / equity / other property rights 3 years
- * (CPL interpretation Art. 487 (2015)).
- */
-export const TERM_LIMIT_DAYS: Readonly<Record<AssetKind, number>> = {
-  DEPOSIT: 365,
-  VEHICLE: 730,
-  REAL_ESTATE: 1095,
-  EQUITY: 1095,
-  OTHER_PROPERTY_RIGHT: 1095,
-  // Withholding income is a measure on a property right of the debtor (a claim to wages or
-  // pension), so the 3-year limit of other property rights applies.
-  INCOME: 1095,
-};
 
 export const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { checkCalendarDate } from '../../../schemas/identifiers';
+import { checkCalendarDate, checkInstant } from '../../../schemas/identifiers';
 
 describe('checkCalendarDate', () => {
   it.each(['2024-02-29', '2000-02-29', '1900-02-28', '2023-12-31', '0099-01-01', '0000-02-29'])('accepts %s', (d) => {
@@ -31,5 +31,26 @@ describe('checkCalendarDate', () => {
         expect(checkCalendarDate(text).ok).toBe(exists);
       }),
     );
+  });
+});
+
+describe('checkInstant', () => {
+  it.each([
+    ['2026-11-25T09:30:00Z', '2026-11-25T09:30:00.000Z'],
+    ['2026-11-25T09:30:00.5Z', '2026-11-25T09:30:00.500Z'],
+    ['2024-02-29T23:59:59.999Z', '2024-02-29T23:59:59.999Z'],
+  ])('accepts %s as %s', (input, value) => {
+    expect(checkInstant(input)).toEqual({ ok: true, value });
+  });
+
+  it.each([
+    [20261125, 'TYPE'],
+    ['2026-11-25', 'STRUCTURE'],
+    ['2026-11-25T09:30:00+08:00', 'STRUCTURE'],
+    ['2026-11-25T24:00:00Z', 'STRUCTURE'],
+    ['2026-11-25T09:30:00.1234Z', 'STRUCTURE'],
+    ['2023-02-29T00:00:00Z', 'DATE'],
+  ])('refuses %s (%s)', (input, reason) => {
+    expect(checkInstant(input)).toMatchObject({ ok: false, reason });
   });
 });

@@ -1,8 +1,9 @@
 import nock from 'nock';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
-import { REAL_ESTATE_MAX_BATCH, RealEstateClient, type RealEstateUnit } from '../../../subgraphs/realestate/client';
+import { REAL_ESTATE_CONTROL_PREFIX, REAL_ESTATE_MAX_BATCH, RealEstateClient, type RealEstateUnit } from '../../../subgraphs/realestate/client';
 import { createRealEstateLoaders } from '../../../subgraphs/realestate/loaders';
+import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
 
 const baseUrl = 'http://registry.test';
 const AGENCY = 'real-estate registry';
@@ -11,6 +12,10 @@ const SPOUSE = '330106197709027668';
 const COMPANY = '91330106MA2C000015';
 const UNIT = '330106016008GB00016F00010737';
 const OFFICE = '330106001002GB00012F00010001';
+
+function control(): ControlClient {
+  return new ControlClient({ agency: 'real-estate registry', baseUrl, prefix: REAL_ESTATE_CONTROL_PREFIX, timeoutMs: 1000 });
+}
 
 function client(timeoutMs = 1000): RealEstateClient {
   return new RealEstateClient({ baseUrl, timeoutMs, requestNumber: () => 'FY2025-0001' });
@@ -156,7 +161,7 @@ describe('real-estate loaders', () => {
         batches.push(zjhm);
         return { code: '0000', msg: '查询成功', data: zjhm.map((id) => ({ zjhm: id, bdcdy: id === 'OWNER20' ? [wireFlat()] : [] })) };
       });
-    const loaders = createRealEstateLoaders(client());
+    const loaders = createRealEstateLoaders(client(), control());
     const answers = await Promise.all(ids.map((id) => loaders.unitsOfOwner.load(id)));
     expect(batches.map((b) => b.length)).toEqual([10, 10, 1]);
     expect(batches.flat()).toEqual(ids);
@@ -169,8 +174,8 @@ describe('real-estate loaders', () => {
       .reply(200, { code: '0000', msg: '查询成功', data: wireFlat() })
       .post('/bdc/api/bdcdy/cx', { bdcdyh: [OFFICE, '330106001002GB00099F00010001'] })
       .reply(200, { code: '0000', msg: '查询成功', data: [wireOffice()] });
-    expect(await createRealEstateLoaders(client()).unitByNumber.load(UNIT)).toEqual(flat);
-    const loaders = createRealEstateLoaders(client());
+    expect(await createRealEstateLoaders(client(), control()).unitByNumber.load(UNIT)).toEqual(flat);
+    const loaders = createRealEstateLoaders(client(), control());
     expect(await Promise.all([loaders.unitByNumber.load(OFFICE), loaders.unitByNumber.load('330106001002GB00099F00010001')])).toEqual([
       office,
       null,

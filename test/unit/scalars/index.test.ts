@@ -7,7 +7,7 @@ const { scalarResolvers } = scalars;
 describe('scalarResolvers', () => {
   it('holds each scalar under its own name', () => {
     expect(Object.keys(scalarResolvers).sort()).toEqual(
-      ['CaseNumber', 'CreditCode', 'Date', 'IdNumber', 'Money', 'UnitNumber', 'VIN'].sort(),
+      ['CaseNumber', 'CreditCode', 'Date', 'DateTime', 'IdNumber', 'Money', 'UnitNumber', 'VIN'].sort(),
     );
     for (const [name, scalar] of Object.entries(scalarResolvers)) {
       expect(scalar).toBeInstanceOf(GraphQLScalarType);

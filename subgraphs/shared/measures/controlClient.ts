@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { AgencyError } from '../agencyError';
+import { AgencyHttp } from '../agencyHttp';
+
+/** Keys per control call (the network's limit, mocks/shared/measures/controlDesk.ts). */
+export const CONTROL_MAX_BATCH = 100;
+
+export type AssetKind = 'DEPOSIT' | 'VEHICLE' | 'REAL_ESTATE' | 'EQUITY' | 'OTHER_PROPERTY_RIGHT' | 'INCOME';
+export type MeasureKind = 'FREEZE' | 'SEAL' | 'SEIZE' | 'WITHHOLD';
+
+const fen = z.number().int().nonnegative();
+const instant = z.string().datetime();
+const statuses = ['SUBMITTED', 'ACTIVE', 'WAITING', 'RETURNED', 'RELEASED', 'LAPSED', 'DISPOSED'] as const;
+
+const measureSchema = z.object({
+  id: z.string().regex(/^\d+$/),
+  requestId: z.string(),
+  assetKind: z.enum(['DEPOSIT', 'VEHICLE', 'REAL_ESTATE', 'EQUITY', 'OTHER_PROPERTY_RIGHT', 'INCOME']),
+  assetKey: z.string(),
+  caseNumber: z.string(),
+  courtCode: z.string(),
+  documentNumber: z.string(),
+  kind: z.enum(['FREEZE', 'SEAL', 'SEIZE', 'WITHHOLD']),
+  amountFen: fen.nullable(),
+  status: z.enum(statuses),
+  queuePosition: z.number().int().positive().nullable(),
+  servedAt: instant,
+  dueAt: instant.nullable(),
+  termDays: z.number().int().positive(),
+  termStart: instant.nullable(),
+  termEnd: instant.nullable(),
+  endedAt: instant.nullable(),
+  renewals: z.number().int().nonnegative(),
+  returnReason: z.string().nullable(),
+  amountControlledFen: fen.nullable(),
+  amountDeductedFen: fen,
+  prior: z.array(
+    z.object({
+      courtCode: z.string(),
+      caseNumber: z.string(),
+      documentNumber: z.string(),
+      status: z.enum(['ACTIVE', 'WAITING']),
+      amountControlledFen: fen.nullable(),
+      queuePosition: z.number().int().positive().nullable(),
+      termEnd: instant.nullable(),
+    }),
+  ),
+  history: z.array(z.object({ kind: z.string(), at: instant, note: z.string().nullable() })),
+  deductions: z.array(z.object({ id: z.string(), requestId: z.string(), amountFen: fen, at: instant, transferredAt: instant.nullable() })),
+});
+
+/** One measure as the agency's control interface reports it. */
+export type AgencyMeasure = z.infer<typeof measureSchema>;
+
+const one = z.object({ measure: measureSchema });
+const many = z.object({ measures: z.array(measureSchema) });
+const released = z.object({ measure: measureSchema, promoted: measureSchema.nullable() });
+const deducted = z.object({
+  deduction: z.object({ id: z.string(), requestId: z.string(), amountFen: fen, at: instant, transferredAt: instant.nullable() }),
+  measure: measureSchema,
+  lapsed: z.array(measureSchema),
+});
+
+/** Refusals the control interface answers that a court acts on (the rest are agency errors). */
+export const AGENCY_REFUSAL_CODES = [
+  'DOCUMENT_NUMBER_REQUIRED',
+  'TERM_TOO_LONG',
+  'REQUEST_ID_REUSED',
+  'NOT_YOUR_MEASURE',
+  'NOT_ACTIVE',
+  'TERM_EXPIRED',
+  'NOT_FROZEN_BY_CASE',
+  'INSUFFICIENT_FROZEN',
+  'MEASURE_NOT_FOUND',
+] as const;
+export type AgencyRefusalCode = (typeof AGENCY_REFUSAL_CODES)[number];
+
+/** An agency's refusal of a control request, as data. */
+export interface AgencyRefusal {
+  code: AgencyRefusalCode;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type Controlled<T> = { ok: T } | { refused: AgencyRefusal };
+
+/** Who acts: the court and case of the gateway-signed request. */
+export interface ControlActor {
+  courtCode: string;
+  caseNumber: string;
+}
+
+export interface MeasureSubmission {
+  /** The court's own idempotency key; unique per court. */
+  requestId: string;
+  assetKind: AssetKind;
+  kind: MeasureKind;
+  assetKey: string;
+  documentNumber: string;
+  termDays: number;
+  amountFen?: number;
+}
+
+export interface ControlClientOptions {
+  /** Name used in errors, e.g. "real-estate registry". */
+  agency: string;
+  /** One provider among several behind the subgraph (a bank code). */
+  provider?: string;
+  baseUrl: string;
+  /** Path prefix of the agency's control interface, e.g. "/bdc/api/kz". */
+  prefix: string;
+  timeoutMs?: number;
+}
+
+/**
+ * A subgraph's client of one agency's control interface (the network's common spec; see
+ * mocks/shared/measures/controlDesk.ts). Refusals a court must branch on come back as data
+ * (`{ refused }`); an agency that fails, times out or answers garbage throws an AgencyError.
+ *
+ * Request ids are the court's own: two courts may both use "1", so the agency is given
+ * `<court>/<requestId>`, and measures are shown with the court's part only.
+ */
+export class ControlClient {
+  private readonly http: AgencyHttp;
+
+  constructor(private readonly options: ControlClientOptions) {
+    this.http = new AgencyHttp({
+      agency: options.agency,
+      provider: options.provider,
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      describeError: (body) => {
+        const parsed = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }).safeParse(body);
+        return parsed.success ? parsed.data : undefined;
+      },
+    });
+  }
+
+  submit(actor: ControlActor, submission: MeasureSubmission): Promise<Controlled<AgencyMeasure>> {
+    const body = { ...submission, requestId: agencyRequestId(actor.courtCode, submission.requestId), ...actor };
+    return this.controlled(async () => shown((await this.post('submit', body, one)).measure));
+  }
+
+  renew(actor: ControlActor, measureId: string, termDays: number, documentNumber: string): Promise<Controlled<AgencyMeasure>> {
+    return this.controlled(async () => shown((await this.post('renew', { measureId, termDays, documentNumber, ...actor }, one)).measure));
+  }
+
+  release(actor: ControlActor, measureId: string, documentNumber: string): Promise<Controlled<{ measure: AgencyMeasure; promoted: AgencyMeasure | null }>> {
+    return this.controlled(async () => {
+      const answer = await this.post('release', { measureId, documentNumber, ...actor }, released);
+      return { measure: shown(answer.measure), promoted: answer.promoted && shown(answer.promoted) };
+    });
+  }
+
+  deduct(actor: ControlActor, measureId: string, amountFen: number, requestId: string): Promise<Controlled<z.infer<typeof deducted>>> {
+    const body = { measureId, amountFen, requestId: agencyRequestId(actor.courtCode, requestId), ...actor };
+    return this.controlled(async () => {
+      const answer = await this.post('deduct', body, deducted);
+      return { ...answer, measure: shown(answer.measure), lapsed: answer.lapsed.map(shown) };
+    });
+  }
+
+  /** Every court's measures on the given assets (at most CONTROL_MAX_BATCH keys), by asset key. */
+  async ofAssets(assetKeys: readonly string[]): Promise<Map<string, AgencyMeasure[]>> {
+    const { measures } = await this.post('measures', { assetKeys }, many);
+    const byAsset = new Map<string, AgencyMeasure[]>();
+    for (const m of measures) byAsset.set(m.assetKey, [...(byAsset.get(m.assetKey) ?? []), shown(m)]);
+    return byAsset;
+  }
+
+  /** Every measure of one case at this agency, in order of service. */
+  async ofCase(caseNumber: string): Promise<AgencyMeasure[]> {
+    return (await this.post('case', { caseNumber }, many)).measures.map(shown);
+  }
+
+  private post<T>(name: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    return this.http.post(`${this.options.prefix}/${name}`, body, schema);
+  }
+
+  private async controlled<T>(call: () => Promise<T>): Promise<Controlled<T>> {
+    try {
+      return { ok: await call() };
+    } catch (error) {
+      const said = error instanceof AgencyError && error.code === 'AGENCY_REFUSED' ? error.said : undefined;
+      const code = said?.code as AgencyRefusalCode | undefined;
+      if (!said || !code || !AGENCY_REFUSAL_CODES.includes(code)) throw error;
+      return { refused: { code, message: said.message ?? code, details: said.details ?? {} } };
+    }
+  }
+}
+
+function agencyRequestId(courtCode: string, requestId: string): string {
+  return `${courtCode}/${requestId}`;
+}
+
+/** The measure as a court sees it: its own request id, without the court prefix. */
+function shown(measure: AgencyMeasure): AgencyMeasure {
+  const prefix = `${measure.courtCode}/`;
+  return measure.requestId.startsWith(prefix) ? { ...measure, requestId: measure.requestId.slice(prefix.length) } : measure;
+}
