@@ -3,8 +3,12 @@ import {
   type FieldNode,
   getNamedType,
   getOperationAST,
+  type GraphQLInputType,
   type GraphQLSchema,
   isCompositeType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
   type OperationDefinitionNode,
   TypeInfo,
   visit,
@@ -74,11 +78,8 @@ export function analyseOperation(
     for (const arg of field.args) {
       const value = args[arg.name];
       if (value === undefined || value === null) continue;
-      const named = getNamedType(arg.type).name;
-      const values = (Array.isArray(value) ? value : [value]).map(String);
-      if (SUBJECT_SCALARS.has(named)) access.subjects.push(...values);
-      else if (named === 'CaseNumber') access.caseNumbers.push(...values);
-      else if (arg.name === 'court') access.courts.push(...values);
+      if (arg.name === 'court' && !isInputObjectType(getNamedType(arg.type))) access.courts.push(...[value].flat().map(String));
+      else collectIdentifiers(arg.type, value, access);
     }
     roots.push(access);
   }
@@ -107,4 +108,27 @@ export function analyseOperation(
     if (fragment) walk({ kind: 'Document' as never, definitions: [fragment] } as DocumentNode);
   }
   return { operation, roots, coordinates };
+}
+
+/**
+ * Subjects and case numbers anywhere in an argument's value, inside lists and input objects
+ * too (a mutation's `input: { idNumber }` names its subject as surely as `person(idNumber:)`).
+ */
+function collectIdentifiers(type: GraphQLInputType, value: unknown, access: RootAccess): void {
+  if (value === undefined || value === null) return;
+  if (isNonNullType(type)) return collectIdentifiers(type.ofType, value, access);
+  if (isListType(type)) {
+    for (const item of Array.isArray(value) ? value : [value]) collectIdentifiers(type.ofType, item, access);
+    return;
+  }
+  if (isInputObjectType(type)) {
+    const fields = type.getFields();
+    for (const [name, fieldValue] of Object.entries(value as Record<string, unknown>)) {
+      const field = fields[name];
+      if (field) collectIdentifiers(field.type, fieldValue, access);
+    }
+    return;
+  }
+  if (SUBJECT_SCALARS.has(type.name)) access.subjects.push(String(value));
+  else if (type.name === 'CaseNumber') access.caseNumbers.push(String(value));
 }

@@ -13,6 +13,11 @@ const schema = buildSchema(`
     case(caseNumber: CaseNumber!): Case
     cases(court: String!): [Case!]!
   }
+  type Mutation {
+    withhold(input: WithholdInput!): Case
+  }
+  input WithholdInput { requestId: String! debtor: IdNumber! others: [PartyInput!] caseNumber: CaseNumber }
+  input PartyInput { creditCode: CreditCode }
   union Party = Person | Company
   type Person { idNumber: IdNumber! vehicles: [String!] shareholdings: [Holding!] }
   type Company { creditCode: CreditCode! vehicles: [String!] }
@@ -28,6 +33,19 @@ const ID = '11010519491231002X';
 const CODE = '91350100M000100Y43';
 
 describe('analyseOperation', () => {
+  it('reads subjects and case numbers inside input objects and their lists, from literals and variables', () => {
+    const access = analyseOperation(
+      schema,
+      parse('mutation($in: WithholdInput!) { a: withhold(input: $in) { __typename } b: withhold(input: { requestId: "r", debtor: "11010519491231002x" }) { __typename } }'),
+      undefined,
+      { in: { requestId: 'court', debtor: ID, others: [{ creditCode: CODE.toLowerCase() }, {}], caseNumber: '（2025）浙0106执1号' } },
+    );
+    expect(access.roots).toEqual([
+      { field: 'withhold', subjects: [ID, CODE], caseNumbers: ['(2025)浙0106执1号'], courts: [] },
+      { field: 'withhold', subjects: [ID], caseNumbers: [], courts: [] },
+    ]);
+  });
+
   it('reads subjects from literals and variables alike, normalised by the scalars', () => {
     const access = analyseOperation(
       schema,
