@@ -1,9 +1,9 @@
 import { randomSubgraphSecret } from '../gateway/config';
-import { openDatabase } from '../lib/db/openDatabase';
+import { type Database, openDatabase } from '../lib/db/openDatabase';
 import { AUTH_DEFAULTS, type AuthConfig } from '../gateway/auth/authConfig';
 import { type RunningGateway, startGateway } from '../gateway/createGateway';
 import type { ServedGraphQL } from '../lib/serveGraphQL';
-import { startBankEmulators } from '../mocks/bank/server';
+import { BANK_EMULATORS } from '../mocks/bank/server';
 import { startCommerceEmulator } from '../mocks/commerce/server';
 import { CaseAccount } from '../mocks/court/caseAccount';
 import { startCourtEmulator } from '../mocks/court/server';
@@ -69,78 +69,89 @@ export interface Stack {
   gateway: RunningGateway;
   /** The secret gateway and subgraphs share; a test needs it to call a subgraph directly. */
   subgraphSecret: string;
+  /** The stack's database: the audit, the agencies' measure books and the court's case account. */
+  database: Database;
+  /**
+   * Stops one subgraph and its agency emulators and starts them again on the same ports over
+   * the same database, as after a crash: what they had accepted must still be there.
+   */
+  restart(subgraph: Exclude<SubgraphName, 'audit'>): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Everything `npm start` runs, in one process: the agency emulators, the seven subgraphs
- * (six agencies and the audit) and the gateway, sharing one audit database. Tests and benchmarks start the same stack on ephemeral ports.
+ * (six agencies and the audit) and the gateway, sharing one database. Tests and benchmarks
+ * start the same stack on ephemeral ports.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const population = options.population ?? createPopulation({ persons: options.persons, seed: options.seed });
   const latency = options.agencyLatencyMs === undefined ? {} : { latencyMs: options.agencyLatencyMs };
-  const started: { stop(): Promise<void> }[] = [];
-  const track = <T extends Emulator | ServedGraphQL>(s: T): T => {
-    started.push('close' in s ? { stop: () => s.close() } : s);
-    return s;
-  };
   // One database for the whole stack (PGlite is single-process): the gateway's audit, and the
   // emulated agencies' books in tables of their own. Closed last, after everything using it.
-  const auditDatabase = await openDatabase({
+  const database = await openDatabase({
     url: 'auditDatabaseUrl' in options ? options.auditDatabaseUrl : process.env.DATABASE_URL || undefined,
   });
-  started.push({ stop: () => auditDatabase.close() });
   const prefix = options.agencyTablePrefix ?? '';
-  const control = (table: string) => ({
-    database: auditDatabase,
-    table: `${prefix}${table}`,
-    clock: options.clock,
-    answerDelayMs: options.agencyAnswerDelayMs,
-  });
-  try {
-    const caseAccount = await CaseAccount.open(auditDatabase, { table: `${prefix}case_receipts`, clock: options.clock });
-    // The court first: banks transfer deducted funds to its case account.
-    const court = track(await startCourtEmulator(population, { ...latency, caseAccount }));
-    const banks = await startBankEmulators(population, {
-      ...(options.agencyLatencyMs === undefined ? {} : { latencyMs: Object.fromEntries(population.banks.map((b) => [b.code, options.agencyLatencyMs!])) }),
-      control: (code) => control(`measures_bank_${code.toLowerCase()}`),
-      courtUrl: court.url,
-    });
-    Object.values(banks).forEach(track);
-    const emulators: Record<string, Emulator> = {
-      court,
-      ...Object.fromEntries(Object.entries(banks).map(([code, e]) => [`bank:${code}`, e])),
-      realestate: track(await startRealEstateEmulator(population, { ...latency, control: control('measures_realestate') })),
-      vehicle: track(await startVehicleEmulator(population, { ...latency, control: control('measures_vehicle') })),
-      commerce: track(await startCommerceEmulator(population, { ...latency, control: control('measures_commerce') })),
-      'social-insurance': track(await startSocialInsuranceEmulator(population, { ...latency, control: control('measures_social_insurance') })),
-    };
+  const control = (table: string) => ({ database, table: `${prefix}${table}`, clock: options.clock, answerDelayMs: options.agencyAnswerDelayMs });
+  const emulators: Record<string, Emulator> = {};
+  const subgraphs = {} as Record<SubgraphName, ServedGraphQL>;
+  let gateway: RunningGateway | undefined;
+  // Stop in reverse: gateway first, so nothing new reaches a stopped subgraph; the database last.
+  const stop = () =>
+    stopAll([
+      { stop: () => database.close() },
+      ...Object.values(emulators).map((e) => ({ stop: () => e.close() })),
+      ...Object.values(subgraphs),
+      ...(gateway ? [gateway] : []),
+    ]);
 
-    const port = (name: SubgraphName) => (options.defaultSubgraphPorts ? DEFAULT_SUBGRAPH_PORTS[name] : 0);
+  try {
+    const caseAccount = await CaseAccount.open(database, { table: `${prefix}case_receipts`, clock: options.clock });
+    /** How each emulator starts, on a given port (0: ephemeral). */
+    const emulatorStarts: Record<string, (port: number) => Promise<Emulator>> = {
+      court: (port) => startCourtEmulator(population, { ...latency, caseAccount, port }),
+      ...Object.fromEntries(
+        Object.entries(BANK_EMULATORS).map(([code, start]) => [
+          `bank:${code}`,
+          // Banks transfer deducted funds to the court's case account.
+          (port: number) => start(population, { ...latency, port, control: control(`measures_bank_${code.toLowerCase()}`), courtUrl: emulators.court!.url }),
+        ]),
+      ),
+      realestate: (port) => startRealEstateEmulator(population, { ...latency, port, control: control('measures_realestate') }),
+      vehicle: (port) => startVehicleEmulator(population, { ...latency, port, control: control('measures_vehicle') }),
+      commerce: (port) => startCommerceEmulator(population, { ...latency, port, control: control('measures_commerce') }),
+      'social-insurance': (port) => startSocialInsuranceEmulator(population, { ...latency, port, control: control('measures_social_insurance') }),
+    };
+    // The court first: the banks need its URL.
+    emulators.court = await emulatorStarts.court!(0);
+    await Promise.all(
+      Object.entries(emulatorStarts)
+        .filter(([name]) => name !== 'court')
+        .map(async ([name, start]) => {
+          emulators[name] = await start(0);
+        }),
+    );
+
     // One secret per stack: the gateway signs with it, every subgraph checks with it.
     const secret = options.subgraphSecret ?? randomSubgraphSecret();
     const common = { secret, ...(options.agencyTimeoutMs === undefined ? {} : { timeoutMs: options.agencyTimeoutMs }) };
-    const subgraphs: Record<SubgraphName, ServedGraphQL> = {
-      court: track(await startCourtSubgraph({ agencyUrl: emulators.court!.url, port: port('court'), ...common })),
-      bank: track(await startBankSubgraph({
-        bankUrls: Object.fromEntries(Object.entries(banks).map(([code, e]) => [code, e.url])),
-        port: port('bank'),
-        ...common,
-      })),
-      realestate: track(await startRealEstateSubgraph({ agencyUrl: emulators.realestate!.url, port: port('realestate'), ...common })),
-      vehicle: track(await startVehicleSubgraph({ agencyUrl: emulators.vehicle!.url, port: port('vehicle'), ...common })),
-      commerce: track(await startCommerceSubgraph({ agencyUrl: emulators.commerce!.url, port: port('commerce'), ...common })),
-      'social-insurance': track(await startSocialInsuranceSubgraph({ agencyUrl: emulators['social-insurance']!.url, port: port('social-insurance'), ...common })),
-      audit: track(await startAuditSubgraph({
-        database: auditDatabase,
-        auditTable: options.auditTable,
-        courtAgencyUrl: emulators.court!.url,
-        port: port('audit'),
-        ...common,
-      })),
+    const url = (name: string) => emulators[name]!.url;
+    /** How each subgraph starts, on a given port, against the emulators' current URLs. */
+    const subgraphStarts: Record<SubgraphName, (port: number) => Promise<ServedGraphQL>> = {
+      court: (port) => startCourtSubgraph({ agencyUrl: url('court'), port, ...common }),
+      bank: (port) => startBankSubgraph({ bankUrls: Object.fromEntries(Object.keys(BANK_EMULATORS).map((code) => [code, url(`bank:${code}`)])), port, ...common }),
+      realestate: (port) => startRealEstateSubgraph({ agencyUrl: url('realestate'), port, ...common }),
+      vehicle: (port) => startVehicleSubgraph({ agencyUrl: url('vehicle'), port, ...common }),
+      commerce: (port) => startCommerceSubgraph({ agencyUrl: url('commerce'), port, ...common }),
+      'social-insurance': (port) => startSocialInsuranceSubgraph({ agencyUrl: url('social-insurance'), port, ...common }),
+      audit: (port) => startAuditSubgraph({ database, auditTable: options.auditTable, courtAgencyUrl: url('court'), port, ...common }),
     };
+    for (const [name, start] of Object.entries(subgraphStarts) as [SubgraphName, (port: number) => Promise<ServedGraphQL>][]) {
+      subgraphs[name] = await start(options.defaultSubgraphPorts ? DEFAULT_SUBGRAPH_PORTS[name] : 0);
+    }
 
-    const gateway = await startGateway({
+    gateway = await startGateway({
       port: options.port ?? 0,
       host: '127.0.0.1',
       production: options.production ?? false,
@@ -149,23 +160,32 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       subgraphSecret: secret,
       auth: options.auth ?? { ...AUTH_DEFAULTS, production: options.production ?? false },
       auditDatabaseUrl: undefined,
-      auditDatabase,
+      auditDatabase: database,
       auditTable: options.auditTable,
       redisUrl: 'redisUrl' in options ? options.redisUrl : process.env.REDIS_URL || undefined,
     });
-    started.push(gateway);
 
+    const portOf = (served: { url: string }) => Number(new URL(served.url).port);
     return {
       population,
       emulators,
       subgraphs,
       gateway,
       subgraphSecret: secret,
-      // Stop in reverse: gateway first, so nothing new reaches a stopped subgraph.
-      stop: () => stopAll(started),
+      database,
+      async restart(name) {
+        const agencyEmulators = Object.keys(emulators).filter((e) => e === name || e.startsWith(`${name}:`));
+        const subgraphPort = portOf(subgraphs[name]);
+        await subgraphs[name].stop();
+        const ports = Object.fromEntries(agencyEmulators.map((e) => [e, portOf(emulators[e]!)]));
+        for (const e of agencyEmulators) await emulators[e]!.close();
+        for (const e of agencyEmulators) emulators[e] = await emulatorStarts[e]!(ports[e]!);
+        subgraphs[name] = await subgraphStarts[name](subgraphPort);
+      },
+      stop,
     };
   } catch (error) {
-    await stopAll(started);
+    await stop();
     throw error;
   }
 }
