@@ -16,6 +16,7 @@ export const ACCESS_DENIED_REASONS = {
   WRONG_CASE: 'The operation names another case than the one it states.',
   OTHER_COURT_DOCKET: "Only the caller's own court's docket may be listed.",
   NOT_A_COURT: 'The field is for court officers; the caller is a citizen.',
+  NOT_A_PARTY: 'The caller is not an applicant of the case the view is about.',
 } as const;
 
 export type AccessDeniedReason = keyof typeof ACCESS_DENIED_REASONS;

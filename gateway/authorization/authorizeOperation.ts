@@ -11,6 +11,8 @@ export const POLICIES = {
   OWN_COURT: 'own_court',
   /** Entity field: answered only for debtors of the stated case (enforced per entity, see entityPolicy.ts). */
   CASE_DEBTOR: 'case_debtor',
+  /** Root field: a citizen asks about a case in which they are an applicant (申请执行人). */
+  OWN_PARTY: 'own_party',
 } as const;
 
 export const KNOWN_POLICIES = new Set<string>(Object.values(POLICIES));
@@ -28,6 +30,11 @@ export interface AuthorizationInput {
 export interface Authorized {
   /** The checked case, when the operation needed one. */
   case: CaseFacts | undefined;
+  /**
+   * The case an applicant's view is about: recorded in the audit and told to subgraphs, but
+   * without the case's facts, so no debtor's asset field answers for a citizen.
+   */
+  partyCase?: string;
   /** Every subject named at the root. */
   subjects: string[];
 }
@@ -58,6 +65,7 @@ export async function authorizeOperation(input: AuthorizationInput): Promise<Aut
   }
 
   const subjects = access.roots.flatMap((r) => r.subjects);
+  if (policies.has(POLICIES.OWN_PARTY)) return authorizeOwnParty(input, subjects);
   const needsCase = policies.has(POLICIES.CASE_BOUND) || policies.has(POLICIES.CASE_DEBTOR);
   if (!needsCase && !policies.has(POLICIES.OWN_COURT)) return { case: undefined, subjects };
   if (!caller) throw accessDenied('NO_TOKEN', 'This operation needs a signed token: send "Authorization: Bearer <token>".');
@@ -92,4 +100,22 @@ export async function authorizeOperation(input: AuthorizationInput): Promise<Aut
     throw accessDenied('NOT_A_DEBTOR', `A subject of this request is not a debtor of case ${facts.caseNumber}.`, { caseNumber: facts.caseNumber });
   }
   return { case: facts, subjects };
+}
+
+/**
+ * An applicant's own view of a case: a citizen whose ID number the case lists among its
+ * applicants, and only that case (named in the root arguments; no header needed).
+ */
+async function authorizeOwnParty(input: AuthorizationInput, subjects: string[]): Promise<Authorized> {
+  const { caller, access } = input;
+  if (!caller) throw accessDenied('NO_TOKEN', 'This operation needs a signed token: send "Authorization: Bearer <token>".');
+  if (caller.kind !== 'citizen') throw accessDenied('NOT_A_PARTY', 'This view is for the parties of a case; courts use `case`.');
+  const named = [...new Set(access.roots.flatMap((r) => r.caseNumbers))];
+  if (named.length !== 1) throw accessDenied('NOT_A_PARTY', 'Name exactly one case you are a party to.');
+  const facts = await input.lookupCase(named[0]!);
+  if (!facts || !facts.applicants.includes(caller.idNumber)) {
+    // The same answer whether the case exists or not: a citizen learns nothing about others' cases.
+    throw accessDenied('NOT_A_PARTY', `You are not an applicant in case ${named[0]}.`);
+  }
+  return { case: undefined, partyCase: facts.caseNumber, subjects };
 }

@@ -68,6 +68,7 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
             },
           });
           contextValue.case = authorized.case;
+          if (authorized.partyCase) contextValue.caseNumber = authorized.partyCase;
         },
       };
     },

@@ -59,6 +59,19 @@ export const resolvers: GraphQLResolverMap<CourtContext> = {
     persons: (_: unknown, { idNumbers }: { idNumbers: string[] }) => bulk('idNumbers', idNumbers).map((idNumber) => ({ idNumber })),
     companies: (_: unknown, { creditCodes }: { creditCodes: string[] }) => bulk('creditCodes', creditCodes).map((creditCode) => ({ creditCode })),
     courts: (_: unknown, __: unknown, { client }: CourtContext) => client.courts(),
+    caseProgress: async (_: unknown, { caseNumber }: { caseNumber: string }, { loaders }: CourtContext) => {
+      const found = await loaders.caseByNumber.load(caseNumber);
+      // The gateway let the request through only for an applicant of an existing case.
+      if (!found) throw new GraphQLError(`The court case system does not know case ${caseNumber}.`, { extensions: { code: 'NOT_FOUND' } });
+      return found;
+    },
+  },
+  CaseProgress: {
+    __resolveReference: (ref: { caseNumber: string }, { loaders }: CourtContext) => loaders.caseByNumber.load(ref.caseNumber),
+    court: (c: EnforcementCase) => ({ code: c.courtCode, name: c.courtName }),
+    amountDue: (c: EnforcementCase) => c.amountDueFen,
+    outstanding: (c: EnforcementCase) => c.outstandingFen,
+    recovered: (c: EnforcementCase) => c.amountDueFen - c.outstandingFen,
   },
   EnforcementCase: {
     __resolveReference: (ref: { caseNumber: string }, { loaders }: CourtContext) => loaders.caseByNumber.load(ref.caseNumber),
