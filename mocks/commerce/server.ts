@@ -33,8 +33,19 @@
  *
  * Errors: HTTP 4xx (refusal: bad request, no requestId, more than 20 keys -> 413) or 5xx
  * (system failure) with the body {success: false, errorCode, errorMsg}.
+ *
+ * Control (equity freeze 股权冻结, renewal 续冻, release 解冻) through the network's control
+ * interface under /api/v2/kz (mocks/shared/measures/controlDesk.ts): FREEZE of EQUITY, the asset
+ * key being one holder's stake in one company, written `<uniscid>:<invid>` (the company's credit
+ * code and the registry's investor id). A stake the registry does not hold is refused (404
+ * ASSET_NOT_FOUND); a freeze of a stake in a deregistered (注销) company is returned (回退), as
+ * that company and its equity no longer exist. A company whose licence was revoked (吊销) or
+ * that is in liquidation still exists, and its equity can be frozen. Freezes are published on
+ * the company's record: every court sees them through /measures by the company's stakes.
  */
-import type { AgencyControlOptions } from '../shared/measures/controlDesk';
+import type { Assessment, Measure } from '../shared/measures/measureTypes';
+import { type AgencyControlOptions, controlRoutes } from '../shared/measures/controlDesk';
+import { MeasureBook } from '../shared/measures/measureBook';
 import type { Population } from '../population';
 import { batchKeys, indexBy } from '../shared/batch';
 import { partyKey } from '../shared/partyKey';
@@ -63,7 +74,17 @@ function keysOf(req: EmulatorRequest, field: string): string[] {
   return [...new Set(batchKeys(req.body, field, COMMERCE_API_MAX_BATCH, 'BATCH_LIMIT_EXCEEDED'))];
 }
 
-export function startCommerceEmulator(population: Population, options: CommerceEmulatorOptions = {}): Promise<Emulator> {
+export const COMMERCE_CONTROL_PREFIX = '/api/v2/kz';
+
+/** Why the registry returns (回退) a freeze of a stake in a company that no longer exists. */
+export const DEREGISTERED_RETURN_REASON = '公司已注销 (company deregistered)';
+
+/** The control interface's key of a stake: company credit code and investor id (as the subgraph's Shareholding id). */
+export function stakeKey(companyCreditCode: string, invid: string): string {
+  return `${companyCreditCode}:${invid}`;
+}
+
+export async function startCommerceEmulator(population: Population, options: CommerceEmulatorOptions = {}): Promise<Emulator> {
   // Indexes built once: every batch is then one map read per key.
   const companies = new Map(population.companies.map((c) => [c.creditCode, c]));
   const investorsOf = indexBy(population.shareholdings, (s) => [s.companyCreditCode]);
@@ -79,6 +100,20 @@ export function startCommerceEmulator(population: Population, options: CommerceE
     ]),
   );
   const representedBy = indexBy(population.companies, (c) => [c.legalRepresentative]);
+  const stakes = new Map(population.shareholdings.map((s) => [stakeKey(s.companyCreditCode, s.id), s]));
+
+  const book =
+    options.control &&
+    (await MeasureBook.open(options.control.database, {
+      table: options.control.table,
+      clock: options.control.clock ?? (() => new Date()),
+      answerDelayMs: options.control.answerDelayMs,
+      // The registry's look at the company when it answers: a deregistered one has no equity left.
+      assess: (measure: Measure): Assessment => {
+        const stake = stakes.get(measure.assetKey);
+        return stake && companies.get(stake.companyCreditCode)?.status === 'CANCELLED' ? { returned: DEREGISTERED_RETURN_REASON } : {};
+      },
+    }));
 
   return startEmulator({
     name: 'commerce',
@@ -113,6 +148,16 @@ export function startCommerceEmulator(population: Population, options: CommerceE
           body: { success: true, data: keysOf(req, 'cernos').flatMap((key) => (representedBy.get(key) ?? []).map(legalRepresentativeWire)) },
         }),
       },
+      ...(book
+        ? controlRoutes({
+            prefix: COMMERCE_CONTROL_PREFIX,
+            book,
+            takes: [['EQUITY', 'FREEZE']],
+            admit: ({ assetKey }) => {
+              if (!stakes.has(assetKey)) throw new AgencyRefusal(404, 'ASSET_NOT_FOUND', `no shareholding ${assetKey} in the registry`);
+            },
+          })
+        : []),
     ],
   });
 }

@@ -17,6 +17,26 @@
  *      A person the bureau does not know is simply absent from records.
  *      errors   { status: "ERROR", reason: string } with HTTP 400 (bad request),
  *               413 (more than 30 ID numbers), 500 (system failure).
+ *    POST /si/exchange/withholdable
+ *      request  { jbh: string (required), sfzhm: string[] (1..30) }
+ *      answer   { status: "OK", records: [{
+ *                   sfzhm  ID number
+ *                   srlx   income a court may withhold from: "GZ" wages (the contribution base,
+ *                          cbzt "1"), "YLJ" pension (cbzt "3")
+ *                   ysr    that income each month, yuan decimal string
+ *                   dbbz   the local subsistence minimum (最低生活保障标准) each month where the
+ *                          person lives, yuan decimal string (synthetic figures, withholding.ts)
+ *               }] }
+ *      A person the bureau does not know, or pays nothing (cbzt "2"), is absent.
+ *      errors   as for /si/exchange/insured.
+ *    Control (income withholding 扣留/提取收入, renewal, release) through the network's control
+ *    interface under /si/exchange/kz (mocks/shared/measures/controlDesk.ts): WITHHOLD of INCOME,
+ *    asset key the ID number, amountFen the amount withheld each month. Only one withholding
+ *    takes effect at a time; another court's waits (轮候) and takes effect when it ends. The
+ *    bureau refuses before serving: an unknown person (404 ASSET_NOT_FOUND), a person it pays
+ *    nothing (422 NO_INCOME), and an amount that would leave less than the subsistence minimum
+ *    a month (422 EXCEEDS_LIVING_ALLOWANCE, details { limitFen, monthlyIncomeFen,
+ *    subsistenceMinimumFen }), each amount on its own since only one is withheld at a time.
  *
  * 2. Housing provident fund centre
  *    POST /gjj/api/account/query
@@ -35,11 +55,16 @@
  * Faults injected by the shared emulator are rendered in the shape of the system asked
  * (fund-centre paths under /gjj/, retcode 9999 for a system failure).
  */
-import type { AgencyControlOptions } from '../shared/measures/controlDesk';
+import { type AgencyControlOptions, controlRoutes } from '../shared/measures/controlDesk';
+import { MeasureBook } from '../shared/measures/measureBook';
 import type { Population } from '../population';
 import { type AgencyRefusal, type Emulator, startEmulator } from '../shared/startEmulator';
 import { FundCentreRefusal, fundCentreRoute } from './fundCentre';
 import { insuredExchangeRoute } from './insuredExchange';
+import { IncomeRegister, withholdableRoute } from './withholding';
+
+/** Where the bureau serves the network's control interface. */
+export const SOCIAL_INSURANCE_CONTROL_PREFIX = '/si/exchange/kz';
 
 export interface SocialInsuranceEmulatorOptions {
   /** The insurer's measure book (income withholding); without it the exchange answers inquiries only. */
@@ -56,10 +81,30 @@ function renderError(refusal: AgencyRefusal, path: string): unknown {
   return { status: 'ERROR', reason: refusal.message };
 }
 
-export function startSocialInsuranceEmulator(population: Population, options: SocialInsuranceEmulatorOptions = {}): Promise<Emulator> {
+export async function startSocialInsuranceEmulator(population: Population, options: SocialInsuranceEmulatorOptions = {}): Promise<Emulator> {
+  const register = new IncomeRegister(population);
+  const book =
+    options.control &&
+    (await MeasureBook.open(options.control.database, {
+      table: options.control.table,
+      clock: options.control.clock ?? (() => new Date()),
+      answerDelayMs: options.control.answerDelayMs,
+    }));
   return startEmulator({
     name: 'social-insurance',
-    routes: [insuredExchangeRoute(population.socialInsurance), fundCentreRoute(population.socialInsurance)],
+    routes: [
+      insuredExchangeRoute(population.socialInsurance),
+      withholdableRoute(register),
+      fundCentreRoute(population.socialInsurance),
+      ...(book
+        ? controlRoutes({
+            prefix: SOCIAL_INSURANCE_CONTROL_PREFIX,
+            book,
+            takes: [['INCOME', 'WITHHOLD']],
+            admit: (request) => register.admit(request),
+          })
+        : []),
+    ],
     renderError,
     latencyMs: options.latencyMs,
     port: options.port,

@@ -30,8 +30,16 @@
  *
  * Errors: {RESULT: "0", ERRCODE, ERRMSG}. A refusal (bad request, more than 25 numbers, no
  * SQBH) comes with HTTP 200; a system failure with HTTP 5xx and the same body.
+ *
+ * Control (seizure 查封, renewal 续封, release 解封) through the network's control interface under
+ * /jdc/kz (mocks/shared/measures/controlDesk.ts): SEIZE of a VEHICLE by VIN. A VIN the registry
+ * does not hold is refused (404 ASSET_NOT_FOUND); a scrapped vehicle is returned (回退). A
+ * seizure in force is a transfer ban registered against the VIN: while one is ACTIVE the
+ * inquiries report the vehicle with the K (seized) flag.
  */
-import type { AgencyControlOptions } from '../shared/measures/controlDesk';
+import type { Assessment, Measure } from '../shared/measures/measureTypes';
+import { type AgencyControlOptions, controlRoutes } from '../shared/measures/controlDesk';
+import { MeasureBook } from '../shared/measures/measureBook';
 import type { Population, VehicleFlag, VehicleRecord } from '../population';
 import { batchKeys, indexBy } from '../shared/batch';
 import { partyKey } from '../shared/partyKey';
@@ -54,9 +62,10 @@ const COLOUR_LETTER: Record<string, string> = {
   白: 'A', 灰: 'B', 黄: 'C', 粉: 'D', 红: 'E', 紫: 'F', 绿: 'G', 蓝: 'H', 棕: 'I', 黑: 'J', 银: 'K',
 };
 
-/** One vehicle as the registry writes it. */
-function jdcRow(v: VehicleRecord): Record<string, string> {
-  const letters = v.flags.map((f) => STATUS_LETTER[f]).sort().join('');
+/** One vehicle as the registry writes it; `seized`: a court's seizure is in force on it. */
+function jdcRow(v: VehicleRecord, seized = false): Record<string, string> {
+  const flags = seized && !v.flags.includes('SEIZED') ? [...v.flags, 'SEIZED' as const] : v.flags;
+  const letters = flags.map((f) => STATUS_LETTER[f]).sort().join('');
   return {
     SFZMHM: partyKey(v.owner),
     SFZMMC: v.owner.kind === 'PERSON' ? 'A' : 'B',
@@ -76,13 +85,18 @@ function renderError(refusal: AgencyRefusal): unknown {
   return { RESULT: '0', ERRCODE: refusal.agencyCode, ERRMSG: refusal.message };
 }
 
+/** VINs among `vins` a court's seizure controls now. */
+type SeizedNow = (vins: readonly string[]) => Promise<Set<string>>;
+
 /** Answers a batch query; a refusal is an HTTP 200 with RESULT "0", as the registry does it. */
-function query(body: unknown, field: string, index: Map<string, VehicleRecord[]>): EmulatorResponse {
+async function query(body: unknown, field: string, index: Map<string, VehicleRecord[]>, seizedNow: SeizedNow): Promise<EmulatorResponse> {
   try {
     const sqbh = (body as Record<string, unknown> | undefined)?.SQBH;
     if (typeof sqbh !== 'string' || sqbh === '') throw new AgencyRefusal(400, 'NO_SQBH', 'The request number SQBH is missing.');
     const keys = batchKeys(body, field, JDC_MAX_BATCH);
-    const rows = keys.flatMap((key) => index.get(key) ?? []).map(jdcRow);
+    const vehicles = keys.flatMap((key) => index.get(key) ?? []);
+    const seized = await seizedNow(vehicles.map((v) => v.vin));
+    const rows = vehicles.map((v) => jdcRow(v, seized.has(v.vin)));
     return { body: { RESULT: '1', SQBH: sqbh, TOTAL: rows.length, ROWS: rows } };
   } catch (error) {
     if (error instanceof AgencyRefusal && error.status < 500) return { status: 200, body: renderError(error) };
@@ -97,14 +111,63 @@ export interface VehicleEmulatorOptions {
   control?: AgencyControlOptions;
 }
 
+export const VEHICLE_CONTROL_PREFIX = '/jdc/kz';
+
+/** Why the registry returns (回退) a seizure of a vehicle that is off the register. */
+export const SCRAPPED_RETURN_REASON = '机动车已注销/报废 (vehicle scrapped)';
+
+/** VINs read from the book per query at start (one statement each). */
+const STARTUP_CHUNK = 5000;
+
 export async function startVehicleEmulator(population: Population, options: VehicleEmulatorOptions = {}): Promise<Emulator> {
   const byOwner = indexBy(population.vehicles, (v) => [partyKey(v.owner)]);
   const byVin = indexBy(population.vehicles, (v) => [v.vin]);
+  const vehicleOf = (vin: string) => byVin.get(vin)?.[0];
+
+  const book =
+    options.control &&
+    (await MeasureBook.open(options.control.database, {
+      table: options.control.table,
+      clock: options.control.clock ?? (() => new Date()),
+      answerDelayMs: options.control.answerDelayMs,
+      // The registry's look at the vehicle when it answers: one off the register cannot be seized.
+      assess: (measure: Measure): Assessment => (vehicleOf(measure.assetKey)?.flags.includes('SCRAPPED') ? { returned: SCRAPPED_RETURN_REASON } : {}),
+    }));
+
+  // Whether a seizure is in force depends on the clock (answers fall due, terms lapse), so it is
+  // read from the book, settled, when asked; a set of the VINs a court ever asked to seize (read
+  // from the book at start, so a restart forgets none) keeps every other inquiry (nearly all of
+  // a bulk sweep) off the database.
+  const served = new Set<string>();
+  if (book) {
+    const vins = population.vehicles.map((v) => v.vin);
+    for (let i = 0; i < vins.length; i += STARTUP_CHUNK) {
+      for (const m of await book.measuresOf(vins.slice(i, i + STARTUP_CHUNK))) served.add(m.assetKey);
+    }
+  }
+  const seizedNow: SeizedNow = async (vins) => {
+    const asked = vins.filter((vin) => served.has(vin));
+    if (!book || asked.length === 0) return new Set();
+    await book.settleDue();
+    return new Set((await book.measuresOf(asked)).filter((m) => m.status === 'ACTIVE').map((m) => m.assetKey));
+  };
+
   return startEmulator({
     name: 'vehicle',
     routes: [
-      { method: 'POST', path: /^\/jdc\/query\/byOwner$/, handle: (req) => query(req.body, 'SFZMHM', byOwner) },
-      { method: 'POST', path: /^\/jdc\/query\/byVin$/, handle: (req) => query(req.body, 'CLSBDH', byVin) },
+      { method: 'POST', path: /^\/jdc\/query\/byOwner$/, handle: (req) => query(req.body, 'SFZMHM', byOwner, seizedNow) },
+      { method: 'POST', path: /^\/jdc\/query\/byVin$/, handle: (req) => query(req.body, 'CLSBDH', byVin, seizedNow) },
+      ...(book
+        ? controlRoutes({
+            prefix: VEHICLE_CONTROL_PREFIX,
+            book,
+            takes: [['VEHICLE', 'SEIZE']],
+            admit: ({ assetKey }) => {
+              if (!vehicleOf(assetKey)) throw new AgencyRefusal(404, 'ASSET_NOT_FOUND', `no vehicle with VIN ${assetKey} in the registry`);
+              served.add(assetKey);
+            },
+          })
+        : []),
     ],
     renderError,
     latencyMs: options.latencyMs,

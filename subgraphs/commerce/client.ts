@@ -17,6 +17,11 @@ import { shareholdingId } from './shareholdingId';
 export const COMMERCE_AGENCY = 'commerce registry';
 /** The registry's documented limit of keys per call, the same on every batch endpoint. */
 export const COMMERCE_MAX_BATCH = 20;
+/**
+ * Where the registry serves the network's control interface (mocks/commerce/server.ts); its
+ * asset key of a stake is the Shareholding id (company credit code and investor id).
+ */
+export const COMMERCE_CONTROL_PREFIX = '/api/v2/kz';
 
 export type CompanyStatus = (typeof REGSTATE)[keyof typeof REGSTATE];
 

@@ -1,13 +1,14 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
-import { CommerceClient } from './client';
+import { COMMERCE_AGENCY, COMMERCE_CONTROL_PREFIX, CommerceClient } from './client';
 import { createCommerceLoaders } from './loaders';
 import { type CommerceContext, resolvers } from './resolvers';
 
 export interface CommerceSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
   secret: string;
-  /** Base URL of the commerce registry's API, e.g. http://127.0.0.1:4105 */
+  /** Base URL of the commerce registry's API and control interface, e.g. http://127.0.0.1:4105 */
   agencyUrl: string;
   /** @default 0 (ephemeral) */
   port?: number;
@@ -20,10 +21,11 @@ export interface CommerceSubgraphOptions {
 /** Serves the commerce subgraph; each request gets fresh loaders over one shared client. */
 export function startCommerceSubgraph(options: CommerceSubgraphOptions): Promise<ServedGraphQL> {
   const client = new CommerceClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs });
+  const control = new ControlClient({ agency: COMMERCE_AGENCY, baseUrl: options.agencyUrl, prefix: COMMERCE_CONTROL_PREFIX, timeoutMs: options.timeoutMs });
   return startSubgraph<CommerceContext>({
     name: 'commerce',
     resolvers,
-    context: () => ({ loaders: createCommerceLoaders(client) }),
+    context: () => ({ loaders: createCommerceLoaders(client, control), control }),
     secret: options.secret,
     port: options.port,
     host: options.host,

@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import { batchLoader } from '../shared/batchLoader';
+import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
 import { COMMERCE_MAX_BATCH, type CommerceClient, type Enterprise, type Shareholding } from './client';
 
 /** Per-request loaders: every key asked for in one tick goes to the registry in batches of its limit. */
@@ -10,12 +11,15 @@ export interface CommerceLoaders {
   holdingsOf: DataLoader<string, Shareholding[]>;
   /** Credit codes of the companies a person represents, by ID number. */
   legalRepresentativeOf: DataLoader<string, string[]>;
+  /** Every court's equity freezes per stake (Shareholding id), in order of service. */
+  freezesOfStake: DataLoader<string, AgencyMeasure[]>;
 }
 
-export function createCommerceLoaders(client: CommerceClient): CommerceLoaders {
+export function createCommerceLoaders(client: CommerceClient, control: ControlClient): CommerceLoaders {
   return {
     enterprises: batchLoader<Enterprise | null>(COMMERCE_MAX_BATCH, (keys) => client.enterprises(keys), () => null),
     holdingsOf: batchLoader(COMMERCE_MAX_BATCH, (keys) => client.holdingsOf(keys), () => []),
     legalRepresentativeOf: batchLoader(COMMERCE_MAX_BATCH, (keys) => client.legalRepresentativeOf(keys), () => []),
+    freezesOfStake: batchLoader<AgencyMeasure[]>(CONTROL_MAX_BATCH, (ids) => control.ofAssets(ids), () => []),
   };
 }

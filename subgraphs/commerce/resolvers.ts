@@ -1,5 +1,16 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { AgencyError } from '../shared/agencyError';
+import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
+import {
+  checkMeasureRequest,
+  controlActor,
+  controlMeasureFields,
+  localMeasureId,
+  type MeasureRefusal,
+  refusalOf,
+  requireDebtorAsset,
+  unknownMeasure,
+} from '../shared/measures/measureFields';
 import { COMMERCE_AGENCY, type Enterprise, type Holder, type Shareholding } from './client';
 import type { CommerceLoaders } from './loaders';
 import { parseShareholdingId, shareholdingId } from './shareholdingId';
@@ -7,7 +18,34 @@ import { sharePercent } from './sharePercent';
 
 export interface CommerceContext {
   loaders: CommerceLoaders;
+  control: ControlClient;
 }
+
+/** Freeze ids a court sees: `commerce:12`. */
+export const FREEZE_ID_PREFIX = 'commerce';
+
+interface FreezeInput {
+  requestId: string;
+  shareholdingId: string;
+  documentNumber: string;
+  termDays: number;
+}
+
+type Payload = { freeze?: AgencyMeasure; refusal?: MeasureRefusal };
+
+const holderKey = (holder: Holder) => (holder.kind === 'PERSON' ? holder.idNumber : holder.creditCode);
+
+/** A stake by its Shareholding id, from its company's record; null if the id names none. */
+async function stakeById(id: string, loaders: CommerceLoaders): Promise<Shareholding | null> {
+  const parsed = parseShareholdingId(id);
+  if (parsed === null) return null;
+  const enterprise = await loaders.enterprises.load(parsed.companyCreditCode);
+  const normalised = shareholdingId(parsed.companyCreditCode, parsed.invid);
+  return enterprise?.shareholders.find((stake) => stake.id === normalised) ?? null;
+}
+
+/** In order of service: measure ids are the registry's serial numbers. */
+const byService = (a: AgencyMeasure, b: AgencyMeasure) => Number(a.id) - Number(b.id);
 
 interface PersonRef {
   __typename?: 'Person';
@@ -39,6 +77,15 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
     shareholders: async (company: CompanyRef, _: unknown, { loaders }: CommerceContext) =>
       (await loaders.enterprises.load(company.creditCode))?.shareholders ?? [],
     shareholdings: (company: CompanyRef, _: unknown, { loaders }: CommerceContext) => loaders.holdingsOf.load(company.creditCode),
+    // Freezes are published per stake; the company's record shows those on each of its registered stakes.
+    equityFreezes: async (company: CompanyRef, _: unknown, { loaders }: CommerceContext) => {
+      const enterprise = await loaders.enterprises.load(company.creditCode);
+      if (!enterprise) return [];
+      const lists = await loaders.freezesOfStake.loadMany(enterprise.shareholders.map((stake) => stake.id));
+      const failed = lists.find((list): list is Error => list instanceof Error);
+      if (failed) throw failed;
+      return (lists as AgencyMeasure[][]).flat().sort(byService);
+    },
   },
   Party: {
     __resolveType: (party: PersonRef | CompanyRef) => party.__typename,
@@ -48,13 +95,8 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
     legalRepresentative: (enterprise: Enterprise) => personRef(enterprise.legalRepresentative),
   },
   Shareholding: {
-    __resolveReference: async (ref: { id: string }, { loaders }: CommerceContext) => {
-      const parsed = parseShareholdingId(ref.id);
-      if (parsed === null) return null;
-      const enterprise = await loaders.enterprises.load(parsed.companyCreditCode);
-      const id = shareholdingId(parsed.companyCreditCode, parsed.invid);
-      return enterprise?.shareholders.find((stake) => stake.id === id) ?? null;
-    },
+    __resolveReference: (ref: { id: string }, { loaders }: CommerceContext) => stakeById(ref.id, loaders),
+    freezes: (stake: Shareholding, _: unknown, { loaders }: CommerceContext) => loaders.freezesOfStake.load(stake.id),
     company: (stake: Shareholding) => companyRef(stake.companyCreditCode),
     holder: (stake: Shareholding) => partyRef(stake.holder),
     subscribedCapital: (stake: Shareholding) => stake.subscribedFen,
@@ -70,5 +112,55 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
       }
       return sharePercent(stake.subscribedFen, stake.companyRegisteredCapitalFen);
     },
+  },
+  EquityFreeze: {
+    ...controlMeasureFields(FREEZE_ID_PREFIX),
+    shareholding: (freeze: AgencyMeasure, _: unknown, { loaders }: CommerceContext) => stakeById(freeze.assetKey, loaders),
+  },
+  EnforcementCase: {
+    __resolveReference: (ref: { caseNumber: string }) => ref,
+    equityFreezes: ({ caseNumber }: { caseNumber: string }, _: unknown, { control }: CommerceContext) => control.ofCase(caseNumber),
+  },
+  Mutation: {
+    async freezeEquity(_: unknown, { input }: { input: FreezeInput }, { loaders, control }: CommerceContext): Promise<Payload> {
+      const actor = controlActor();
+      const refusal = checkMeasureRequest('EQUITY', input);
+      if (refusal) return { refusal };
+      const stake = await stakeById(input.shareholdingId, loaders);
+      if (!stake) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The commerce registry holds no shareholding ${input.shareholdingId}.` } };
+      // The stake is the holder's property: the holder, not the company it is in, must be a debtor.
+      requireDebtorAsset([holderKey(stake.holder)], `Shareholding ${stake.id}`);
+      const outcome = await control.submit(actor, {
+        requestId: input.requestId,
+        assetKind: 'EQUITY',
+        kind: 'FREEZE',
+        assetKey: stake.id,
+        documentNumber: input.documentNumber,
+        termDays: input.termDays,
+      });
+      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: outcome.ok };
+    },
+    async renewEquityFreeze(_: unknown, { input }: { input: { measureId: string; termDays: number; documentNumber: string } }, { control }: CommerceContext): Promise<Payload> {
+      const actor = controlActor();
+      const id = localMeasureId(FREEZE_ID_PREFIX, input.measureId);
+      if (!id) return { refusal: unknownMeasure(input.measureId) };
+      const refusal = checkMeasureRequest('EQUITY', input);
+      if (refusal) return { refusal };
+      const outcome = await control.renew(actor, id, input.termDays, input.documentNumber);
+      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: outcome.ok };
+    },
+    async releaseEquityFreeze(_: unknown, { input }: { input: { measureId: string; documentNumber: string } }, { control }: CommerceContext): Promise<Payload> {
+      const actor = controlActor();
+      const id = localMeasureId(FREEZE_ID_PREFIX, input.measureId);
+      if (!id) return { refusal: unknownMeasure(input.measureId) };
+      if (input.documentNumber.trim() === '') {
+        return { refusal: { code: 'DOCUMENT_NUMBER_REQUIRED', message: 'A release needs the ruling / notice number it rests on.' } };
+      }
+      const outcome = await control.release(actor, id, input.documentNumber);
+      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: outcome.ok.measure };
+    },
+  },
+  ControlMeasure: {
+    __resolveType: () => 'EquityFreeze',
   },
 };

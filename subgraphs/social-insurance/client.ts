@@ -17,6 +17,8 @@ export const SOCIAL_INSURANCE_MAX_BATCH = 30;
 export const HOUSING_FUND_MAX_BATCH = 50;
 
 export const SOCIAL_INSURANCE_AGENCY = 'social insurance bureau';
+/** Where the bureau serves the network's control interface (mocks/social-insurance/server.ts). */
+export const SOCIAL_INSURANCE_CONTROL_PREFIX = '/si/exchange/kz';
 export const HOUSING_FUND_AGENCY = 'housing provident fund centre';
 
 export type InsuranceStatus = 'INSURED' | 'SUSPENDED' | 'RETIRED';
@@ -37,6 +39,21 @@ export interface InsuredRecord {
   insuredSince: string;
   monthlyPensionFen: Fen;
   pensionPayments: PensionPayment[];
+}
+
+/**
+ * Income the bureau can withhold from: a retiree's pension, or an insured person's wage on
+ * the contribution base it records (see mocks/social-insurance/withholding.ts).
+ */
+export type IncomeKind = 'WAGES' | 'PENSION';
+
+/** The facts a withholding is checked against: the income, and the local subsistence minimum. */
+export interface WithholdableIncome {
+  idNumber: string;
+  incomeKind: IncomeKind;
+  monthlyIncomeFen: Fen;
+  /** The local subsistence minimum (最低生活保障标准) a month, where the person lives. */
+  subsistenceMinimumFen: Fen;
 }
 
 export interface HousingFundAccount {
@@ -100,6 +117,24 @@ const insuredAnswer = z.discriminatedUnion('status', [
   z.object({ status: z.literal('ERROR'), reason: z.string() }),
 ]);
 
+const INCOME_KIND: Record<'GZ' | 'YLJ', IncomeKind> = { GZ: 'WAGES', YLJ: 'PENSION' };
+
+const withholdableRow = z
+  .object({ sfzhm: z.string(), srlx: z.enum(['GZ', 'YLJ']), ysr: yuan, dbbz: yuan })
+  .transform(
+    (r): WithholdableIncome => ({
+      idNumber: r.sfzhm,
+      incomeKind: INCOME_KIND[r.srlx],
+      monthlyIncomeFen: r.ysr,
+      subsistenceMinimumFen: r.dbbz,
+    }),
+  );
+
+const withholdableAnswer = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('OK'), records: z.array(withholdableRow) }),
+  z.object({ status: z.literal('ERROR'), reason: z.string() }),
+]);
+
 export class SocialInsuranceClient {
   private readonly http: AgencyHttp;
   private readonly requestNumber: () => string;
@@ -125,6 +160,19 @@ export class SocialInsuranceClient {
       throw new AgencyError('AGENCY_REFUSED', `The ${SOCIAL_INSURANCE_AGENCY} refused the request: ${answer.reason}`, { agency: SOCIAL_INSURANCE_AGENCY });
     }
     return byIdNumber(answer.records, idNumbers, SOCIAL_INSURANCE_AGENCY, 'insured records');
+  }
+
+  /**
+   * Withholdable income of up to SOCIAL_INSURANCE_MAX_BATCH persons; a person the bureau does
+   * not know, or pays nothing, is absent.
+   */
+  async withholdableByIdNumbers(idNumbers: readonly string[]): Promise<Map<string, WithholdableIncome>> {
+    assertBatch(idNumbers, SOCIAL_INSURANCE_MAX_BATCH, SOCIAL_INSURANCE_AGENCY);
+    const answer = await this.http.post('/si/exchange/withholdable', { jbh: this.requestNumber(), sfzhm: idNumbers }, withholdableAnswer);
+    if (answer.status === 'ERROR') {
+      throw new AgencyError('AGENCY_REFUSED', `The ${SOCIAL_INSURANCE_AGENCY} refused the request: ${answer.reason}`, { agency: SOCIAL_INSURANCE_AGENCY });
+    }
+    return byIdNumber(answer.records, idNumbers, SOCIAL_INSURANCE_AGENCY, 'income records');
   }
 }
 

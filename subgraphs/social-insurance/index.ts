@@ -1,13 +1,14 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
-import { HousingFundClient, SocialInsuranceClient } from './client';
-import { createSocialInsuranceLoaders } from './loaders';
+import { HousingFundClient, SOCIAL_INSURANCE_AGENCY, SOCIAL_INSURANCE_CONTROL_PREFIX, SocialInsuranceClient } from './client';
+import { createSocialInsuranceLoaders, createWithholdingLoaders } from './loaders';
 import { resolvers, type SocialInsuranceContext } from './resolvers';
 
 export interface SocialInsuranceSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
   secret: string;
-  /** Base URL of the social insurance bureau's data exchange. */
+  /** Base URL of the social insurance bureau's data exchange (and its control interface). */
   agencyUrl: string;
   /** Base URL of the housing provident fund centre, a separate system. @default agencyUrl */
   fundCentreUrl?: string;
@@ -24,10 +25,16 @@ export function startSocialInsuranceSubgraph(options: SocialInsuranceSubgraphOpt
     socialInsurance: new SocialInsuranceClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs }),
     housingFund: new HousingFundClient({ baseUrl: options.fundCentreUrl ?? options.agencyUrl, timeoutMs: options.timeoutMs }),
   };
+  const control = new ControlClient({
+    agency: SOCIAL_INSURANCE_AGENCY,
+    baseUrl: options.agencyUrl,
+    prefix: SOCIAL_INSURANCE_CONTROL_PREFIX,
+    timeoutMs: options.timeoutMs,
+  });
   return startSubgraph<SocialInsuranceContext>({
     name: 'social-insurance',
     resolvers,
-    context: () => ({ loaders: createSocialInsuranceLoaders(clients) }),
+    context: () => ({ loaders: { ...createSocialInsuranceLoaders(clients), ...createWithholdingLoaders(control) }, control }),
     secret: options.secret,
     port: options.port,
     host: options.host,

@@ -1,12 +1,52 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Fen } from '../../schemas/identifiers';
+import type { AgencyMeasure, ControlClient, Controlled } from '../shared/measures/controlClient';
+import {
+  checkMeasureRequest,
+  controlActor,
+  controlMeasureFields,
+  localMeasureId,
+  type MeasureRefusal,
+  refusalOf,
+  requireDebtorAsset,
+  unknownMeasure,
+} from '../shared/measures/measureFields';
 import type { HousingFundAccount, InsuredRecord, PensionPayment } from './client';
-import type { SocialInsuranceLoaders } from './loaders';
+import type { SocialInsuranceLoaders, WithholdingLoaders } from './loaders';
 import { selectsField } from './selectsField';
+import { bureauRefusal, checkMonthlyAmount, livingAllowanceRefusal } from './withholding';
 
 export interface SocialInsuranceContext {
-  loaders: SocialInsuranceLoaders;
+  loaders: SocialInsuranceLoaders & WithholdingLoaders;
+  control: ControlClient;
+}
+
+/** Withholding ids a court sees: `social-insurance:12`. */
+export const WITHHOLDING_ID_PREFIX = 'social-insurance';
+
+interface WithholdInput {
+  requestId: string;
+  idNumber: string;
+  /** Integer fen (the Money scalar). */
+  monthlyAmount: Fen;
+  documentNumber: string;
+  termDays: number;
+}
+
+type Payload = { withholding?: AgencyMeasure; refusal?: MeasureRefusal };
+
+/** The bureau's answer as a payload: its own admission refusals become data too. */
+async function answered<T>(call: () => Promise<Controlled<T>>, pick: (ok: T) => AgencyMeasure): Promise<Payload> {
+  let outcome: Controlled<T>;
+  try {
+    outcome = await call();
+  } catch (error) {
+    const refusal = bureauRefusal(error);
+    if (refusal) return { refusal };
+    throw error;
+  }
+  return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { withholding: pick(outcome.ok) };
 }
 
 interface PersonRef {
@@ -40,6 +80,65 @@ export const resolvers: GraphQLResolverMap<SocialInsuranceContext> = {
       const record = await loaders.insured.load(person.idNumber);
       return record && { record, housingFund };
     },
+    incomeWithholdings: (person: PersonRef, _args: unknown, { loaders }: SocialInsuranceContext) => loaders.withholdingsOfPerson.load(person.idNumber),
+  },
+  IncomeWithholding: {
+    ...controlMeasureFields(WITHHOLDING_ID_PREFIX),
+    person: (m: AgencyMeasure): PersonRef => ({ idNumber: m.assetKey }),
+    monthlyAmount: (m: AgencyMeasure) => m.amountFen,
+  },
+  EnforcementCase: {
+    __resolveReference: (ref: { caseNumber: string }) => ref,
+    incomeWithholdings: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: SocialInsuranceContext) => control.ofCase(caseNumber),
+  },
+  Mutation: {
+    async withholdIncome(_: unknown, { input }: { input: WithholdInput }, { loaders, control }: SocialInsuranceContext): Promise<Payload> {
+      const actor = controlActor();
+      checkMonthlyAmount(input.monthlyAmount);
+      const refusal = checkMeasureRequest('INCOME', input);
+      if (refusal) return { refusal };
+      // The gateway checks the subjects it reads in the arguments; checked again here so the rule never rests on that reading.
+      requireDebtorAsset([input.idNumber], `The income of person ${input.idNumber}`);
+      const income = await loaders.withholdable.load(input.idNumber);
+      if (!income) {
+        return { refusal: { code: 'ASSET_NOT_FOUND', message: `The social insurance bureau pays person ${input.idNumber} no wage or pension; there is nothing to withhold.` } };
+      }
+      const tooMuch = livingAllowanceRefusal(income, input.monthlyAmount);
+      if (tooMuch) return { refusal: tooMuch };
+      return answered(
+        () =>
+          control.submit(actor, {
+            requestId: input.requestId,
+            assetKind: 'INCOME',
+            kind: 'WITHHOLD',
+            assetKey: input.idNumber,
+            documentNumber: input.documentNumber,
+            termDays: input.termDays,
+            amountFen: input.monthlyAmount,
+          }),
+        (m) => m,
+      );
+    },
+    async renewIncomeWithholding(_: unknown, { input }: { input: { measureId: string; termDays: number; documentNumber: string } }, { control }: SocialInsuranceContext): Promise<Payload> {
+      const actor = controlActor();
+      const id = localMeasureId(WITHHOLDING_ID_PREFIX, input.measureId);
+      if (!id) return { refusal: unknownMeasure(input.measureId) };
+      const refusal = checkMeasureRequest('INCOME', input);
+      if (refusal) return { refusal };
+      return answered(() => control.renew(actor, id, input.termDays, input.documentNumber), (m) => m);
+    },
+    async releaseIncomeWithholding(_: unknown, { input }: { input: { measureId: string; documentNumber: string } }, { control }: SocialInsuranceContext): Promise<Payload> {
+      const actor = controlActor();
+      const id = localMeasureId(WITHHOLDING_ID_PREFIX, input.measureId);
+      if (!id) return { refusal: unknownMeasure(input.measureId) };
+      if (input.documentNumber.trim() === '') {
+        return { refusal: { code: 'DOCUMENT_NUMBER_REQUIRED', message: 'A release needs the ruling / notice number it rests on.' } };
+      }
+      return answered(() => control.release(actor, id, input.documentNumber), (released) => released.measure);
+    },
+  },
+  ControlMeasure: {
+    __resolveType: () => 'IncomeWithholding',
   },
   Company: {
     __resolveReference: (ref: CompanyRef): CompanyRef => ({ creditCode: ref.creditCode }),

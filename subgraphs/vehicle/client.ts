@@ -11,6 +11,9 @@ export const VEHICLE_AGENCY = 'vehicle registry';
 /** Owner numbers or VINs the registry accepts in one query. */
 export const VEHICLE_MAX_BATCH = 25;
 
+/** Where the registry serves the network's control interface (mocks/vehicle/server.ts). */
+export const VEHICLE_CONTROL_PREFIX = '/jdc/kz';
+
 export type PlateKind = 'LARGE' | 'SMALL' | 'MOTORCYCLE' | 'TRAILER' | 'LARGE_NEW_ENERGY' | 'SMALL_NEW_ENERGY';
 export type VehicleType = 'SMALL_CAR' | 'LARGE_BUS' | 'HEAVY_TRUCK' | 'LIGHT_TRUCK' | 'MOTORCYCLE';
 export type VehicleColor = 'WHITE' | 'GREY' | 'YELLOW' | 'PINK' | 'RED' | 'PURPLE' | 'GREEN' | 'BLUE' | 'BROWN' | 'BLACK' | 'SILVER' | 'OTHER';

@@ -1,13 +1,14 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
-import { VehicleClient } from './client';
+import { VEHICLE_AGENCY, VEHICLE_CONTROL_PREFIX, VehicleClient } from './client';
 import { createVehicleLoaders } from './loaders';
 import { resolvers, type VehicleContext } from './resolvers';
 
 export interface VehicleSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
   secret: string;
-  /** Base URL of the registry's JDC query API (the emulator's url locally). */
+  /** Base URL of the registry's JDC query API and control interface (the emulator's url locally). */
   agencyUrl: string;
   /** @default 0 (ephemeral) */
   port?: number;
@@ -20,10 +21,11 @@ export interface VehicleSubgraphOptions {
 /** Serves the vehicle registry's subgraph; every request gets fresh loaders. */
 export function startVehicleSubgraph(options: VehicleSubgraphOptions): Promise<ServedGraphQL> {
   const client = new VehicleClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs });
+  const control = new ControlClient({ agency: VEHICLE_AGENCY, baseUrl: options.agencyUrl, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: options.timeoutMs });
   return startSubgraph<VehicleContext>({
     name: 'vehicle',
     resolvers,
-    context: () => ({ loaders: createVehicleLoaders(client) }),
+    context: () => ({ loaders: createVehicleLoaders(client, control), control }),
     secret: options.secret,
     port: options.port,
     host: options.host,

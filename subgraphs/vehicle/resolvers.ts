@@ -1,10 +1,25 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import type { Vehicle, VehicleOwner } from './client';
+import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
+import {
+  checkMeasureRequest,
+  controlActor,
+  controlMeasureFields,
+  localMeasureId,
+  type MeasureRefusal,
+  refusalOf,
+  requireDebtorAsset,
+  unknownMeasure,
+} from '../shared/measures/measureFields';
+import { ownerKey, type Vehicle, type VehicleOwner } from './client';
 import type { VehicleLoaders } from './loaders';
 
 export interface VehicleContext {
   loaders: VehicleLoaders;
+  control: ControlClient;
 }
+
+/** Seizure ids a court sees: `vehicle:12`. */
+export const SEIZURE_ID_PREFIX = 'vehicle';
 
 interface PersonRef {
   idNumber: string;
@@ -13,6 +28,15 @@ interface PersonRef {
 interface CompanyRef {
   creditCode: string;
 }
+
+interface SeizeInput {
+  requestId: string;
+  vin: string;
+  documentNumber: string;
+  termDays: number;
+}
+
+type Payload = { seizure?: AgencyMeasure; refusal?: MeasureRefusal };
 
 export const resolvers: GraphQLResolverMap<VehicleContext> = {
   Person: {
@@ -26,9 +50,60 @@ export const resolvers: GraphQLResolverMap<VehicleContext> = {
   Vehicle: {
     __resolveReference: (vehicle: { vin: string }, { loaders }: VehicleContext) => loaders.vehicleByVin.load(vehicle.vin),
     mortgaged: (vehicle: Vehicle) => vehicle.status.includes('MORTGAGED'),
+    seizures: (vehicle: Vehicle, _args: unknown, { loaders }: VehicleContext) => loaders.seizuresOfVehicle.load(vehicle.vin),
+  },
+  VehicleSeizure: {
+    ...controlMeasureFields(SEIZURE_ID_PREFIX),
+    vehicle: (seizure: AgencyMeasure, _args: unknown, { loaders }: VehicleContext) => loaders.vehicleByVin.load(seizure.assetKey),
+  },
+  EnforcementCase: {
+    __resolveReference: (ref: { caseNumber: string }) => ref,
+    vehicleSeizures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: VehicleContext) => control.ofCase(caseNumber),
+  },
+  Mutation: {
+    async seizeVehicle(_: unknown, { input }: { input: SeizeInput }, { loaders, control }: VehicleContext): Promise<Payload> {
+      const actor = controlActor();
+      const refusal = checkMeasureRequest('VEHICLE', input);
+      if (refusal) return { refusal };
+      const vehicle = await loaders.vehicleByVin.load(input.vin);
+      if (!vehicle) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The vehicle registry holds no vehicle with VIN ${input.vin}.` } };
+      // The registered owner is the one whose property the seizure bans from transfer.
+      requireDebtorAsset([ownerKey(vehicle.owner)], `Vehicle ${input.vin}`);
+      const outcome = await control.submit(actor, {
+        requestId: input.requestId,
+        assetKind: 'VEHICLE',
+        kind: 'SEIZE',
+        assetKey: vehicle.vin,
+        documentNumber: input.documentNumber,
+        termDays: input.termDays,
+      });
+      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { seizure: outcome.ok };
+    },
+    async renewVehicleSeizure(_: unknown, { input }: { input: { measureId: string; termDays: number; documentNumber: string } }, { control }: VehicleContext): Promise<Payload> {
+      const actor = controlActor();
+      const id = localMeasureId(SEIZURE_ID_PREFIX, input.measureId);
+      if (!id) return { refusal: unknownMeasure(input.measureId) };
+      const refusal = checkMeasureRequest('VEHICLE', input);
+      if (refusal) return { refusal };
+      const outcome = await control.renew(actor, id, input.termDays, input.documentNumber);
+      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { seizure: outcome.ok };
+    },
+    async releaseVehicleSeizure(_: unknown, { input }: { input: { measureId: string; documentNumber: string } }, { control }: VehicleContext): Promise<Payload> {
+      const actor = controlActor();
+      const id = localMeasureId(SEIZURE_ID_PREFIX, input.measureId);
+      if (!id) return { refusal: unknownMeasure(input.measureId) };
+      if (input.documentNumber.trim() === '') {
+        return { refusal: { code: 'DOCUMENT_NUMBER_REQUIRED', message: 'A release needs the ruling / notice number it rests on.' } };
+      }
+      const outcome = await control.release(actor, id, input.documentNumber);
+      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { seizure: outcome.ok.measure };
+    },
   },
   Party: {
     // Owners come from the registry as { kind, idNumber | creditCode }.
     __resolveType: (owner: VehicleOwner) => (owner.kind === 'PERSON' ? 'Person' : 'Company'),
+  },
+  ControlMeasure: {
+    __resolveType: () => 'VehicleSeizure',
   },
 };

@@ -34,6 +34,20 @@ describe('composition', () => {
     expect(described).toEqual(Object.fromEntries(Object.entries(scalarResolvers).map(([name, s]) => [name, s.description])));
   });
 
+  it('declares the control-measure types identically in every subgraph that records measures', () => {
+    // Each agency owns its SDL file; the shared measure vocabulary is copied into each, so
+    // the copies must not drift (composition would merge a drifted enum or input silently).
+    const marker = '# ---- Control measures: the same definitions';
+    const blocks = SUBGRAPH_NAMES.map((name) => [name, readFileSync(join(__dirname, `../../schemas/${name}.graphql`), 'utf8')] as const)
+      .filter(([, sdl]) => sdl.includes(marker))
+      .map(([name, sdl]) => [name, sdl.slice(sdl.indexOf(marker)).trimEnd()] as const);
+    expect(blocks.map(([name]) => name)).toEqual(expect.arrayContaining(['realestate']));
+    for (const [, block] of blocks) expect(block).toBe(blocks[0]![1]);
+    // Every subgraph with a mutation records measures, so each carries the block.
+    const withMutations = SUBGRAPH_NAMES.filter((name) => loadSubgraphSdl(name).definitions.some((d) => 'name' in d && d.name?.value === 'Mutation'));
+    expect(blocks.map(([name]) => name).sort()).toEqual([...withMutations].sort());
+  });
+
   it('gives every subgraph the same entity keys for Person and Company', () => {
     for (const name of SUBGRAPH_NAMES) {
       const doc = loadSubgraphSdl(name);

@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
-import { COMMERCE_MAX_BATCH, CommerceClient, type Enterprise } from '../../../subgraphs/commerce/client';
+import { COMMERCE_CONTROL_PREFIX, COMMERCE_MAX_BATCH, CommerceClient, type Enterprise } from '../../../subgraphs/commerce/client';
+import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
 import { createCommerceLoaders } from '../../../subgraphs/commerce/loaders';
 
 const baseUrl = 'http://commerce.test';
@@ -15,6 +16,10 @@ const SUBSIDIARY = '91330203MA2B00002U';
 
 function client(timeoutMs = 1000): CommerceClient {
   return new CommerceClient({ baseUrl, timeoutMs, requestId: () => REQUEST_ID });
+}
+
+function control(): ControlClient {
+  return new ControlClient({ agency: AGENCY, baseUrl, prefix: COMMERCE_CONTROL_PREFIX, timeoutMs: 1000 });
 }
 
 /** An enterprise as the registry writes it: 万元 strings, Chinese status, a person and a spouse as investors. */
@@ -211,7 +216,7 @@ describe('commerce loaders', () => {
     ['legalRepresentativeOf', '/api/v2/lerep/batch', 'cernos', []],
   ] as const)('%s splits 2 * max + 1 keys into exactly 3 calls of at most max keys', async (loader, path, field, missing) => {
     const batches = recordBatches(path, field, 3);
-    const loaders = createCommerceLoaders(client());
+    const loaders = createCommerceLoaders(client(), control());
     const answers = await Promise.all(keys.map((key) => loaders[loader].load(key)));
     expect(batches.map((b) => b.length)).toEqual([20, 20, 1]);
     expect(batches.flat()).toEqual(keys);

@@ -1,7 +1,8 @@
 import { graphql } from 'graphql';
 import nock from 'nock';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
-import { CommerceClient } from '../../../subgraphs/commerce/client';
+import { COMMERCE_CONTROL_PREFIX, CommerceClient } from '../../../subgraphs/commerce/client';
+import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
 import { createCommerceLoaders } from '../../../subgraphs/commerce/loaders';
 import { resolvers } from '../../../subgraphs/commerce/resolvers';
 import { buildSchemaFor } from '../../../subgraphs/shared/startSubgraph';
@@ -36,7 +37,10 @@ async function run(source: string, rep: Record<string, string>) {
     schema,
     source,
     variableValues: { reps: [rep] },
-    contextValue: { loaders: createCommerceLoaders(new CommerceClient({ baseUrl })) },
+    contextValue: (() => {
+      const control = new ControlClient({ agency: 'commerce registry', baseUrl, prefix: COMMERCE_CONTROL_PREFIX });
+      return { loaders: createCommerceLoaders(new CommerceClient({ baseUrl }), control), control };
+    })(),
   });
   return JSON.parse(JSON.stringify(result)) as unknown;
 }

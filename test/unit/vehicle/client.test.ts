@@ -2,7 +2,8 @@ import nock from 'nock';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { vinCheckChar } from '../../../schemas/identifiers';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
-import { type Vehicle, VehicleClient, VEHICLE_MAX_BATCH } from '../../../subgraphs/vehicle/client';
+import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
+import { type Vehicle, VehicleClient, VEHICLE_CONTROL_PREFIX, VEHICLE_MAX_BATCH } from '../../../subgraphs/vehicle/client';
 import { createVehicleLoaders } from '../../../subgraphs/vehicle/loaders';
 
 const baseUrl = 'http://jdc.test';
@@ -21,6 +22,10 @@ function vin(n: number): string {
 
 function client(timeoutMs = 1000): VehicleClient {
   return new VehicleClient({ baseUrl, timeoutMs, requestNumber: () => SQBH });
+}
+
+function control(): ControlClient {
+  return new ControlClient({ agency: AGENCY, baseUrl, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: 1000 });
 }
 
 /** A person's car as the registry writes it. */
@@ -163,7 +168,7 @@ describe('loaders', () => {
     // Every VIN is a car; no owner has a vehicle.
     const rowsFor = (body: JdcRequest) => (body.CLSBDH ?? []).map((key) => carRow({ CLSBDH: key }));
     nock(baseUrl).post(path).times(3).reply(200, answer(requests, rowsFor));
-    const loaders = createVehicleLoaders(client());
+    const loaders = createVehicleLoaders(client(), control());
 
     const loaded = await Promise.all(keys.map((key) => (field === 'CLSBDH' ? loaders.vehicleByVin.load(key) : loaders.vehiclesByOwner.load(key))));
 
@@ -175,7 +180,7 @@ describe('loaders', () => {
   it('give an owner the registry does not know [] and an unknown VIN null', async () => {
     nock(baseUrl).post('/jdc/query/byOwner').reply(200, rows(carRow()));
     nock(baseUrl).post('/jdc/query/byVin').reply(200, rows());
-    const loaders = createVehicleLoaders(client());
+    const loaders = createVehicleLoaders(client(), control());
 
     expect(await Promise.all([loaders.vehiclesByOwner.load(PERSON), loaders.vehiclesByOwner.load(COMPANY)])).toEqual([[car], []]);
     expect(await loaders.vehicleByVin.load(TRUCK)).toBeNull();
