@@ -2,7 +2,10 @@
  * `npm start`: the whole system on one laptop — agency emulators seeded with a synthetic
  * province, the six agency subgraphs and the audit subgraph, and the gateway with Apollo Sandbox.
  *
- *   npm start -- --persons 100000 --seed 7 --latency 20
+ *   npm start -- --persons 100000 --seed 7 --latency 20 --answer-delay 2000
+ *
+ * --answer-delay: how long agencies take to answer a control request (ms), so the SUBMITTED
+ * state is visible before ACTIVE / WAITING / RETURNED (real banks: within 24 hours).
  */
 import { parseArgs } from 'node:util';
 import { issueDevToken } from '../gateway/auth/devIssuer';
@@ -15,6 +18,7 @@ const { values } = parseArgs({
     persons: { type: 'string', default: String(DEFAULT_PERSONS) },
     seed: { type: 'string', default: String(DEFAULT_SEED) },
     latency: { type: 'string' },
+    'answer-delay': { type: 'string', default: '2000' },
   },
 });
 
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
     persons: positiveInt('persons', values.persons),
     seed: positiveInt('seed', values.seed),
     agencyLatencyMs: positiveInt('latency', values.latency),
+    agencyAnswerDelayMs: positiveInt('answer-delay', values['answer-delay']),
     port: config.port,
     defaultSubgraphPorts: true,
     production: config.production,
@@ -49,7 +54,8 @@ async function main(): Promise<void> {
   const richCase = pop.cases.find((c) => c.caseNumber === rich.caseNumber)!;
   const token = config.production
     ? '<a token from your court\'s issuer>'
-    : await issueDevToken({ kind: 'court', court: richCase.courtCode, officer: richCase.officer, roles: ['query'] });
+    : await issueDevToken({ kind: 'court', court: richCase.courtCode, officer: richCase.officer, roles: ['query', 'control'] });
+  const contested = pop.scenarios.contestedHouse;
 
   console.log(`
 Court Asset Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${pop.persons.length} persons, ${pop.companies.length} companies, ${pop.cases.length} cases (seed ${pop.seed}).
@@ -59,7 +65,8 @@ Court Asset Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${po
   Agency emulators          ${Object.entries(stack.emulators).map(([n, e]) => `${n} ${e.url}`).join('\n                            ')}
 
 Every request carries a court officer's token and states its case. In the Sandbox, open
-Headers and add these two (a development token for the officer of case ${rich.caseNumber}):
+Headers and add these two (a development token with the roles query and control for the
+officer of case ${rich.caseNumber}):
 
   Authorization: Bearer ${token}
   x-case-number: ${encodeURIComponent(rich.caseNumber)}
@@ -84,6 +91,21 @@ query Dossier {
     }
   }
 }
+
+Then act on what you found: seal the debtor's flat (the registry answers after ${values['answer-delay']} ms:
+SUBMITTED now, ACTIVE when you ask again; other courts' seals on it show as priorMeasures).
+
+mutation Seal {
+  sealRealEstate(input: {
+    requestId: "seal-1", unitNumber: "${pop.realEstate.find((u) => u.owners.some((o) => o.party.kind === 'PERSON' && o.party.idNumber === rich.idNumber))!.unitNumber}",
+    documentNumber: "${rich.caseNumber}之一", termDays: 1095
+  }) {
+    seal { id status queuePosition termEnd priorMeasures { courtCode status } history { kind at } }
+    refusal { code message limitDays }
+  }
+}
+
+A house three cases want (two courts; seals queue): unit ${contested.unitNumber}, cases ${contested.caseNumbers.join(', ')}.
 
 Or from a shell:
   curl -s ${url} -H 'content-type: application/json' \\
