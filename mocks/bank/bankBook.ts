@@ -10,10 +10,16 @@ export interface BankBook {
   readonly wealthByHolder: ReadonlyMap<string, WealthHoldingRecord[]>;
   /** Holders the bank knows, with their kind (a bank keeps its customers' identity type). */
   readonly holders: ReadonlyMap<string, PartyRef>;
+  /** Fen deducted to courts per account number, as already taken off the accounts' balances. */
+  readonly debited: Map<string, number>;
 }
 
+/**
+ * The bank's own copy of its accounts: a deduction debits this bank's copy, never the
+ * population every emulator (and every other stack in the process) draws from.
+ */
 export function openBankBook(population: Population, bankCode: string): BankBook {
-  const accounts = population.bankAccounts.filter((a) => a.bankCode === bankCode);
+  const accounts = population.bankAccounts.filter((a) => a.bankCode === bankCode).map((a) => ({ ...a }));
   const wealth = population.wealthHoldings.filter((w) => w.bankCode === bankCode);
   const holders = new Map<string, PartyRef>();
   for (const { holder } of [...accounts, ...wealth]) holders.set(partyKey(holder), holder);
@@ -23,7 +29,24 @@ export function openBankBook(population: Population, bankCode: string): BankBook
     accountByNumber: new Map(accounts.map((a) => [a.accountNumber, a])),
     wealthByHolder: indexBy(wealth, (w) => [partyKey(w.holder)]),
     holders,
+    debited: new Map(),
   };
+}
+
+/**
+ * Brings the accounts' balance and available balance in line with the total deducted from
+ * each (integer fen, as the measure book sums it). Totals only grow, so a total read before
+ * another deduction committed but applied after it changes nothing.
+ */
+export function applyDeductions(book: BankBook, deductedByAccount: ReadonlyMap<string, number>): void {
+  for (const [accountNumber, total] of deductedByAccount) {
+    const account = book.accountByNumber.get(accountNumber);
+    const applied = book.debited.get(accountNumber) ?? 0;
+    if (!account || total <= applied) continue;
+    account.balanceFen -= total - applied;
+    account.availableFen -= total - applied;
+    book.debited.set(accountNumber, total);
+  }
 }
 
 /** The accounts of one holder that an inquiry returns. */

@@ -13,16 +13,24 @@
  *                          account_status: "normal" | "dormant" | "closed", branch_code, open_date: YYYYMMDD}]}]}
  *   Customers the bank does not know are left out of data (no entry, not an empty one).
  * No wealth-management endpoint.
+ * Control (freeze, renewal, release, deduction) through the network's control interface under
+ * /api/control (mocks/shared/measures/controlDesk.ts, mocks/bank/control.ts) when started with
+ * a measure book: FREEZE of DEPOSIT accounts by account_no; an unknown account is refused
+ * (404 ASSET_NOT_FOUND), a closed one returned (回退); deductions are paid into the court's
+ * case account and debit balance and available_balance. The control interface answers in the
+ * network's shape ({code, message, details}, amounts in fen), not in HZCB's own dialect.
  * Errors: HTTP 4xx/5xx with {error_code, error_message}.
  */
 import { formatFen } from '../../schemas/identifiers';
 import type { Population } from '../population';
 import { type Emulator, startEmulator } from '../shared/startEmulator';
 import { type AccountGroup, groupsByAccount, groupsByHolder, openBankBook } from './bankBook';
+import { bankControlRoutes } from './control';
 import type { BankEmulatorOptions } from './emulatorOptions';
 import { type InquiryFields, readInquiry, RequestNumbers } from './inquiry';
 
 export const HZCB_DEFAULT_LATENCY_MS = 15;
+export const HZCB_CONTROL_PREFIX = '/api/control';
 
 const FIELDS: InquiryFields = {
   requestNumber: 'req_id',
@@ -52,7 +60,7 @@ function renderGroup(group: AccountGroup, kind: 'PERSON' | 'COMPANY') {
   };
 }
 
-export function startHzcbEmulator(population: Population, options: BankEmulatorOptions = {}): Promise<Emulator> {
+export async function startHzcbEmulator(population: Population, options: BankEmulatorOptions = {}): Promise<Emulator> {
   const book = openBankBook(population, 'HZCB');
   const seen = new RequestNumbers();
   return startEmulator({
@@ -68,6 +76,7 @@ export function startHzcbEmulator(population: Population, options: BankEmulatorO
           return { body: { req_id: (req.body as { req_id: string }).req_id, total: data.length, data } };
         },
       },
+      ...(await bankControlRoutes(book, HZCB_CONTROL_PREFIX, options)),
     ],
     renderError: (refusal) => ({ error_code: refusal.agencyCode, error_message: refusal.message }),
     latencyMs: options.latencyMs ?? HZCB_DEFAULT_LATENCY_MS,

@@ -16,16 +16,24 @@
  * POST /ncb/v3/inquiry/wealth   {requestNo, idNos} (at most 100)
  *   200 {retCode: "0000", retMsg, requestNo, results: [{idNo, custFound, idType?, holdings: [{
  *          prodCode, prodName, shares: decimal string with 3 decimals, marketValue: fen, valueDate: YYYY-MM-DD}]}]}
+ * Control (freeze, renewal, release, deduction) through the network's control interface under
+ * /ncb/v3/control (mocks/shared/measures/controlDesk.ts, mocks/bank/control.ts) when started
+ * with a measure book: FREEZE of DEPOSIT accounts by acctNo; an account the bank does not
+ * keep is refused (404 ASSET_NOT_FOUND), a closed one returned (回退); deductions are paid
+ * into the court's case account and debit balance and availBalance. The control interface
+ * answers in the network's shape ({code, message, details}, amounts in fen), not NCB's.
  * Errors: HTTP 4xx/5xx with {retCode, retMsg}.
  */
 import type { PartyRef, Population } from '../population';
 import { type Emulator, type Route, startEmulator } from '../shared/startEmulator';
 import { type AccountGroup, groupsByAccount, groupsByHolder, openBankBook } from './bankBook';
+import { bankControlRoutes } from './control';
 import type { BankEmulatorOptions } from './emulatorOptions';
 import { type InquiryFields, readInquiry, RequestNumbers } from './inquiry';
 import { formatMilli } from './units';
 
 export const NCB_DEFAULT_LATENCY_MS = 5;
+export const NCB_CONTROL_PREFIX = '/ncb/v3/control';
 
 const FIELDS: InquiryFields = {
   requestNumber: 'requestNo',
@@ -61,7 +69,7 @@ function renderGroup(group: AccountGroup) {
   };
 }
 
-export function startNcbEmulator(population: Population, options: BankEmulatorOptions = {}): Promise<Emulator> {
+export async function startNcbEmulator(population: Population, options: BankEmulatorOptions = {}): Promise<Emulator> {
   const book = openBankBook(population, 'NCB');
   const seen = new RequestNumbers();
   const ok = (requestNo: unknown, results: unknown[]) => ({ body: { retCode: '0000', retMsg: 'success', requestNo, results } });
@@ -96,6 +104,7 @@ export function startNcbEmulator(population: Population, options: BankEmulatorOp
         );
       },
     },
+    ...(await bankControlRoutes(book, NCB_CONTROL_PREFIX, options)),
   ];
 
   return startEmulator({

@@ -14,6 +14,9 @@
  *        kyye (可用余额): yuan, zhzt (账户状态): "正常" | "久悬" | "销户", wdh (网点号),
  *        khrq (开户日期): YYYY/MM/DD}
  *   A page beyond pageCount is refused (HTTP 400, code 1004).
+ * No control interface: RCC takes freezes and deductions on paper only, so it opens no measure
+ * book even when started with one (`options.control` is ignored) and a court's subgraph
+ * refuses such requests up front (CAPABILITY_UNAVAILABLE).
  * Errors: HTTP 4xx/5xx with {code, msg}.
  */
 import { formatFen } from '../../schemas/identifiers';

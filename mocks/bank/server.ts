@@ -12,6 +12,21 @@
  * | RCC  | rcc.ts  | POST /rcc/cx (paged, 10 rows a page)               | 5         | yuan "1.23"    | YYYY/MM/DD     | 60 ms   | {code, msg}              |
  * | WEB  | web.ts  | POST /openapi/v1/holdings:batchQuery               | 50        | fen "123"      | epoch ms (UTC+8) | 3 ms  | {error: {code, message}} |
  *
+ * Control (the network's common interface, mocks/shared/measures/controlDesk.ts; wiring in
+ * control.ts): with `control` (a measure book) a bank takes FREEZE of DEPOSIT accounts, and with
+ * `courtUrl` too it deducts frozen funds into the court's case account.
+ *
+ * | bank | control prefix        | online measures                                   |
+ * |------|-----------------------|---------------------------------------------------|
+ * | NCB  | /ncb/v3/control       | FREEZE of DEPOSIT accounts (acctNo); deduction    |
+ * | HZCB | /api/control          | FREEZE of DEPOSIT accounts (account_no); deduction |
+ * | RCC  | (none: paper only)    | none: query only, `control` is ignored            |
+ * | WEB  | /openapi/v1/control   | FREEZE of DEPOSIT accounts (accountId); deduction |
+ *
+ * A freeze controls at most the account's available balance; a closed account is returned
+ * (回退); a deduction debits balance and available balance and is paid into the court's case
+ * account (`POST /zxaj/v1/cases/receipts`, fkr = bank code, lsh = `<bank code>-<deduction id>`).
+ *
  * Banks hold accounts of persons (resident ID number) and companies (credit code) alike;
  * every inquiry takes holder identifiers or account numbers. NCB and WEB sell wealth-management
  * products (NCB through its own endpoint, WEB in the same answer as accounts); RCC answers

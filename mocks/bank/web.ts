@@ -16,16 +16,24 @@
  *                   valuationTime: epoch ms (15:00 China time of the valuation day)}]}]}
  *   Holders with nothing at the bank are left out; an accountIds inquiry answers only the
  *   accounts asked (funds empty).
+ * Control (freeze, renewal, release, deduction) through the network's control interface under
+ * /openapi/v1/control (mocks/shared/measures/controlDesk.ts, mocks/bank/control.ts) when
+ * started with a measure book: FREEZE of DEPOSIT accounts by accountId; an unknown account is
+ * refused (404 ASSET_NOT_FOUND), a closed one returned (回退); deductions are paid into the
+ * court's case account and debit balance and availableBalance. The control interface answers
+ * in the network's shape ({code, message, details}, amounts in fen as JSON numbers).
  * Errors: HTTP 4xx/5xx with {error: {code, message}}.
  */
 import type { BankAccountRecord, Population, WealthHoldingRecord } from '../population';
 import { type Emulator, startEmulator } from '../shared/startEmulator';
 import { groupsByAccount, groupsByHolder, openBankBook } from './bankBook';
+import { bankControlRoutes } from './control';
 import type { BankEmulatorOptions } from './emulatorOptions';
 import { type InquiryFields, readInquiry, RequestNumbers } from './inquiry';
 import { chinaMidnightMs, formatMilli } from './units';
 
 export const WEB_DEFAULT_LATENCY_MS = 3;
+export const WEB_CONTROL_PREFIX = '/openapi/v1/control';
 
 const FIELDS: InquiryFields = {
   requestNumber: 'requestId',
@@ -64,7 +72,7 @@ function renderFund(w: WealthHoldingRecord) {
   };
 }
 
-export function startWebEmulator(population: Population, options: BankEmulatorOptions = {}): Promise<Emulator> {
+export async function startWebEmulator(population: Population, options: BankEmulatorOptions = {}): Promise<Emulator> {
   const book = openBankBook(population, 'WEB');
   const seen = new RequestNumbers();
   return startEmulator({
@@ -84,6 +92,7 @@ export function startWebEmulator(population: Population, options: BankEmulatorOp
           return { body: { requestId: (req.body as { requestId: string }).requestId, holders } };
         },
       },
+      ...(await bankControlRoutes(book, WEB_CONTROL_PREFIX, options)),
     ],
     renderError: (refusal) => ({ error: { code: refusal.agencyCode, message: refusal.message } }),
     latencyMs: options.latencyMs ?? WEB_DEFAULT_LATENCY_MS,

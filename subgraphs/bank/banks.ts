@@ -1,7 +1,7 @@
-import { HZCB_MAX_BATCH, HzcbClient } from './clients/hzcb';
-import { NCB_MAX_BATCH, NcbClient } from './clients/ncb';
+import { HZCB_CONTROL_PREFIX, HZCB_MAX_BATCH, HzcbClient } from './clients/hzcb';
+import { NCB_CONTROL_PREFIX, NCB_MAX_BATCH, NcbClient } from './clients/ncb';
 import { RCC_MAX_BATCH, RccClient } from './clients/rcc';
-import { WEB_MAX_BATCH, WebClient } from './clients/web';
+import { WEB_CONTROL_PREFIX, WEB_MAX_BATCH, WebClient } from './clients/web';
 import type { BankClient, BankConnection } from './types';
 
 /** What a court can do at a bank online (SPC/CBRC online enforcement query and control). */
@@ -15,6 +15,11 @@ export interface BankConfig {
   capabilities: readonly BankCapability[];
   /** The key of this bank's base URL in `startBankSubgraph({ bankUrls })`. */
   urlKey: string;
+  /**
+   * Path prefix of the bank's control interface (the network's common spec) on its base URL;
+   * absent for a bank that takes no measure online.
+   */
+  controlPrefix?: string;
   /** Keys the bank takes in one request; one DataLoader per bank splits at this size. */
   maxBatch: number;
   /** Builds the client that speaks this bank's own API. */
@@ -28,6 +33,7 @@ export const BANK_CONFIGS: readonly BankConfig[] = [
     name: '华夏国民银行',
     capabilities: ['QUERY', 'FREEZE', 'DEDUCT'],
     urlKey: 'NCB',
+    controlPrefix: NCB_CONTROL_PREFIX,
     maxBatch: NCB_MAX_BATCH,
     adapter: (connection) => new NcbClient(connection),
   },
@@ -36,6 +42,7 @@ export const BANK_CONFIGS: readonly BankConfig[] = [
     name: '杭州城市商业银行',
     capabilities: ['QUERY', 'FREEZE', 'DEDUCT'],
     urlKey: 'HZCB',
+    controlPrefix: HZCB_CONTROL_PREFIX,
     maxBatch: HZCB_MAX_BATCH,
     adapter: (connection) => new HzcbClient(connection),
   },
@@ -53,6 +60,7 @@ export const BANK_CONFIGS: readonly BankConfig[] = [
     name: '网商互联银行',
     capabilities: ['QUERY', 'FREEZE', 'DEDUCT'],
     urlKey: 'WEB',
+    controlPrefix: WEB_CONTROL_PREFIX,
     maxBatch: WEB_MAX_BATCH,
     adapter: (connection) => new WebClient(connection),
   },

@@ -1,4 +1,6 @@
+import { ControlClient } from '../shared/measures/controlClient';
 import { BANK_CONFIGS, type BankConfig } from './banks';
+import { BANK_AGENCY } from './clients/bankApi';
 import type { BankClient } from './types';
 
 export { BANK_AGENCY } from './clients/bankApi';
@@ -12,6 +14,8 @@ export type { AccountHolder, BankAccount, BankClient, BankConnection, HolderHold
 export interface ConnectedBank {
   config: BankConfig;
   client: BankClient;
+  /** The bank's control interface; absent for a bank that takes no measure online. */
+  control?: ControlClient;
 }
 
 /**
@@ -28,6 +32,9 @@ export function connectBanks(bankUrls: Record<string, string>, timeoutMs?: numbe
   return BANK_CONFIGS.map((config) => {
     const baseUrl = bankUrls[config.urlKey];
     if (baseUrl === undefined) throw new Error(`bankUrls has no URL for bank ${config.code} (key ${config.urlKey}).`);
-    return { config, client: config.adapter({ baseUrl, timeoutMs }) };
+    const control = config.controlPrefix
+      ? new ControlClient({ agency: BANK_AGENCY, provider: config.code, baseUrl, prefix: config.controlPrefix, timeoutMs })
+      : undefined;
+    return { config, client: config.adapter({ baseUrl, timeoutMs }), ...(control ? { control } : {}) };
   });
 }

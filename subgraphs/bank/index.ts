@@ -1,5 +1,6 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { startSubgraph } from '../shared/startSubgraph';
+import { CaseLocks } from './caseLocks';
 import { connectBanks } from './client';
 import { createBankLoaders } from './loaders';
 import { type BankContext, resolvers } from './resolvers';
@@ -20,10 +21,11 @@ export interface BankSubgraphOptions {
 /** Serves the bank subgraph; every request gets fresh loaders (one DataLoader per bank). */
 export function startBankSubgraph(options: BankSubgraphOptions): Promise<ServedGraphQL> {
   const banks = connectBanks(options.bankUrls, options.timeoutMs);
+  const caseLocks = new CaseLocks();
   return startSubgraph<BankContext>({
     name: 'bank',
     resolvers,
-    context: () => ({ loaders: createBankLoaders(banks) }),
+    context: () => ({ loaders: createBankLoaders(banks), caseLocks }),
     secret: options.secret,
     port: options.port,
     host: options.host,

@@ -1,9 +1,10 @@
 import type DataLoader from 'dataloader';
 import { AgencyError } from '../shared/agencyError';
 import { batchLoader } from '../shared/batchLoader';
+import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
 import type { BankConfig } from './banks';
 import type { ConnectedBank } from './client';
-import type { BankAccount, HolderHoldings, WealthHolding } from './types';
+import type { BankAccount, DepositFreezeRecord, HolderHoldings, WealthHolding } from './types';
 
 /**
  * What one bank answered for one key: its value, or the AgencyError that cost it. Failures
@@ -20,6 +21,17 @@ export interface BankLoader {
   readonly account: DataLoader<string, Outcome<BankAccount | null>>;
   /** Wealth-management holdings by holder; null for a bank that has no products online. */
   readonly wealth: ((holderKey: string) => Promise<Outcome<WealthHolding[]>>) | null;
+  /** The bank's control interface; null for a bank that takes no measure online. */
+  readonly control: ControlClient | null;
+  /** Every court's freezes per account number; null where there is no control interface. */
+  readonly freezesOfAccount: DataLoader<string, DepositFreezeRecord[]> | null;
+  /** One case's freezes at this bank, asked once per request; null where there is no control interface. */
+  readonly freezesOfCase: ((caseNumber: string) => Promise<Outcome<DepositFreezeRecord[]>>) | null;
+}
+
+/** A measure of a bank's control interface as a freeze of that bank. */
+export function freezeAt(bankCode: string, measure: AgencyMeasure): DepositFreezeRecord {
+  return { ...measure, bankCode };
 }
 
 export interface BankLoaders {
@@ -45,7 +57,7 @@ function settledLoader<V>(maxBatch: number, lookup: (keys: readonly string[]) =>
   );
 }
 
-function bankLoader({ config, client }: ConnectedBank): BankLoader {
+function bankLoader({ config, client, control }: ConnectedBank): BankLoader {
   const holdings = settledLoader(config.maxBatch, (keys) => client.holdings(keys), (): HolderHoldings => ({ accounts: [], wealth: [] }));
   const account = settledLoader<BankAccount | null>(config.maxBatch, (keys) => client.accountsByNumber(keys), () => null);
   let wealth: BankLoader['wealth'] = null;
@@ -59,7 +71,35 @@ function bankLoader({ config, client }: ConnectedBank): BankLoader {
     const own = settledLoader(config.maxBatch, (keys) => source.lookup(keys), (): WealthHolding[] => []);
     wealth = (key) => own.load(key);
   }
-  return { bank: config, holdings, account, wealth };
+  return { bank: config, holdings, account, wealth, control: control ?? null, ...freezeLoaders(config.code, control) };
+}
+
+function freezeLoaders(bankCode: string, control: ControlClient | undefined): Pick<BankLoader, 'freezesOfAccount' | 'freezesOfCase'> {
+  if (!control) return { freezesOfAccount: null, freezesOfCase: null };
+  const freezesOfAccount = batchLoader(
+    CONTROL_MAX_BATCH,
+    async (keys) => {
+      const found = await control.ofAssets(keys);
+      return new Map([...found].map(([key, measures]) => [key, measures.map((m) => freezeAt(bankCode, m))]));
+    },
+    (): DepositFreezeRecord[] => [],
+  );
+  const ofCase = new Map<string, Promise<Outcome<DepositFreezeRecord[]>>>();
+  const freezesOfCase = (caseNumber: string) => {
+    let outcome = ofCase.get(caseNumber);
+    if (!outcome) {
+      outcome = control.ofCase(caseNumber).then(
+        (measures): Outcome<DepositFreezeRecord[]> => ({ ok: true, value: measures.map((m) => freezeAt(bankCode, m)) }),
+        (error: unknown): Outcome<DepositFreezeRecord[]> => {
+          if (!(error instanceof AgencyError)) throw error;
+          return { ok: false, error };
+        },
+      );
+      ofCase.set(caseNumber, outcome);
+    }
+    return outcome;
+  };
+  return { freezesOfAccount, freezesOfCase };
 }
 
 /** Fresh loaders for one GraphQL request: one DataLoader per bank and lookup, each with that bank's batch limit. */

@@ -1,11 +1,27 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { AgencyError, AgencyErrorCode } from '../shared/agencyError';
+import { controlMeasureFields } from '../shared/measures/measureFields';
 import { BANK_CONFIGS, bankConfig, type BankConfig } from './banks';
+import type { CaseLocks } from './caseLocks';
+import { badResponse } from './clients/bankApi';
+import {
+  deductFrozenDeposit,
+  type DeductFrozenDepositInput,
+  deductionOf,
+  type DepositDeductionValue,
+  freezeDeposit,
+  type FreezeDepositInput,
+  freezeGlobalId,
+  releaseDepositFreeze,
+  renewDepositFreeze,
+} from './freezes';
 import type { BankLoaders } from './loaders';
-import type { AccountHolder, BankAccount, WealthHolding } from './types';
+import type { AccountHolder, BankAccount, DepositFreezeRecord, WealthHolding } from './types';
 
 export interface BankContext {
   loaders: BankLoaders;
+  /** Shared by every request of the subgraph: one over-seizure check per case at a time. */
+  caseLocks: CaseLocks;
 }
 
 type PersonRef = { idNumber: string };
@@ -55,6 +71,11 @@ async function wealthManagement(key: string, { loaders }: BankContext): Promise<
   return outcomes.flatMap((o): ItemOrError<WealthHolding>[] => (o.ok ? o.value : [o.error]));
 }
 
+async function depositFreezesOfCase(caseNumber: string, { loaders }: BankContext): Promise<ItemOrError<DepositFreezeRecord>[]> {
+  const outcomes = await Promise.all(loaders.banks.flatMap((b) => (b.freezesOfCase ? [b.freezesOfCase(caseNumber)] : [])));
+  return outcomes.flatMap((o): ItemOrError<DepositFreezeRecord>[] => (o.ok ? o.value : [o.error]));
+}
+
 function partyFields<P>(keyOf: (parent: P) => string) {
   return {
     bankAccounts: (parent: P, _args: unknown, context: BankContext) => bankAccounts(keyOf(parent), context),
@@ -82,6 +103,18 @@ export const resolvers: GraphQLResolverMap<BankContext> = {
   Query: {
     banks: () => BANK_CONFIGS,
   },
+  Mutation: {
+    freezeDeposit: (_: unknown, { input }: { input: FreezeDepositInput }, context: BankContext) => freezeDeposit(input, context),
+    renewDepositFreeze: (_: unknown, { input }: { input: { measureId: string; termDays: number; documentNumber: string } }, context: BankContext) =>
+      renewDepositFreeze(input, context),
+    releaseDepositFreeze: (_: unknown, { input }: { input: { measureId: string; documentNumber: string } }, context: BankContext) =>
+      releaseDepositFreeze(input, context),
+    deductFrozenDeposit: (_: unknown, { input }: { input: DeductFrozenDepositInput }, context: BankContext) => deductFrozenDeposit(input, context),
+  },
+  EnforcementCase: {
+    __resolveReference: (ref: { caseNumber: string }) => ({ caseNumber: ref.caseNumber }),
+    depositFreezes: ({ caseNumber }: { caseNumber: string }, _: unknown, context: BankContext) => depositFreezesOfCase(caseNumber, context),
+  },
   Person: {
     __resolveReference: (ref: PersonRef): PersonRef => ({ idNumber: ref.idNumber }),
     ...partyFields((p: PersonRef) => p.idNumber),
@@ -105,6 +138,31 @@ export const resolvers: GraphQLResolverMap<BankContext> = {
     holder: (account: BankAccount) => partyOf(account.holder),
     balance: (account: BankAccount) => account.balanceFen,
     availableBalance: (account: BankAccount) => account.availableFen,
+    // A bank without a control interface freezes on paper only: nothing to show online.
+    freezes: (account: BankAccount, _: unknown, { loaders }: BankContext) => loaders.bank(account.bankCode)?.freezesOfAccount?.load(account.accountNumber) ?? [],
+  },
+  DepositFreeze: {
+    ...controlMeasureFields('bank'),
+    id: freezeGlobalId,
+    bank: (freeze: DepositFreezeRecord) => bankOf(freeze.bankCode),
+    async account(freeze: DepositFreezeRecord, _: unknown, { loaders }: BankContext): Promise<BankAccount> {
+      const outcome = await loaders.bank(freeze.bankCode)!.account.load(freeze.assetKey);
+      if (!outcome.ok) throw outcome.error;
+      // The bank refuses a freeze of an account it does not keep, so it must know this one.
+      if (!outcome.value) throw badResponse(freeze.bankCode, `The bank ${freeze.bankCode} no longer knows account ${freeze.assetKey} of freeze ${freezeGlobalId(freeze)}.`);
+      return outcome.value;
+    },
+    amountAsked: (freeze: DepositFreezeRecord) => freeze.amountFen,
+    amountControlled: (freeze: DepositFreezeRecord) => freeze.amountControlledFen,
+    amountDeducted: (freeze: DepositFreezeRecord) => freeze.amountDeductedFen,
+    deductions: (freeze: DepositFreezeRecord) => freeze.deductions.map((d) => deductionOf(freeze, d)),
+  },
+  DepositDeduction: {
+    amount: (deduction: DepositDeductionValue) => deduction.amountFen,
+    transferred: (deduction: DepositDeductionValue) => deduction.transferredAt !== null,
+  },
+  ControlMeasure: {
+    __resolveType: () => 'DepositFreeze',
   },
   WealthManagementHolding: {
     bank: (holding: WealthHolding) => bankOf(holding.bankCode),

@@ -1,5 +1,7 @@
 /** The bank subgraph's domain: what every bank's answer is translated into (money in integer fen, ISO dates). */
 
+import type { AgencyMeasure } from '../shared/measures/controlClient';
+
 export type BankAccountType = 'DEMAND' | 'TIME' | 'DEBIT_CARD' | 'SETTLEMENT';
 export type BankAccountStatus = 'NORMAL' | 'DORMANT' | 'CLOSED';
 
@@ -61,4 +63,9 @@ export interface BankConnection {
   baseUrl: string;
   /** @default 5000 */
   timeoutMs?: number;
+}
+
+/** A freeze as a bank's control interface reports it (amounts in fen), with the bank that keeps it. */
+export interface DepositFreezeRecord extends AgencyMeasure {
+  bankCode: string;
 }

@@ -9,6 +9,8 @@ import { bankHttp, checkBatch, checkEcho, holderKey, holderOf } from './bankApi'
 export const HZCB_CODE = 'HZCB';
 /** cust_id_list or account_no_list entries HZCB takes in one request. */
 export const HZCB_MAX_BATCH = 20;
+/** Path prefix of HZCB's part of the network's control interface (freezes, deductions). */
+export const HZCB_CONTROL_PREFIX = '/api/control';
 
 const ACCOUNT_TYPE = { demand: 'DEMAND', time: 'TIME', debit_card: 'DEBIT_CARD', settlement: 'SETTLEMENT' } as const;
 const ACCOUNT_STATUS = { normal: 'NORMAL', dormant: 'DORMANT', closed: 'CLOSED' } as const;

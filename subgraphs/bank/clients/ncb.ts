@@ -8,6 +8,8 @@ import { bankHttp, checkBatch, checkEcho, holderOf } from './bankApi';
 export const NCB_CODE = 'NCB';
 /** idNos or acctNos NCB takes in one request. */
 export const NCB_MAX_BATCH = 100;
+/** Path prefix of NCB's part of the network's control interface (freezes, deductions). */
+export const NCB_CONTROL_PREFIX = '/ncb/v3/control';
 
 const ACCT_TYPE = { '01': 'DEMAND', '02': 'TIME', '03': 'DEBIT_CARD', '04': 'SETTLEMENT' } as const;
 const ACCT_STATUS = { '0': 'NORMAL', '1': 'DORMANT', '9': 'CLOSED' } as const;

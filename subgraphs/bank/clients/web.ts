@@ -8,6 +8,8 @@ import { bankHttp, checkBatch, checkEcho, holderOf } from './bankApi';
 export const WEB_CODE = 'WEB';
 /** holderIds or accountIds WEB takes in one request. */
 export const WEB_MAX_BATCH = 50;
+/** Path prefix of WEB's part of the network's control interface (freezes, deductions). */
+export const WEB_CONTROL_PREFIX = '/openapi/v1/control';
 
 const HOLDER_TYPE = { INDIVIDUAL: 'PERSON', ENTERPRISE: 'COMPANY' } as const;
 const PRODUCT_TYPE = { CURRENT: 'DEMAND', FIXED: 'TIME', DEBIT_CARD: 'DEBIT_CARD', CORPORATE_SETTLEMENT: 'SETTLEMENT' } as const;

@@ -1,0 +1,292 @@
+/**
+ * The bank subgraph's control mutations: freeze (冻结), renewal, release and deduction (扣划)
+ * of deposits. What the law and the capability matrix forbid is refused here before any bank
+ * is asked (capability, term, debtor's account, over-seizure); the rest is the bank's to
+ * answer through its control interface, its refusals coming back as data.
+ */
+import { GraphQLError } from 'graphql';
+import { formatFen } from '../../schemas/identifiers';
+import { currentCaseContext } from '../shared/caseContext';
+import type { AgencyMeasure, ControlActor, ControlClient } from '../shared/measures/controlClient';
+import {
+  checkMeasureRequest,
+  controlActor,
+  globalMeasureId,
+  localMeasureId,
+  type MeasureRefusal,
+  refusalOf,
+  requireDebtorAsset,
+  unknownMeasure,
+} from '../shared/measures/measureFields';
+import type { BankCapability } from './banks';
+import { BANK_AGENCY, holderKey } from './clients/bankApi';
+import { type BankLoader, freezeAt } from './loaders';
+import type { BankContext } from './resolvers';
+import type { BankAccount, DepositFreezeRecord } from './types';
+
+/** Freeze ids a court sees carry the bank: `bank:NCB:17`. */
+export function freezeIdPrefix(bankCode: string): string {
+  return `bank:${bankCode}`;
+}
+
+/** A deduction as the graph shows it (type DepositDeduction). */
+export interface DepositDeductionValue {
+  id: string;
+  requestId: string;
+  amountFen: number;
+  at: string;
+  transferredAt: string | null;
+}
+
+export interface FreezePayload {
+  freeze?: DepositFreezeRecord;
+  refusal?: MeasureRefusal;
+}
+
+export interface DeductionPayload {
+  deduction?: DepositDeductionValue;
+  freeze?: DepositFreezeRecord;
+  lapsed?: DepositFreezeRecord[];
+  refusal?: MeasureRefusal;
+}
+
+export interface FreezeDepositInput {
+  requestId: string;
+  bankCode: string;
+  accountNumber: string;
+  documentNumber: string;
+  termDays: number;
+  /** Integer fen (the Money scalar); null or absent: the whole balance. */
+  amount?: number | null;
+}
+
+export interface DeductFrozenDepositInput {
+  requestId: string;
+  measureId: string;
+  amount: number;
+}
+
+const ACT: Record<BankCapability, string> = { QUERY: 'inquiries', FREEZE: 'freezes', DEDUCT: 'deductions' };
+
+/** Refuses an act the bank does not take online, before anything is sent to it. */
+function requireCapability(loader: BankLoader, capability: BankCapability): ControlClient {
+  const { bank } = loader;
+  if (!bank.capabilities.includes(capability)) {
+    throw new GraphQLError(`The bank ${bank.code} (${bank.name}) takes no ${ACT[capability]} online; serve the court's notice on paper at the account's branch.`, {
+      extensions: { code: 'CAPABILITY_UNAVAILABLE', agency: BANK_AGENCY, provider: bank.code, capability },
+    });
+  }
+  // A bank configured to freeze online has a control prefix; without one this is a misconfiguration.
+  if (!loader.control) throw new Error(`Bank ${bank.code} has capability ${capability} but no control interface is configured.`);
+  return loader.control;
+}
+
+function badInput(message: string, argument: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+}
+
+/** The bank a freeze id names, with the bank's own id of the freeze. */
+function freezeNamed(context: BankContext, measureId: string): { loader: BankLoader; localId: string } | undefined {
+  for (const loader of context.loaders.banks) {
+    const localId = localMeasureId(freezeIdPrefix(loader.bank.code), measureId);
+    if (localId) return { loader, localId };
+  }
+  return undefined;
+}
+
+/**
+ * What the case still has to recover, as the gateway signed it for this request. The schema's
+ * `@policy(case_bound)` makes the gateway sign it; a request without it is a misconfiguration.
+ */
+function signedOutstandingFen(): number {
+  const signed = currentCaseContext()?.caseOutstandingFen;
+  if (signed === undefined) {
+    throw new GraphQLError('A control request needs the outstanding amount of its case, signed by the gateway.', {
+      extensions: { code: 'FORBIDDEN', reason: 'CASE_REQUIRED' },
+    });
+  }
+  return Number(signed);
+}
+
+/** The account as the bank reports it now (not an answer cached earlier in the request), or null. */
+async function freshAccount(loader: BankLoader, accountNumber: string): Promise<BankAccount | null> {
+  const outcome = await loader.account.clear(accountNumber).load(accountNumber);
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+/** What a freeze controls or will control on an account: what it asks, never more than the available balance. */
+function controllableFen(askedFen: number | null, account: BankAccount | null): number {
+  const available = Math.max(0, account?.availableFen ?? 0);
+  return askedFen === null ? available : Math.min(askedFen, available);
+}
+
+/** The court's own request id of an agency request id, which the control client prefixes with the court code. */
+function courtsOwn(requestId: string, courtCode: string): string {
+  return requestId.startsWith(`${courtCode}/`) ? requestId.slice(courtCode.length + 1) : requestId;
+}
+
+export function deductionOf(freeze: DepositFreezeRecord, deduction: AgencyMeasure['deductions'][number]): DepositDeductionValue {
+  return {
+    id: `${freezeIdPrefix(freeze.bankCode)}:deduction:${deduction.id}`,
+    requestId: courtsOwn(deduction.requestId, freeze.courtCode),
+    amountFen: deduction.amountFen,
+    at: deduction.at,
+    transferredAt: deduction.transferredAt,
+  };
+}
+
+/**
+ * The deposits the case controls now at every bank that freezes online: what ACTIVE freezes
+ * hold undeducted, and what SUBMITTED ones will hold (asked, at most the available balance).
+ * WAITING freezes hold nothing until they take effect. `retry` is the freeze this request id
+ * already made at `bankCode`, if any: a retry is answered by the bank, not checked again.
+ * A bank that cannot answer fails the check: over-seizure cannot be ruled out without it.
+ */
+async function depositsControlled(
+  context: BankContext,
+  actor: ControlActor,
+  bankCode: string,
+  requestId: string,
+): Promise<{ controlledFen: number; retry: AgencyMeasure | undefined }> {
+  const freezing = context.loaders.banks.filter((b) => b.control && b.bank.capabilities.includes('FREEZE'));
+  const perBank = await Promise.all(freezing.map(async (loader) => ({ loader, measures: await loader.control!.ofCase(actor.caseNumber) })));
+  let controlledFen = 0;
+  let retry: AgencyMeasure | undefined;
+  await Promise.all(
+    perBank.map(async ({ loader, measures }) => {
+      for (const m of measures) {
+        if (loader.bank.code === bankCode && m.courtCode === actor.courtCode && m.requestId === requestId) retry = m;
+        if (m.status === 'ACTIVE') controlledFen += (m.amountControlledFen ?? 0) - m.amountDeductedFen;
+      }
+      const submitted = measures.filter((m) => m.status === 'SUBMITTED');
+      const accounts = await Promise.all(submitted.map((m) => freshAccount(loader, m.assetKey)));
+      submitted.forEach((m, i) => {
+        controlledFen += controllableFen(m.amountFen, accounts[i]!);
+      });
+    }),
+  );
+  return { controlledFen, retry };
+}
+
+export async function freezeDeposit(input: FreezeDepositInput, context: BankContext): Promise<FreezePayload> {
+  const actor = controlActor();
+  const loader = context.loaders.bank(input.bankCode);
+  if (!loader) throw badInput(`No bank with code ${input.bankCode} is on the network.`, 'bankCode');
+  const control = requireCapability(loader, 'FREEZE');
+  const refusal = checkMeasureRequest('DEPOSIT', input);
+  if (refusal) return { refusal };
+  const askedFen = input.amount ?? null;
+  if (askedFen !== null && askedFen <= 0) throw badInput('A freeze limit must be more than 0.00 yuan; leave amount out to freeze the whole balance.', 'amount');
+  const bankCode = loader.bank.code;
+
+  return context.caseLocks.run(actor.caseNumber, async () => {
+    const account = await freshAccount(loader, input.accountNumber);
+    if (!account) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The bank ${bankCode} keeps no account ${input.accountNumber}.` } };
+    requireDebtorAsset([holderKey(account.holder)], `Account ${input.accountNumber} at bank ${bankCode}`);
+
+    const outstandingFen = signedOutstandingFen();
+    const held = await depositsControlled(context, actor, bankCode, input.requestId);
+    if (!held.retry) {
+      const refusal = overSeizure(actor.caseNumber, outstandingFen, held.controlledFen, askedFen, controllableFen(askedFen, account));
+      if (refusal) return { refusal };
+    }
+    const outcome = await control.submit(actor, {
+      requestId: input.requestId,
+      assetKind: 'DEPOSIT',
+      kind: 'FREEZE',
+      assetKey: account.accountNumber,
+      documentNumber: input.documentNumber,
+      termDays: input.termDays,
+      ...(askedFen === null ? {} : { amountFen: askedFen }),
+    });
+    return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: freezeAt(bankCode, outcome.ok) };
+  });
+}
+
+/**
+ * The law's bar on obvious over-seizure (超标的): what the case controls in deposits, with what
+ * this freeze would actually control (a freeze above the balance controls the balance), may
+ * not exceed what the case still has outstanding; nor may a freeze ask for more than that.
+ */
+function overSeizure(caseNumber: string, outstandingFen: number, controlledFen: number, askedFen: number | null, wouldFen: number): MeasureRefusal | undefined {
+  const limitFen = Math.max(0, outstandingFen - controlledFen);
+  if (wouldFen <= limitFen && (askedFen === null || askedFen <= outstandingFen)) return undefined;
+  const asks = askedFen === null ? 'the whole balance' : `${formatFen(askedFen)} yuan`;
+  return {
+    code: 'OVER_SEIZURE',
+    limit: limitFen,
+    message:
+      `Case ${caseNumber} has ${formatFen(outstandingFen)} yuan outstanding and already controls ${formatFen(controlledFen)} yuan in deposits, ` +
+      `so at most ${formatFen(limitFen)} yuan more may be frozen; this freeze asks for ${asks} and would control ${formatFen(wouldFen)} yuan.`,
+  };
+}
+
+export async function renewDepositFreeze(
+  input: { measureId: string; termDays: number; documentNumber: string },
+  context: BankContext,
+): Promise<FreezePayload> {
+  const actor = controlActor();
+  const named = freezeNamed(context, input.measureId);
+  if (!named) return { refusal: unknownMeasure(input.measureId) };
+  const control = requireCapability(named.loader, 'FREEZE');
+  const refusal = checkMeasureRequest('DEPOSIT', input);
+  if (refusal) return { refusal };
+  const outcome = await control.renew(actor, named.localId, input.termDays, input.documentNumber);
+  return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: freezeAt(named.loader.bank.code, outcome.ok) };
+}
+
+export async function releaseDepositFreeze(input: { measureId: string; documentNumber: string }, context: BankContext): Promise<FreezePayload> {
+  const actor = controlActor();
+  const named = freezeNamed(context, input.measureId);
+  if (!named) return { refusal: unknownMeasure(input.measureId) };
+  const control = requireCapability(named.loader, 'FREEZE');
+  if (input.documentNumber.trim() === '') {
+    return { refusal: { code: 'DOCUMENT_NUMBER_REQUIRED', message: 'A release needs the ruling / notice number it rests on.' } };
+  }
+  const outcome = await control.release(actor, named.localId, input.documentNumber);
+  return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: freezeAt(named.loader.bank.code, outcome.ok.measure) };
+}
+
+export async function deductFrozenDeposit(input: DeductFrozenDepositInput, context: BankContext): Promise<DeductionPayload> {
+  const actor = controlActor();
+  const named = freezeNamed(context, input.measureId);
+  if (!named) return { refusal: unknownMeasure(input.measureId) };
+  const control = requireCapability(named.loader, 'DEDUCT');
+  if (input.amount <= 0) throw badInput('A deduction must be more than 0.00 yuan.', 'amount');
+  const outstandingFen = signedOutstandingFen();
+  if (input.amount > outstandingFen && !(await deductedBefore(control, actor, named.localId, input.requestId))) {
+    return {
+      refusal: {
+        code: 'OVER_SEIZURE',
+        limit: outstandingFen,
+        message: `Case ${actor.caseNumber} has ${formatFen(outstandingFen)} yuan outstanding; ${formatFen(input.amount)} yuan cannot be deducted for it.`,
+      },
+    };
+  }
+  const outcome = await control.deduct(actor, named.localId, input.amount, input.requestId);
+  if ('refused' in outcome) return { refusal: refusalOf(outcome.refused) };
+  const bankCode = named.loader.bank.code;
+  const freeze = freezeAt(bankCode, outcome.ok.measure);
+  // The account's balance changed: a later field of this request asks the bank again.
+  named.loader.account.clear(freeze.assetKey);
+  return {
+    deduction: deductionOf(freeze, outcome.ok.deduction),
+    freeze,
+    lapsed: outcome.ok.lapsed.map((m) => freezeAt(bankCode, m)),
+  };
+}
+
+/**
+ * Whether this request id already deducted under the freeze: a retry after the case's
+ * outstanding amount dropped by that very deduction is answered by the bank, not refused.
+ */
+async function deductedBefore(control: ControlClient, actor: ControlActor, localId: string, requestId: string): Promise<boolean> {
+  const measures = await control.ofCase(actor.caseNumber);
+  const freeze = measures.find((m) => m.id === localId);
+  return freeze?.deductions.some((d) => courtsOwn(d.requestId, actor.courtCode) === requestId) ?? false;
+}
+
+export function freezeGlobalId(freeze: DepositFreezeRecord): string {
+  return globalMeasureId(freezeIdPrefix(freeze.bankCode), freeze.id);
+}

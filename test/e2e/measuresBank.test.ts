@@ -1,0 +1,248 @@
+import { formatFen } from '../../schemas/identifiers';
+import type { BankAccountRecord, PartyRef } from '../../mocks/population';
+import { postInCase } from '../support/courtRequest';
+import { useStack } from '../support/stack';
+import { DAY_MS, plus, TestClock } from '../support/testClock';
+
+/**
+ * Deposit freezes and deductions through the gateway (issue 5 for deposits): banks answer an
+ * hour after they are served (on the agencies' clock, which the test moves), a second court
+ * queues behind the first, deductions reach the court's case account, and the capability
+ * matrix, the over-seizure bar and idempotency hold.
+ */
+const T0 = '2026-02-02T01:00:00.000Z';
+const HOUR = 3_600_000;
+const clock = new TestClock(T0);
+const stack = useStack({ persons: 300, clock: clock.now, agencyAnswerDelayMs: HOUR });
+
+const FREEZE_FIELDS = `id requestId status queuePosition courtCode documentNumber termDays termStart termEnd servedAt endedAt returnReason
+  amountAsked amountControlled amountDeducted case { caseNumber } bank { code }
+  priorMeasures { courtCode caseNumber status queuePosition amountControlled termEnd }
+  history { kind at note } deductions { id requestId amount at transferred }`;
+const FREEZE = `mutation Freeze($input: FreezeDepositInput!) {
+  freezeDeposit(input: $input) { freeze { ${FREEZE_FIELDS} account { accountNumber balance } } refusal { code message limit limitDays } }
+}`;
+const DEDUCT = `mutation Deduct($input: DeductFrozenDepositInput!) {
+  deductFrozenDeposit(input: $input) {
+    deduction { id requestId amount at transferred }
+    freeze { id status amountControlled amountDeducted endedAt account { balance availableBalance } }
+    lapsed { id status endedAt case { caseNumber } }
+    refusal { code message limit }
+  }
+}`;
+const RENEW = `mutation Renew($input: RenewMeasureInput!) {
+  renewDepositFreeze(input: $input) { freeze { id status termStart termEnd renewals } refusal { code message limitDays } }
+}`;
+const RELEASE = `mutation Release($input: ReleaseMeasureInput!) {
+  releaseDepositFreeze(input: $input) { freeze { id status endedAt } refusal { code message } }
+}`;
+const CASE_FREEZES = `query CaseFreezes($case: CaseNumber!) {
+  case(caseNumber: $case) { outstanding depositFreezes { ${FREEZE_FIELDS} } }
+}`;
+const ACCOUNTS = `query Accounts($id: IdNumber!) {
+  person(idNumber: $id) { bankAccounts { bankCode accountNumber balance availableBalance freezes { id requestId status case { caseNumber } } } }
+}`;
+
+const control = { roles: ['query', 'control'] as ('query' | 'control')[] };
+const keyOf = (p: PartyRef) => (p.kind === 'PERSON' ? p.idNumber : p.creditCode);
+
+describe('deposit freezes and deductions through the gateway', () => {
+  const population = () => stack().population;
+  const rich = () => population().scenarios.richDebtor;
+  const two = () => population().scenarios.debtorInTwoCourts;
+  const accountOf = (holder: string, bankCode: string): BankAccountRecord =>
+    population()
+      .bankAccounts.filter((a) => keyOf(a.holder) === holder && a.bankCode === bankCode && a.currency === 'CNY')
+      .sort((a, b) => b.balanceFen - a.balanceFen)[0]!;
+  const outstandingOf = (caseNumber: string) => population().cases.find((c) => c.caseNumber === caseNumber)!.outstandingFen;
+  const inCase = (caseNumber: string, query: string, variables: Record<string, unknown>) =>
+    postInCase(stack().gateway.url, population(), caseNumber, query, variables, control);
+  const freeze = (caseNumber: string, account: BankAccountRecord, input: Record<string, unknown>) =>
+    inCase(caseNumber, FREEZE, {
+      input: { bankCode: account.bankCode, accountNumber: account.accountNumber, documentNumber: `${caseNumber}之一`, termDays: 365, ...input },
+    });
+  const deduct = (caseNumber: string, measureId: string, requestId: string, amount: string) =>
+    inCase(caseNumber, DEDUCT, { input: { requestId, measureId, amount } });
+  const caseFreezes = async (caseNumber: string) => {
+    const answer = await inCase(caseNumber, CASE_FREEZES, { case: caseNumber });
+    expect(answer.errors).toBeUndefined();
+    return answer.data!.case as { outstanding: string; depositFreezes: any[] };
+  };
+  const accountNow = async (caseNumber: string, idNumber: string, accountNumber: string) => {
+    const answer = await inCase(caseNumber, ACCOUNTS, { id: idNumber });
+    expect(answer.errors).toBeUndefined();
+    return (answer.data!.person.bankAccounts as any[]).find((a) => a.accountNumber === accountNumber);
+  };
+
+  it('is SUBMITTED until the bank answers, then ACTIVE with its history, controlling at most the available balance', async () => {
+    const kase = rich().caseNumber;
+    const account = accountOf(rich().idNumber, 'NCB');
+    const askedFen = account.availableFen + 1_000_000;
+    const first = await freeze(kase, account, { requestId: 'ncb-1', amount: formatFen(askedFen) });
+    expect(first.errors).toBeUndefined();
+    const submitted = first.data!.freezeDeposit.freeze;
+    expect(first.data!.freezeDeposit.refusal).toBeNull();
+    expect(submitted).toMatchObject({
+      requestId: 'ncb-1',
+      status: 'SUBMITTED',
+      courtCode: '浙0106',
+      servedAt: T0,
+      termStart: null,
+      amountAsked: formatFen(askedFen),
+      amountControlled: null,
+      amountDeducted: '0.00',
+      case: { caseNumber: kase },
+      bank: { code: 'NCB' },
+      account: { accountNumber: account.accountNumber, balance: formatFen(account.balanceFen) },
+      history: [{ kind: 'SUBMITTED', at: T0, note: null }],
+    });
+    expect(submitted.id).toMatch(/^bank:NCB:\d+$/);
+
+    const answeredAt = clock.advance(HOUR);
+    const { depositFreezes } = await caseFreezes(kase);
+    expect(depositFreezes).toHaveLength(1);
+    // A freeze above the balance controls the available balance, no more.
+    expect(depositFreezes[0]).toMatchObject({
+      id: submitted.id,
+      status: 'ACTIVE',
+      termStart: answeredAt,
+      termEnd: plus(answeredAt, 365 * DAY_MS),
+      amountAsked: formatFen(askedFen),
+      amountControlled: formatFen(account.availableFen),
+      priorMeasures: [],
+      history: [
+        { kind: 'SUBMITTED', at: T0, note: null },
+        { kind: 'ACTIVE', at: answeredAt, note: null },
+      ],
+    });
+    const onAccount = await accountNow(kase, rich().idNumber, account.accountNumber);
+    expect(onAccount.freezes).toEqual([{ id: submitted.id, requestId: 'ncb-1', status: 'ACTIVE', case: { caseNumber: kase } }]);
+
+    // Renewal and release: within 365 days, by this case.
+    const tooLong = await inCase(kase, RENEW, { input: { measureId: submitted.id, termDays: 366, documentNumber: `${kase}之二` } });
+    expect(tooLong.data!.renewDepositFreeze).toMatchObject({ freeze: null, refusal: { code: 'TERM_TOO_LONG', limitDays: 365 } });
+    const renewedAt = clock.advance(30 * DAY_MS);
+    const renewed = await inCase(kase, RENEW, { input: { measureId: submitted.id, termDays: 365, documentNumber: `${kase}之二` } });
+    expect(renewed.data!.renewDepositFreeze.freeze).toEqual({ id: submitted.id, status: 'ACTIVE', termStart: renewedAt, termEnd: plus(renewedAt, 365 * DAY_MS), renewals: 1 });
+    const releasedAt = clock.advance(DAY_MS);
+    const released = await inCase(kase, RELEASE, { input: { measureId: submitted.id, documentNumber: `${kase}之三` } });
+    expect(released.data!.releaseDepositFreeze).toEqual({ freeze: { id: submitted.id, status: 'RELEASED', endedAt: releasedAt }, refusal: null });
+  });
+
+  it('refuses a freeze or deduction at a bank that only answers queries, before the bank is asked', async () => {
+    const kase = rich().caseNumber;
+    const rcc = stack().emulators['bank:RCC']!;
+    rcc.resetCalls();
+    const refused = await freeze(kase, accountOf(rich().idNumber, 'RCC'), { requestId: 'rcc-1' });
+    expect(refused.data).toBeNull();
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors![0]).toMatchObject({
+      path: ['freezeDeposit'],
+      extensions: { code: 'CAPABILITY_UNAVAILABLE', agency: 'bank', provider: 'RCC', capability: 'FREEZE' },
+    });
+    const deduction = await deduct(kase, 'bank:RCC:1', 'rcc-d-1', '1.00');
+    expect(deduction.errors![0]!.extensions).toMatchObject({ code: 'CAPABILITY_UNAVAILABLE', provider: 'RCC', capability: 'DEDUCT' });
+    expect(rcc.calls).toEqual([]);
+  });
+
+  it('queues a second court behind the first, deducts into the case account, and lapses the queue when all is deducted', async () => {
+    const [caseA, caseB] = two().caseNumbers;
+    const account = accountOf(two().idNumber, 'HZCB');
+    const available = account.availableFen;
+    clock.advance(DAY_MS);
+
+    // Over-seizure: case B has 45,500.50 outstanding; a freeze may not ask for more.
+    const tooMuch = await freeze(caseB, account, { requestId: 'b-1', amount: formatFen(outstandingOf(caseB) + 1) });
+    expect(tooMuch.data!.freezeDeposit.freeze).toBeNull();
+    expect(tooMuch.data!.freezeDeposit.refusal).toMatchObject({ code: 'OVER_SEIZURE', limit: formatFen(outstandingOf(caseB)) });
+    expect(tooMuch.data!.freezeDeposit.refusal.message).toContain(`at most ${formatFen(outstandingOf(caseB))} yuan more may be frozen`);
+    expect(await caseFreezes(caseB)).toEqual({ outstanding: formatFen(outstandingOf(caseB)), depositFreezes: [] });
+
+    // Both courts serve the same account at once; the bank answers both an hour later, in order of service.
+    const a = (await freeze(caseA, account, { requestId: 'same-id' })).data!.freezeDeposit.freeze;
+    const b = (await freeze(caseB, account, { requestId: 'same-id' })).data!.freezeDeposit.freeze;
+    expect([a.status, b.status, a.amountAsked, a.id === b.id]).toEqual(['SUBMITTED', 'SUBMITTED', null, false]);
+    const answeredAt = clock.advance(HOUR);
+    const [activeA] = (await caseFreezes(caseA)).depositFreezes;
+    const [waitingB] = (await caseFreezes(caseB)).depositFreezes;
+    expect(activeA).toMatchObject({ id: a.id, status: 'ACTIVE', amountControlled: formatFen(available), termStart: answeredAt });
+    expect(waitingB).toMatchObject({ id: b.id, status: 'WAITING', queuePosition: 1, termStart: null, amountControlled: null });
+    expect(waitingB.priorMeasures).toEqual([
+      { courtCode: '浙0106', caseNumber: caseA, status: 'ACTIVE', queuePosition: null, amountControlled: formatFen(available), termEnd: activeA.termEnd },
+    ]);
+
+    // Part of it to the court: the case's outstanding amount and the account's balance drop by exactly that.
+    const partFen = 10_000_00;
+    const deductedAt = clock.advance(HOUR);
+    const part = await deduct(caseA, a.id, 'd-1', formatFen(partFen));
+    expect(part.errors).toBeUndefined();
+    expect(part.data!.deductFrozenDeposit).toEqual({
+      deduction: { id: expect.stringMatching(/^bank:HZCB:deduction:\d+$/), requestId: 'd-1', amount: formatFen(partFen), at: deductedAt, transferred: true },
+      freeze: {
+        id: a.id,
+        status: 'ACTIVE',
+        amountControlled: formatFen(available),
+        amountDeducted: formatFen(partFen),
+        endedAt: null,
+        account: { balance: formatFen(account.balanceFen - partFen), availableBalance: formatFen(available - partFen) },
+      },
+      lapsed: [],
+      refusal: null,
+    });
+    expect((await caseFreezes(caseA)).outstanding).toBe(formatFen(outstandingOf(caseA) - partFen));
+    expect(await accountNow(caseA, two().idNumber, account.accountNumber)).toMatchObject({
+      balance: formatFen(account.balanceFen - partFen),
+      availableBalance: formatFen(available - partFen),
+    });
+    // The same request id again is the same deduction, never a second one.
+    const again = await deduct(caseA, a.id, 'd-1', formatFen(partFen));
+    expect(again.data!.deductFrozenDeposit.deduction).toEqual(part.data!.deductFrozenDeposit.deduction);
+    expect((await caseFreezes(caseA)).outstanding).toBe(formatFen(outstandingOf(caseA) - partFen));
+
+    // Another case cannot deduct what case A froze; nobody deducts more than is left.
+    const notTheirs = await deduct(caseB, a.id, 'b-d-1', '1.00');
+    expect(notTheirs.data!.deductFrozenDeposit).toMatchObject({ deduction: null, refusal: { code: 'NOT_FROZEN_BY_CASE' } });
+    const left = available - partFen;
+    const tooMuchLeft = await deduct(caseA, a.id, 'd-2', formatFen(left + 1));
+    expect(tooMuchLeft.data!.deductFrozenDeposit).toMatchObject({ deduction: null, refusal: { code: 'INSUFFICIENT_FROZEN', limit: formatFen(left) } });
+    const waitingDeducted = await deduct(caseB, b.id, 'b-d-2', '1.00');
+    expect(waitingDeducted.data!.deductFrozenDeposit.refusal.code).toBe('NOT_ACTIVE');
+
+    // The rest: the freeze is disposed of and the waiting freeze of the other court lapses.
+    const restAt = clock.advance(HOUR);
+    const rest = await deduct(caseA, a.id, 'd-3', formatFen(left));
+    expect(rest.data!.deductFrozenDeposit).toMatchObject({
+      deduction: { requestId: 'd-3', amount: formatFen(left), transferred: true },
+      freeze: { id: a.id, status: 'DISPOSED', amountDeducted: formatFen(available), endedAt: restAt },
+      lapsed: [{ id: b.id, status: 'LAPSED', endedAt: restAt, case: { caseNumber: caseB } }],
+      refusal: null,
+    });
+    expect((await caseFreezes(caseA)).outstanding).toBe(formatFen(outstandingOf(caseA) - available));
+    const [lapsedB] = (await caseFreezes(caseB)).depositFreezes;
+    expect(lapsedB).toMatchObject({ id: b.id, status: 'LAPSED', queuePosition: null });
+    expect(lapsedB.history.map((e: any) => e.kind)).toEqual(['SUBMITTED', 'WAITING', 'LAPSED']);
+    const [disposedA] = (await caseFreezes(caseA)).depositFreezes;
+    expect(disposedA.deductions.map((d: any) => [d.requestId, d.amount, d.transferred])).toEqual([
+      ['d-1', formatFen(partFen), true],
+      ['d-3', formatFen(left), true],
+    ]);
+    expect(await accountNow(caseA, two().idNumber, account.accountNumber)).toMatchObject({
+      balance: formatFen(account.balanceFen - available),
+      availableBalance: '0.00',
+    });
+  });
+
+  it('makes exactly one freeze of 50 concurrent requests with one request id', async () => {
+    const kase = rich().caseNumber;
+    const account = accountOf(rich().idNumber, 'WEB');
+    const answers = await Promise.all(Array.from({ length: 50 }, () => freeze(kase, account, { requestId: 'web-once', amount: '100.00' })));
+    for (const answer of answers) expect(answer.errors).toBeUndefined();
+    const ids = new Set(answers.map((a) => a.data!.freezeDeposit.freeze.id));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^bank:WEB:\d+$/);
+    const onAccount = await accountNow(kase, rich().idNumber, account.accountNumber);
+    expect(onAccount.freezes.filter((f: any) => f.requestId === 'web-once')).toEqual([
+      { id: [...ids][0], requestId: 'web-once', status: 'SUBMITTED', case: { caseNumber: kase } },
+    ]);
+  });
+});

@@ -1,0 +1,167 @@
+import { graphql } from 'graphql';
+import nock from 'nock';
+import { CaseLocks } from '../../../subgraphs/bank/caseLocks';
+import { connectBanks } from '../../../subgraphs/bank/client';
+import { createBankLoaders } from '../../../subgraphs/bank/loaders';
+import { resolvers } from '../../../subgraphs/bank/resolvers';
+import { runInCaseContext } from '../../../subgraphs/shared/caseContext';
+import { buildSchemaFor } from '../../../subgraphs/shared/startSubgraph';
+import { bodyOf, nockAtTheBankEdge, PERSON_ID } from './harness';
+
+/**
+ * The bank subgraph's control fields over the banks' control interfaces, with nock at the
+ * bank edge: capability refusals before any call, batching per bank, one bank failing among
+ * several, refusals as data, and the over-seizure sum across banks.
+ */
+nockAtTheBankEdge();
+
+const schema = buildSchemaFor('bank', resolvers);
+const CASE = '(2025)浙0106执1001号';
+const URL_OF = { NCB: 'http://ncb.test', HZCB: 'http://hzcb.test', RCC: 'http://rcc.test', WEB: 'http://web.test' };
+const NCB_ACCOUNT = '6222000000000001';
+
+/** A deposit freeze as the network's control interface reports it. */
+function measure(overrides: Record<string, unknown> = {}) {
+  return {
+    id: '7', requestId: '浙0106/f-1', assetKind: 'DEPOSIT', assetKey: NCB_ACCOUNT, caseNumber: CASE, courtCode: '浙0106',
+    documentNumber: `${CASE}之一`, kind: 'FREEZE', amountFen: null, status: 'ACTIVE', queuePosition: null,
+    servedAt: '2026-03-02T00:00:00.000Z', dueAt: null, termDays: 365, termStart: '2026-03-02T01:00:00.000Z',
+    termEnd: '2027-03-02T01:00:00.000Z', endedAt: null, renewals: 0, returnReason: null, amountControlledFen: 5_000_00,
+    amountDeductedFen: 0, prior: [], history: [], deductions: [],
+    ...overrides,
+  };
+}
+
+/** NCB's answer to an account-number inquiry: one account of PERSON_ID with this available balance. */
+function ncbAccount(availableFen: number) {
+  return (_uri: string, body: unknown) => [
+    200,
+    {
+      retCode: '0000', retMsg: 'success', requestNo: bodyOf(body).requestNo,
+      results: [{ idNo: PERSON_ID, custFound: 'Y', idType: '01', accounts: [{ acctNo: NCB_ACCOUNT, acctType: '01', ccy: '156', balance: availableFen, availBalance: availableFen, acctStatus: '0', branchNo: 'NCB0001', openDate: '2020-01-02' }] }],
+    },
+  ] as const;
+}
+
+/** Runs an operation as the gateway signed it for CASE (debtor: PERSON_ID) with `outstandingFen` to recover. */
+async function run(source: string, variableValues: Record<string, unknown> = {}, outstandingFen = 1_000_000_00) {
+  const loaders = createBankLoaders(connectBanks(URL_OF, 1000));
+  const claims = { requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors: [PERSON_ID], caseOutstandingFen: String(outstandingFen) };
+  const result = await runInCaseContext(claims, () => graphql({ schema, source, variableValues, contextValue: { loaders, caseLocks: new CaseLocks() } }));
+  return JSON.parse(JSON.stringify(result)) as { data?: any; errors?: any[] };
+}
+
+const FREEZE = `mutation($input: FreezeDepositInput!) { freezeDeposit(input: $input) { freeze { id status amountAsked } refusal { code message limit limitDays } } }`;
+const DEDUCT = `mutation($input: DeductFrozenDepositInput!) { deductFrozenDeposit(input: $input) { deduction { id } refusal { code message limit } } }`;
+const freezeInput = (overrides: Record<string, unknown> = {}) => ({
+  input: { requestId: 'f-1', bankCode: 'NCB', accountNumber: NCB_ACCOUNT, documentNumber: `${CASE}之一`, termDays: 365, ...overrides },
+});
+
+describe('deposit freezes in the bank subgraph', () => {
+  it('refuse a freeze or deduction a bank does not take online, and an over-long term, without calling any bank', async () => {
+    const atRcc = await run(FREEZE, freezeInput({ bankCode: 'RCC' }));
+    expect(atRcc.data).toBeNull();
+    expect(atRcc.errors).toEqual([
+      expect.objectContaining({
+        message: 'The bank RCC (余杭农村信用合作联社) takes no freezes online; serve the court\'s notice on paper at the account\'s branch.',
+        extensions: { code: 'CAPABILITY_UNAVAILABLE', agency: 'bank', provider: 'RCC', capability: 'FREEZE' },
+      }),
+    ]);
+    const deductAtRcc = await run(DEDUCT, { input: { requestId: 'd', measureId: 'bank:RCC:3', amount: '1.00' } });
+    expect(deductAtRcc.errors![0].extensions).toMatchObject({ code: 'CAPABILITY_UNAVAILABLE', provider: 'RCC', capability: 'DEDUCT' });
+    expect((await run(FREEZE, freezeInput({ termDays: 366 }))).data.freezeDeposit.refusal).toMatchObject({ code: 'TERM_TOO_LONG', limitDays: 365 });
+    expect((await run(FREEZE, freezeInput({ bankCode: 'XYZ' }))).errors![0].extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'bankCode' });
+    expect((await run(DEDUCT, { input: { requestId: 'd', measureId: 'bank:XYZ:3', amount: '1.00' } })).data.deductFrozenDeposit.refusal).toMatchObject({
+      code: 'MEASURE_NOT_FOUND',
+    });
+  });
+
+  it('sum what the case controls at every bank and refuse a freeze beyond the outstanding amount, naming the limit', async () => {
+    nock(URL_OF.NCB).post('/ncb/v3/inquiry/accounts').reply(ncbAccount(8_000_00));
+    nock(URL_OF.NCB).post('/ncb/v3/control/case', { caseNumber: CASE }).reply(200, { measures: [measure({ id: '7', requestId: '浙0106/f-0', assetKey: 'OTHER', amountControlledFen: 5_000_00, amountDeductedFen: 1_000_00 })] });
+    nock(URL_OF.HZCB).post('/api/control/case').reply(200, { measures: [] });
+    nock(URL_OF.WEB).post('/openapi/v1/control/case').reply(200, { measures: [measure({ id: '2', assetKey: 'W1', status: 'WAITING', queuePosition: 1, amountControlledFen: null })] });
+    // Outstanding 10,000.00; 4,000.00 held undeducted at NCB, the WEB freeze waits and holds nothing.
+    const answer = await run(FREEZE, freezeInput(), 10_000_00);
+    expect(answer.data.freezeDeposit).toEqual({
+      freeze: null,
+      refusal: {
+        code: 'OVER_SEIZURE',
+        limit: '6000.00',
+        limitDays: null,
+        message:
+          `Case ${CASE} has 10000.00 yuan outstanding and already controls 4000.00 yuan in deposits, so at most 6000.00 yuan more ` +
+          'may be frozen; this freeze asks for the whole balance and would control 8000.00 yuan.',
+      },
+    });
+  });
+
+  it('give the agency’s refusal of a deduction as data, with what is left as the limit', async () => {
+    nock(URL_OF.NCB)
+      .post('/ncb/v3/control/deduct', (body) => body.measureId === '7' && body.amountFen === 900_00 && body.requestId === '浙0106/d-1' && body.caseNumber === CASE)
+      .reply(409, { code: 'INSUFFICIENT_FROZEN', message: 'Measure 7 holds 80000 fen not yet deducted; 90000 were asked.', details: { measureId: '7', availableFen: 800_00 } });
+    const answer = await run(DEDUCT, { input: { requestId: 'd-1', measureId: 'bank:NCB:7', amount: '900.00' } });
+    expect(answer.data.deductFrozenDeposit).toEqual({
+      deduction: null,
+      refusal: { code: 'INSUFFICIENT_FROZEN', message: 'Measure 7 holds 80000 fen not yet deducted; 90000 were asked.', limit: '800.00' },
+    });
+  });
+
+  it('refuse a deduction beyond the outstanding amount, unless it is the retry of one already made', async () => {
+    nock(URL_OF.NCB).post('/ncb/v3/control/case').reply(200, { measures: [measure()] });
+    const fresh = await run(DEDUCT, { input: { requestId: 'd-9', measureId: 'bank:NCB:7', amount: '900.00' } }, 500_00);
+    expect(fresh.data.deductFrozenDeposit).toEqual({
+      deduction: null,
+      refusal: { code: 'OVER_SEIZURE', limit: '500.00', message: `Case ${CASE} has 500.00 yuan outstanding; 900.00 yuan cannot be deducted for it.` },
+    });
+
+    const made = { id: '3', requestId: '浙0106/d-1', amountFen: 900_00, at: '2026-03-03T00:00:00.000Z', transferredAt: '2026-03-03T00:00:00.000Z' };
+    nock(URL_OF.NCB).post('/ncb/v3/control/case').reply(200, { measures: [measure({ amountDeductedFen: 900_00, deductions: [made] })] });
+    nock(URL_OF.NCB)
+      .post('/ncb/v3/control/deduct', { measureId: '7', amountFen: 900_00, requestId: '浙0106/d-1', courtCode: '浙0106', caseNumber: CASE })
+      .reply(200, { deduction: made, measure: measure({ amountDeductedFen: 900_00, deductions: [made] }), lapsed: [] });
+    const retry = await run(DEDUCT, { input: { requestId: 'd-1', measureId: 'bank:NCB:7', amount: '900.00' } }, 500_00);
+    expect(retry.data.deductFrozenDeposit).toEqual({ deduction: { id: 'bank:NCB:deduction:3' }, refusal: null });
+  });
+
+  it('read the freezes of accounts in one control call per bank, and a case’s freezes with one failed bank as one null item', async () => {
+    const row = (acctNo: string) => ({ acctNo, acctType: '01', ccy: '156', balance: 100, availBalance: 100, acctStatus: '0', branchNo: 'NCB0001', openDate: '2020-01-02' });
+    nock(URL_OF.NCB)
+      .post('/ncb/v3/inquiry/accounts', (body) => JSON.stringify(body.acctNos) === JSON.stringify([NCB_ACCOUNT, 'N2']))
+      .reply((_uri, body) => [200, { retCode: '0000', retMsg: 'success', requestNo: bodyOf(body).requestNo, results: [{ idNo: PERSON_ID, custFound: 'Y', idType: '01', accounts: [row(NCB_ACCOUNT), row('N2')] }] }]);
+    nock(URL_OF.NCB)
+      .post('/ncb/v3/control/measures', { assetKeys: [NCB_ACCOUNT, 'N2'] })
+      .reply(200, { measures: [measure(), measure({ id: '8', requestId: '浙0203/x', courtCode: '浙0203', status: 'WAITING', queuePosition: 1, termStart: null, termEnd: null })] });
+    const accounts = await run(`{ _entities(representations: [
+      { __typename: "BankAccount", bankCode: "NCB", accountNumber: "${NCB_ACCOUNT}" }, { __typename: "BankAccount", bankCode: "NCB", accountNumber: "N2" }]) {
+        ... on BankAccount { accountNumber freezes { id requestId status queuePosition } } } }`);
+    expect(accounts).toEqual({
+      data: {
+        _entities: [
+          {
+            accountNumber: NCB_ACCOUNT,
+            freezes: [
+              { id: 'bank:NCB:7', requestId: 'f-1', status: 'ACTIVE', queuePosition: null },
+              { id: 'bank:NCB:8', requestId: 'x', status: 'WAITING', queuePosition: 1 },
+            ],
+          },
+          { accountNumber: 'N2', freezes: [] },
+        ],
+      },
+    });
+
+    nock(URL_OF.NCB).post('/ncb/v3/control/case').reply(200, { measures: [measure()] });
+    nock(URL_OF.HZCB).post('/api/control/case').reply(500, { code: 'INTERNAL', message: 'down' });
+    nock(URL_OF.WEB).post('/openapi/v1/control/case').reply(200, { measures: [measure({ id: '3', assetKey: 'W1', amountFen: 100_00, amountControlledFen: 100_00 })] });
+    const ofCase = await run(`{ _entities(representations: [{ __typename: "EnforcementCase", caseNumber: "${CASE}" }]) {
+      ... on EnforcementCase { depositFreezes { id requestId amountAsked amountControlled bank { code } } } } }`);
+    expect(ofCase.data._entities[0].depositFreezes).toEqual([
+      { id: 'bank:NCB:7', requestId: 'f-1', amountAsked: null, amountControlled: '5000.00', bank: { code: 'NCB' } },
+      null,
+      { id: 'bank:WEB:3', requestId: 'f-1', amountAsked: '100.00', amountControlled: '100.00', bank: { code: 'WEB' } },
+    ]);
+    expect(ofCase.errors).toEqual([
+      expect.objectContaining({ path: ['_entities', 0, 'depositFreezes', 1], extensions: expect.objectContaining({ code: 'AGENCY_UNAVAILABLE', agency: 'bank', provider: 'HZCB' }) }),
+    ]);
+  });
+});
