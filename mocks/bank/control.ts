@@ -1,5 +1,5 @@
 import { formatFen } from '../../schemas/identifiers';
-import { controlRoutes } from '../shared/measures/controlDesk';
+import { controlRoutes, flushTransfers } from '../shared/measures/controlDesk';
 import { MeasureBook } from '../shared/measures/measureBook';
 import type { Assessment, Deduction, Measure } from '../shared/measures/measureTypes';
 import { AgencyRefusal, type Route } from '../shared/startEmulator';
@@ -44,6 +44,9 @@ export async function bankControlRoutes(book: BankBook, prefix: string, options:
   applyDeductions(book, await measures.deductedByAsset());
 
   const { courtUrl } = options;
+  const transfer = courtUrl ? (deduction: Deduction) => payCourt(courtUrl, book.bankCode, deduction) : undefined;
+  // Transfers left pending when the bank last stopped (the court was down) go out now.
+  if (transfer) await flushTransfers(measures, transfer);
   const routes = controlRoutes({
     prefix,
     book: measures,
@@ -51,7 +54,7 @@ export async function bankControlRoutes(book: BankBook, prefix: string, options:
     admit: ({ assetKey }) => {
       if (!book.accountByNumber.has(assetKey)) throw new AgencyRefusal(404, 'ASSET_NOT_FOUND', `bank ${book.bankCode} keeps no account ${assetKey}`);
     },
-    ...(courtUrl ? { transfer: (deduction: Deduction) => payCourt(courtUrl, book.bankCode, deduction) } : {}),
+    ...(transfer ? { transfer } : {}),
   });
   // A deduction that committed leaves the account at once, whether or not the court confirmed yet.
   return routes.map((route) =>

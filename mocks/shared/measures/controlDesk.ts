@@ -106,18 +106,7 @@ export function controlRoutes(options: ControlDeskOptions): Route[] {
   };
   const current = async (measureId: string) => (await wire([await book.measure(measureId)]))[0];
 
-  /** Pending transfers go out oldest first; one that fails stays pending for the next attempt. */
-  const flushTransfers = async (): Promise<void> => {
-    if (!options.transfer) return;
-    for (const deduction of await book.pendingTransfers()) {
-      try {
-        await options.transfer(deduction);
-      } catch {
-        return;
-      }
-      await book.markTransferred(deduction.id);
-    }
-  };
+  const flush = () => (options.transfer ? flushTransfers(book, options.transfer) : Promise.resolve());
 
   const routes = [
     route('submit', async (body) => {
@@ -173,7 +162,7 @@ export function controlRoutes(options: ControlDeskOptions): Route[] {
           courtCode: body.courtCode as string,
           amountFen: body.amountFen as number,
         });
-        await flushTransfers();
+        await flush();
         const [deduction] = await book.deductionsOf([result.measure.id]).then((all) => all.filter((d) => d.id === result.deduction.id));
         return { deduction, measure: await current(result.measure.id), lapsed: await wire(result.lapsed) };
       }),
@@ -192,4 +181,20 @@ function actor(body: Body): Actor {
     documentNumber: body.documentNumber,
     ...(typeof body.caseNumber === 'string' ? { caseNumber: body.caseNumber } : {}),
   };
+}
+
+/**
+ * Sends every deduction the court has not confirmed yet, oldest first. One the court refuses
+ * or cannot take now stays pending and is tried again on the next flush (after the next
+ * deduction, and when the agency starts), without holding back the others.
+ */
+export async function flushTransfers(book: MeasureBook, transfer: (deduction: Deduction) => Promise<void>): Promise<void> {
+  for (const deduction of await book.pendingTransfers()) {
+    try {
+      await transfer(deduction);
+    } catch {
+      continue;
+    }
+    await book.markTransferred(deduction.id);
+  }
 }

@@ -207,8 +207,9 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
     expect(await receipts()).toBe(formatFen(richCase.outstandingFen));
 
     await restart();
+    // The bank sends what waited in its outbox as it starts.
+    expect(await receipts()).toBe(formatFen(richCase.outstandingFen - 100_00));
     expect(await accountNow(second)).toMatchObject({ balance: formatFen(second.balanceFen - 100_00), availableBalance: formatFen(second.availableFen - 100_00) });
-    // The next deduction sends the waiting transfer first, then its own.
     const next = await inCase(rich.caseNumber, debtors, richCase.outstandingFen, DEDUCT, { input: { requestId: 'rd-2', measureId: id, amount: '50.00' } });
     expect(next.data!.deductFrozenDeposit.deduction).toEqual({ amount: '50.00', transferred: true });
     expect(await receipts()).toBe(formatFen(richCase.outstandingFen - 150_00));
