@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { AgencyError, AgencyErrorCode } from '../shared/agencyError';
-import { controlMeasureFields } from '../shared/measures/measureFields';
+import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
 import { BANK_CONFIGS, bankConfig, type BankConfig } from './banks';
 import type { CaseLocks } from './caseLocks';
 import { badResponse } from './clients/bankApi';
@@ -115,6 +115,11 @@ export const resolvers: GraphQLResolverMap<BankContext> = {
     __resolveReference: (ref: { caseNumber: string }) => ({ caseNumber: ref.caseNumber }),
     depositFreezes: ({ caseNumber }: { caseNumber: string }, _: unknown, context: BankContext) => depositFreezesOfCase(caseNumber, context),
   },
+  CaseProgress: {
+    __resolveReference: (ref: { caseNumber: string }) => ({ caseNumber: ref.caseNumber }),
+    depositMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, context: BankContext) => depositFreezesOfCase(caseNumber, context),
+  },
+  MeasureSummary: measureSummaryFields,
   Person: {
     __resolveReference: (ref: PersonRef): PersonRef => ({ idNumber: ref.idNumber }),
     ...partyFields((p: PersonRef) => p.idNumber),

@@ -10,6 +10,7 @@ import {
   refusalOf,
   requireDebtorAsset,
   unknownMeasure,
+  measureSummaryFields,
 } from '../shared/measures/measureFields';
 import { COMMERCE_AGENCY, type Enterprise, type Holder, type Shareholding } from './client';
 import type { CommerceLoaders } from './loaders';
@@ -121,6 +122,11 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
     __resolveReference: (ref: { caseNumber: string }) => ref,
     equityFreezes: ({ caseNumber }: { caseNumber: string }, _: unknown, { control }: CommerceContext) => control.ofCase(caseNumber),
   },
+  CaseProgress: {
+    __resolveReference: (ref: { caseNumber: string }) => ref,
+    equityMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, { control }: CommerceContext) => control.ofCase(caseNumber),
+  },
+  MeasureSummary: measureSummaryFields,
   Mutation: {
     async freezeEquity(_: unknown, { input }: { input: FreezeInput }, { loaders, control }: CommerceContext): Promise<Payload> {
       const actor = controlActor();

@@ -6,6 +6,7 @@ import {
   controlActor,
   controlMeasureFields,
   localMeasureId,
+  measureSummaryFields,
   refusalOf,
   requireDebtorAsset,
   unknownMeasure,
@@ -57,6 +58,11 @@ export const resolvers: GraphQLResolverMap<RealEstateContext> = {
     __resolveReference: (ref: { caseNumber: string }) => ref,
     realEstateSeals: ({ caseNumber }: { caseNumber: string }, _: unknown, { control }: RealEstateContext) => control.ofCase(caseNumber),
   },
+  CaseProgress: {
+    __resolveReference: (ref: { caseNumber: string }) => ref,
+    realEstateMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, { control }: RealEstateContext) => control.ofCase(caseNumber),
+  },
+  MeasureSummary: measureSummaryFields,
   Mutation: {
     async sealRealEstate(_: unknown, { input }: { input: SealInput }, { loaders, control }: RealEstateContext): Promise<Payload> {
       const actor = controlActor();

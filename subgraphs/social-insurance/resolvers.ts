@@ -11,6 +11,7 @@ import {
   refusalOf,
   requireDebtorAsset,
   unknownMeasure,
+  measureSummaryFields,
 } from '../shared/measures/measureFields';
 import type { HousingFundAccount, InsuredRecord, PensionPayment } from './client';
 import type { SocialInsuranceLoaders, WithholdingLoaders } from './loaders';
@@ -91,6 +92,11 @@ export const resolvers: GraphQLResolverMap<SocialInsuranceContext> = {
     __resolveReference: (ref: { caseNumber: string }) => ref,
     incomeWithholdings: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: SocialInsuranceContext) => control.ofCase(caseNumber),
   },
+  CaseProgress: {
+    __resolveReference: (ref: { caseNumber: string }) => ref,
+    incomeMeasures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: SocialInsuranceContext) => control.ofCase(caseNumber),
+  },
+  MeasureSummary: measureSummaryFields,
   Mutation: {
     async withholdIncome(_: unknown, { input }: { input: WithholdInput }, { loaders, control }: SocialInsuranceContext): Promise<Payload> {
       const actor = controlActor();

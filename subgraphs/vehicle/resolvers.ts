@@ -9,6 +9,7 @@ import {
   refusalOf,
   requireDebtorAsset,
   unknownMeasure,
+  measureSummaryFields,
 } from '../shared/measures/measureFields';
 import { ownerKey, type Vehicle, type VehicleOwner } from './client';
 import type { VehicleLoaders } from './loaders';
@@ -60,6 +61,11 @@ export const resolvers: GraphQLResolverMap<VehicleContext> = {
     __resolveReference: (ref: { caseNumber: string }) => ref,
     vehicleSeizures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: VehicleContext) => control.ofCase(caseNumber),
   },
+  CaseProgress: {
+    __resolveReference: (ref: { caseNumber: string }) => ref,
+    vehicleMeasures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: VehicleContext) => control.ofCase(caseNumber),
+  },
+  MeasureSummary: measureSummaryFields,
   Mutation: {
     async seizeVehicle(_: unknown, { input }: { input: SeizeInput }, { loaders, control }: VehicleContext): Promise<Payload> {
       const actor = controlActor();

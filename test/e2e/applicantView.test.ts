@@ -1,4 +1,5 @@
 import { issueDevToken } from '../../gateway/auth/devIssuer';
+import { postInCase } from '../support/courtRequest';
 import { postGraphQL } from '../support/postGraphQL';
 import { useStack } from '../support/stack';
 
@@ -29,6 +30,34 @@ describe("an applicant's view of the case", () => {
     });
     const [record] = (await stack().gateway.audit.accessesInCases([caseNumber], ['Query.caseProgress'])).slice(-1);
     expect(record).toMatchObject({ caller: { kind: 'citizen', idNumber: applicantOf(caseNumber) }, caseNumber, outcome: 'ANSWERED', agencies: ['court'] });
+  });
+
+  it("lists what the agencies did in the case, in summary, and nothing that leads on to the debtor's records", async () => {
+    const { caseNumbers, unitNumber } = stack().population.scenarios.contestedHouse;
+    const caseNumber = caseNumbers[0];
+    const sealed = await postInCase(stack().gateway.url, stack().population, caseNumber,
+      'mutation { sealRealEstate(input: { requestId: "progress-1", unitNumber: "' + unitNumber + '", documentNumber: "D-1", termDays: 1095 }) { seal { status servedAt termEnd } } }',
+      undefined, { roles: ['query', 'control'] });
+    const seal = sealed.data!.sealRealEstate.seal;
+    const summary = '{ assetKind status servedAt termEnd amount amountDeducted }';
+    const answer = await postGraphQL(
+      stack().gateway.url,
+      `query ($case: CaseNumber!) { caseProgress(caseNumber: $case) { recovered realEstateMeasures ${summary} depositMeasures ${summary} vehicleMeasures ${summary} equityMeasures ${summary} incomeMeasures ${summary} } }`,
+      { case: caseNumber },
+      await asCitizen(applicantOf(caseNumber)),
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.caseProgress).toEqual({
+      recovered: '0.00',
+      realEstateMeasures: [{ assetKind: 'REAL_ESTATE', status: 'ACTIVE', servedAt: seal.servedAt, termEnd: seal.termEnd, amount: null, amountDeducted: null }],
+      depositMeasures: [],
+      vehicleMeasures: [],
+      equityMeasures: [],
+      incomeMeasures: [],
+    });
+    // The summary type has no field that names the unit or leads to its owners.
+    const walk = await postGraphQL(stack().gateway.url, `query ($case: CaseNumber!) { caseProgress(caseNumber: $case) { realEstateMeasures { unit { unitNumber } } } }`, { case: caseNumber }, await asCitizen(applicantOf(caseNumber)));
+    expect(walk.errors![0]!.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
   });
 
   it.each([

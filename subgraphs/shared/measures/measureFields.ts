@@ -100,3 +100,13 @@ export function controlMeasureFields(prefix: string) {
     priorMeasures: (m: AgencyMeasure) => m.prior.map((p) => ({ ...p, amountControlled: p.amountControlledFen })),
   };
 }
+
+/**
+ * Resolvers of MeasureSummary (the applicant's view): the kind of asset and the amounts,
+ * never the asset itself. OTHER_PROPERTY_RIGHT is not recorded by any agency here.
+ */
+export const measureSummaryFields = {
+  assetKind: (m: AgencyMeasure) => m.assetKind,
+  amount: (m: AgencyMeasure) => (m.assetKind === 'DEPOSIT' ? m.amountControlledFen : m.assetKind === 'INCOME' ? m.amountFen : null),
+  amountDeducted: (m: AgencyMeasure) => (m.assetKind === 'DEPOSIT' ? m.amountDeductedFen : null),
+};
