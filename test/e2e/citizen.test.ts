@@ -121,4 +121,17 @@ describe("a supervisor's review", () => {
     const answer = await postInCase(stack().gateway.url, population, population.scenarios.richDebtor.caseNumber, REVIEW, { court: '浙0106' }, { stateCase: false });
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'MISSING_ROLE' });
   });
+
+  it("reviews the docket but cannot read a debtor's assets through it: asset fields need the query role", async () => {
+    const { population } = stack();
+    const rich = population.scenarios.richDebtor;
+    const walk = `{ cases(court: "浙0106", first: 100) { edges { node { caseNumber debtors { ... on Person { idNumber bankAccounts { balance } vehicles { vin } } } } } } }`;
+    const answer = await postGraphQL(stack().gateway.url, walk, undefined, {
+      ...(await supervisor('浙0106')),
+      'x-case-number': encodeURIComponent(rich.caseNumber),
+    });
+    expect(answer.data ?? null).toBeNull();
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'MISSING_ROLE' });
+    expect(answer.errors?.[0]?.message).toMatch(/Person\.(bankAccounts|vehicles) needs the role query/);
+  });
 });
