@@ -2,8 +2,8 @@ import { formatFen } from '../../schemas/identifiers';
 import { controlRoutes, flushTransfers } from '../shared/measures/controlDesk';
 import { MeasureBook } from '../shared/measures/measureBook';
 import type { Assessment, Deduction, Measure } from '../shared/measures/measureTypes';
-import { AgencyRefusal, type Route } from '../shared/startEmulator';
-import { applyDeductions, type BankBook } from './bankBook';
+import { AgencyRefusal, type EmulatorRequest, type Route } from '../shared/startEmulator';
+import { type AccountGroup, applyDeductions, type BankBook } from './bankBook';
 import type { BankEmulatorOptions } from './emulatorOptions';
 
 /** Where the court case system takes receipts (mocks/court/server.ts). */
@@ -25,9 +25,18 @@ const TRANSFER_TIMEOUT_MS = 5000;
  * - Balances after deductions come from the book's deductions, so a restarted bank shows
  *   the same balances.
  */
-export async function bankControlRoutes(book: BankBook, prefix: string, options: BankEmulatorOptions): Promise<Route[]> {
+export interface BankControl {
+  routes: Route[];
+  /**
+   * The accounts as the bank shows them now: the available balance less what freezes in
+   * force hold (frozen funds are not the holder's to draw). Accounts never frozen cost nothing.
+   */
+  withHolds(groups: AccountGroup[]): Promise<AccountGroup[]>;
+}
+
+export async function bankControl(book: BankBook, prefix: string, options: BankEmulatorOptions): Promise<BankControl> {
   const control = options.control;
-  if (!control) return [];
+  if (!control) return { routes: [], withHolds: async (groups) => groups };
   const assess = (measure: Measure): Assessment => {
     const account = book.accountByNumber.get(measure.assetKey);
     if (!account) return { returned: '账户不存在 (no such account)' };
@@ -42,6 +51,8 @@ export async function bankControlRoutes(book: BankBook, prefix: string, options:
     assess,
   });
   applyDeductions(book, await measures.deductedByAsset());
+  // Accounts with any freeze, ever: only their inquiries need the book.
+  const frozen = new Set(await measures.assetKeys());
 
   const { courtUrl } = options;
   const transfer = courtUrl ? (deduction: Deduction) => payCourt(courtUrl, book.bankCode, deduction) : undefined;
@@ -57,18 +68,37 @@ export async function bankControlRoutes(book: BankBook, prefix: string, options:
     ...(transfer ? { transfer } : {}),
   });
   // A deduction that committed leaves the account at once, whether or not the court confirmed yet.
-  return routes.map((route) =>
-    route.path.test(`${prefix}/deduct`)
-      ? {
-          ...route,
-          async handle(req) {
-            const answer = await route.handle(req);
-            applyDeductions(book, await measures.deductedByAsset());
-            return answer;
-          },
-        }
-      : route,
-  );
+  // After a submit the account is one to look up; after a deduction the account is debited at
+  // once, whether or not the court confirmed the transfer yet.
+  const after = (route: Route, then: (req: EmulatorRequest) => Promise<void> | void): Route => ({
+    ...route,
+    async handle(req) {
+      const answer = await route.handle(req);
+      await then(req);
+      return answer;
+    },
+  });
+  const wrapped = routes.map((route) => {
+    if (route.path.test(`${prefix}/submit`)) return after(route, (req) => void frozen.add((req.body as { assetKey: string }).assetKey));
+    if (route.path.test(`${prefix}/deduct`)) return after(route, async () => applyDeductions(book, await measures.deductedByAsset()));
+    return route;
+  });
+  return {
+    routes: wrapped,
+    async withHolds(groups) {
+      const keys = groups.flatMap((g) => g.accounts.map((a) => a.accountNumber)).filter((n) => frozen.has(n));
+      if (keys.length === 0) return groups;
+      await measures.settleDue();
+      const held = new Map<string, number>();
+      for (const m of await measures.measuresOf(keys)) {
+        if (m.status === 'ACTIVE') held.set(m.assetKey, (held.get(m.assetKey) ?? 0) + (m.amountControlledFen ?? 0) - m.amountDeductedFen);
+      }
+      return groups.map((g) => ({
+        ...g,
+        accounts: g.accounts.map((a) => (held.get(a.accountNumber) ? { ...a, availableFen: Math.max(0, a.availableFen - held.get(a.accountNumber)!) } : a)),
+      }));
+    },
+  };
 }
 
 /** Pays a deduction into the court's case account; throws (the transfer stays pending) unless the court confirms. */

@@ -25,7 +25,7 @@ import { formatFen } from '../../schemas/identifiers';
 import type { Population } from '../population';
 import { type Emulator, startEmulator } from '../shared/startEmulator';
 import { type AccountGroup, groupsByAccount, groupsByHolder, openBankBook } from './bankBook';
-import { bankControlRoutes } from './control';
+import { bankControl } from './control';
 import type { BankEmulatorOptions } from './emulatorOptions';
 import { type InquiryFields, readInquiry, RequestNumbers } from './inquiry';
 
@@ -62,6 +62,7 @@ function renderGroup(group: AccountGroup, kind: 'PERSON' | 'COMPANY') {
 
 export async function startHzcbEmulator(population: Population, options: BankEmulatorOptions = {}): Promise<Emulator> {
   const book = openBankBook(population, 'HZCB');
+  const control = await bankControl(book, HZCB_CONTROL_PREFIX, options);
   const seen = new RequestNumbers();
   return startEmulator({
     name: 'bank HZCB',
@@ -69,14 +70,14 @@ export async function startHzcbEmulator(population: Population, options: BankEmu
       {
         method: 'POST',
         path: /^\/api\/query$/,
-        handle(req) {
+        async handle(req) {
           const inquiry = readInquiry(req.body, FIELDS, seen);
-          const groups = inquiry.by === 'HOLDER' ? groupsByHolder(book, inquiry.keys) : groupsByAccount(book, inquiry.keys);
+          const groups = await control.withHolds(inquiry.by === 'HOLDER' ? groupsByHolder(book, inquiry.keys) : groupsByAccount(book, inquiry.keys));
           const data = groups.flatMap((g) => (g.holder && g.accounts.length > 0 ? [renderGroup(g, g.holder.kind)] : []));
           return { body: { req_id: (req.body as { req_id: string }).req_id, total: data.length, data } };
         },
       },
-      ...(await bankControlRoutes(book, HZCB_CONTROL_PREFIX, options)),
+      ...control.routes,
     ],
     renderError: (refusal) => ({ error_code: refusal.agencyCode, error_message: refusal.message }),
     latencyMs: options.latencyMs ?? HZCB_DEFAULT_LATENCY_MS,

@@ -27,7 +27,7 @@
 import type { PartyRef, Population } from '../population';
 import { type Emulator, type Route, startEmulator } from '../shared/startEmulator';
 import { type AccountGroup, groupsByAccount, groupsByHolder, openBankBook } from './bankBook';
-import { bankControlRoutes } from './control';
+import { bankControl } from './control';
 import type { BankEmulatorOptions } from './emulatorOptions';
 import { type InquiryFields, readInquiry, RequestNumbers } from './inquiry';
 import { formatMilli } from './units';
@@ -71,6 +71,7 @@ function renderGroup(group: AccountGroup) {
 
 export async function startNcbEmulator(population: Population, options: BankEmulatorOptions = {}): Promise<Emulator> {
   const book = openBankBook(population, 'NCB');
+  const control = await bankControl(book, NCB_CONTROL_PREFIX, options);
   const seen = new RequestNumbers();
   const ok = (requestNo: unknown, results: unknown[]) => ({ body: { retCode: '0000', retMsg: 'success', requestNo, results } });
 
@@ -78,9 +79,9 @@ export async function startNcbEmulator(population: Population, options: BankEmul
     {
       method: 'POST',
       path: /^\/ncb\/v3\/inquiry\/accounts$/,
-      handle(req) {
+      async handle(req) {
         const inquiry = readInquiry(req.body, FIELDS, seen);
-        const groups = inquiry.by === 'HOLDER' ? groupsByHolder(book, inquiry.keys) : groupsByAccount(book, inquiry.keys);
+        const groups = await control.withHolds(inquiry.by === 'HOLDER' ? groupsByHolder(book, inquiry.keys) : groupsByAccount(book, inquiry.keys));
         return ok((req.body as { requestNo: string }).requestNo, groups.map(renderGroup));
       },
     },
@@ -104,7 +105,7 @@ export async function startNcbEmulator(population: Population, options: BankEmul
         );
       },
     },
-    ...(await bankControlRoutes(book, NCB_CONTROL_PREFIX, options)),
+    ...control.routes,
   ];
 
   return startEmulator({

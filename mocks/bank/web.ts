@@ -27,7 +27,7 @@
 import type { BankAccountRecord, Population, WealthHoldingRecord } from '../population';
 import { type Emulator, startEmulator } from '../shared/startEmulator';
 import { groupsByAccount, groupsByHolder, openBankBook } from './bankBook';
-import { bankControlRoutes } from './control';
+import { bankControl } from './control';
 import type { BankEmulatorOptions } from './emulatorOptions';
 import { type InquiryFields, readInquiry, RequestNumbers } from './inquiry';
 import { chinaMidnightMs, formatMilli } from './units';
@@ -74,6 +74,7 @@ function renderFund(w: WealthHoldingRecord) {
 
 export async function startWebEmulator(population: Population, options: BankEmulatorOptions = {}): Promise<Emulator> {
   const book = openBankBook(population, 'WEB');
+  const control = await bankControl(book, WEB_CONTROL_PREFIX, options);
   const seen = new RequestNumbers();
   return startEmulator({
     name: 'bank WEB',
@@ -81,9 +82,9 @@ export async function startWebEmulator(population: Population, options: BankEmul
       {
         method: 'POST',
         path: /^\/openapi\/v1\/holdings:batchQuery$/,
-        handle(req) {
+        async handle(req) {
           const inquiry = readInquiry(req.body, FIELDS, seen);
-          const groups = inquiry.by === 'HOLDER' ? groupsByHolder(book, inquiry.keys) : groupsByAccount(book, inquiry.keys);
+          const groups = await control.withHolds(inquiry.by === 'HOLDER' ? groupsByHolder(book, inquiry.keys) : groupsByAccount(book, inquiry.keys));
           const holders = groups.flatMap((g) => {
             if (!g.holder) return [];
             const funds = inquiry.by === 'HOLDER' ? (book.wealthByHolder.get(g.key) ?? []) : [];
@@ -92,7 +93,7 @@ export async function startWebEmulator(population: Population, options: BankEmul
           return { body: { requestId: (req.body as { requestId: string }).requestId, holders } };
         },
       },
-      ...(await bankControlRoutes(book, WEB_CONTROL_PREFIX, options)),
+      ...control.routes,
     ],
     renderError: (refusal) => ({ error: { code: refusal.agencyCode, message: refusal.message } }),
     latencyMs: options.latencyMs ?? WEB_DEFAULT_LATENCY_MS,

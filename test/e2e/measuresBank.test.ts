@@ -117,6 +117,8 @@ describe('deposit freezes and deductions through the gateway', () => {
     });
     const onAccount = await accountNow(kase, rich().idNumber, account.accountNumber);
     expect(onAccount.freezes).toEqual([{ id: submitted.id, requestId: 'ncb-1', status: 'ACTIVE', case: { caseNumber: kase } }]);
+    // Frozen funds are not the holder's to draw: the bank reports them held back.
+    expect([onAccount.balance, onAccount.availableBalance]).toEqual([formatFen(account.balanceFen), '0.00']);
 
     // Renewal and release: within 365 days, by this case.
     const tooLong = await inCase(kase, RENEW, { input: { measureId: submitted.id, termDays: 366, documentNumber: `${kase}之二` } });
@@ -127,6 +129,7 @@ describe('deposit freezes and deductions through the gateway', () => {
     const releasedAt = clock.advance(DAY_MS);
     const released = await inCase(kase, RELEASE, { input: { measureId: submitted.id, documentNumber: `${kase}之三` } });
     expect(released.data!.releaseDepositFreeze).toEqual({ freeze: { id: submitted.id, status: 'RELEASED', endedAt: releasedAt }, refusal: null });
+    expect((await accountNow(kase, rich().idNumber, account.accountNumber)).availableBalance).toBe(formatFen(account.availableFen));
   });
 
   it('refuses a freeze or deduction at a bank that only answers queries, before the bank is asked', async () => {
@@ -184,7 +187,8 @@ describe('deposit freezes and deductions through the gateway', () => {
         amountControlled: formatFen(available),
         amountDeducted: formatFen(partFen),
         endedAt: null,
-        account: { balance: formatFen(account.balanceFen - partFen), availableBalance: formatFen(available - partFen) },
+        // What is left frozen stays held back from the holder.
+        account: { balance: formatFen(account.balanceFen - partFen), availableBalance: '0.00' },
       },
       lapsed: [],
       refusal: null,
@@ -192,7 +196,7 @@ describe('deposit freezes and deductions through the gateway', () => {
     expect((await caseFreezes(caseA)).outstanding).toBe(formatFen(outstandingOf(caseA) - partFen));
     expect(await accountNow(caseA, two().idNumber, account.accountNumber)).toMatchObject({
       balance: formatFen(account.balanceFen - partFen),
-      availableBalance: formatFen(available - partFen),
+      availableBalance: '0.00',
     });
     // The same request id again is the same deduction, never a second one.
     const again = await deduct(caseA, a.id, 'd-1', formatFen(partFen));

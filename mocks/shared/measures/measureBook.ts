@@ -392,6 +392,12 @@ export class MeasureBook {
     return rows.map(toMeasure);
   }
 
+  /** Every asset key that has ever had a measure, so an agency knows which assets to look up. */
+  async assetKeys(): Promise<string[]> {
+    const { rows } = await this.db.query<{ asset_key: string }>(`SELECT DISTINCT asset_key FROM "${this.table}"`);
+    return rows.map((r) => r.asset_key);
+  }
+
   /** Every measure of one case, on any asset, in order of service. */
   async measuresOfCase(caseNumber: string): Promise<Measure[]> {
     const { rows } = await this.db.query<Row>(`SELECT ${COLUMNS} FROM "${this.table}" WHERE case_number = $1 ORDER BY "${this.table}".id`, [caseNumber]);

@@ -201,7 +201,8 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
     court.setFaults({ mode: 'error500' });
     const first = await inCase(rich.caseNumber, debtors, richCase.outstandingFen, DEDUCT, { input: { requestId: 'rd-1', measureId: id, amount: '100.00' } });
     expect(first.data!.deductFrozenDeposit).toMatchObject({ deduction: { amount: '100.00', transferred: false }, freeze: { status: 'ACTIVE', amountDeducted: '100.00' } });
-    expect(await accountNow(second)).toMatchObject({ balance: formatFen(second.balanceFen - 100_00), availableBalance: formatFen(second.availableFen - 100_00) });
+    // The freeze holds all that was available, so none of the rest is the holder's to draw.
+    expect(await accountNow(second)).toMatchObject({ balance: formatFen(second.balanceFen - 100_00), availableBalance: '0.00' });
     court.setFaults({ mode: 'none' });
     const receipts = async () => (await post(court, '/zxaj/v1/cases/batch', { ah: [rich.caseNumber] })).body.aj[0].wzxje as string;
     expect(await receipts()).toBe(formatFen(richCase.outstandingFen));
@@ -209,7 +210,8 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
     await restart();
     // The bank sends what waited in its outbox as it starts.
     expect(await receipts()).toBe(formatFen(richCase.outstandingFen - 100_00));
-    expect(await accountNow(second)).toMatchObject({ balance: formatFen(second.balanceFen - 100_00), availableBalance: formatFen(second.availableFen - 100_00) });
+    // The freeze holds all that was available, so none of the rest is the holder's to draw.
+    expect(await accountNow(second)).toMatchObject({ balance: formatFen(second.balanceFen - 100_00), availableBalance: '0.00' });
     const next = await inCase(rich.caseNumber, debtors, richCase.outstandingFen, DEDUCT, { input: { requestId: 'rd-2', measureId: id, amount: '50.00' } });
     expect(next.data!.deductFrozenDeposit.deduction).toEqual({ amount: '50.00', transferred: true });
     expect(await receipts()).toBe(formatFen(richCase.outstandingFen - 150_00));
@@ -219,7 +221,7 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
     await restart();
     expect(await accountNow(second)).toMatchObject({
       balance: formatFen(second.balanceFen - 150_00),
-      availableBalance: formatFen(second.availableFen - 150_00),
+      availableBalance: '0.00',
       freezes: [{ id, status: 'ACTIVE' }],
     });
     // The province every emulator draws from is untouched.
