@@ -32,6 +32,16 @@ export interface ServeGraphQLOptions<TContext extends BaseContext> {
    * @default every request admitted
    */
   admit?(req: IncomingMessage): Promise<Admission>;
+  /**
+   * What `GET /readyz` reports: 200 when `ready`, else 503, with `checks` (e.g. the audit store,
+   * each agency's circuit breaker) as JSON. @default ready once the server has started
+   */
+  readiness?(): Promise<Readiness>;
+}
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, unknown>;
 }
 
 export interface ServedGraphQL {
@@ -42,7 +52,7 @@ export interface ServedGraphQL {
 }
 
 /**
- * Serves an Apollo Server at `/graphql` with `/healthz` beside it. Used by the gateway and
+ * Serves an Apollo Server at `/graphql` with `/healthz` and `/readyz` beside it. Used by the gateway and
  * every subgraph alike, so they share one HTTP behaviour (body limits, drain on stop).
  */
 export async function serveGraphQL<TContext extends BaseContext>(options: ServeGraphQLOptions<TContext>): Promise<ServedGraphQL> {
@@ -53,8 +63,17 @@ export async function serveGraphQL<TContext extends BaseContext>(options: ServeG
   await server.start();
 
   app.disable('x-powered-by');
+  // Alive: the process answers. Ready: it can do its work (readiness checks pass).
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      const { ready, checks } = options.readiness ? await options.readiness() : { ready: true, checks: {} };
+      res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    } catch (error) {
+      res.status(503).json({ status: 'not ready', checks: { error: error instanceof Error ? error.message : String(error) } });
+    }
   });
   app.use(
     '/graphql',
