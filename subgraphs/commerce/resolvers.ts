@@ -1,17 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { AgencyError } from '../shared/agencyError';
 import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
-import {
-  checkMeasureRequest,
-  controlActor,
-  controlMeasureFields,
-  localMeasureId,
-  type MeasureRefusal,
-  refusalOf,
-  requireDebtorAsset,
-  unknownMeasure,
-  measureSummaryFields,
-} from '../shared/measures/measureFields';
+import { controlMeasureFields, measureSummaryFields, requireDebtorAsset } from '../shared/measures/measureFields';
+import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
 import { COMMERCE_AGENCY, type Enterprise, type Holder, type Shareholding } from './client';
 import type { CommerceLoaders } from './loaders';
 import { parseShareholdingId, shareholdingId } from './shareholdingId';
@@ -32,7 +23,7 @@ interface FreezeInput {
   termDays: number;
 }
 
-type Payload = { freeze?: AgencyMeasure; refusal?: MeasureRefusal };
+const freezes = measureMutations<CommerceContext>({ field: 'freeze', idPrefix: FREEZE_ID_PREFIX, assetKind: 'EQUITY' });
 
 const holderKey = (holder: Holder) => (holder.kind === 'PERSON' ? holder.idNumber : holder.creditCode);
 
@@ -128,43 +119,17 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
   },
   MeasureSummary: measureSummaryFields,
   Mutation: {
-    async freezeEquity(_: unknown, { input }: { input: FreezeInput }, { loaders, control }: CommerceContext): Promise<Payload> {
-      const actor = controlActor();
-      const refusal = checkMeasureRequest('EQUITY', input);
+    async freezeEquity(_: unknown, { input }: { input: FreezeInput }, { loaders, control }: CommerceContext): Promise<MeasurePayload> {
+      const refusal = freezes.check(input);
       if (refusal) return { refusal };
       const stake = await stakeById(input.shareholdingId, loaders);
       if (!stake) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The commerce registry holds no shareholding ${input.shareholdingId}.` } };
       // The stake is the holder's property: the holder, not the company it is in, must be a debtor.
       requireDebtorAsset([holderKey(stake.holder)], `Shareholding ${stake.id}`);
-      const outcome = await control.submit(actor, {
-        requestId: input.requestId,
-        assetKind: 'EQUITY',
-        kind: 'FREEZE',
-        assetKey: stake.id,
-        documentNumber: input.documentNumber,
-        termDays: input.termDays,
-      });
-      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: outcome.ok };
+      return freezes.submit(control, { requestId: input.requestId, kind: 'FREEZE', assetKey: stake.id, documentNumber: input.documentNumber, termDays: input.termDays });
     },
-    async renewEquityFreeze(_: unknown, { input }: { input: { measureId: string; termDays: number; documentNumber: string } }, { control }: CommerceContext): Promise<Payload> {
-      const actor = controlActor();
-      const id = localMeasureId(FREEZE_ID_PREFIX, input.measureId);
-      if (!id) return { refusal: unknownMeasure(input.measureId) };
-      const refusal = checkMeasureRequest('EQUITY', input);
-      if (refusal) return { refusal };
-      const outcome = await control.renew(actor, id, input.termDays, input.documentNumber);
-      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: outcome.ok };
-    },
-    async releaseEquityFreeze(_: unknown, { input }: { input: { measureId: string; documentNumber: string } }, { control }: CommerceContext): Promise<Payload> {
-      const actor = controlActor();
-      const id = localMeasureId(FREEZE_ID_PREFIX, input.measureId);
-      if (!id) return { refusal: unknownMeasure(input.measureId) };
-      if (input.documentNumber.trim() === '') {
-        return { refusal: { code: 'DOCUMENT_NUMBER_REQUIRED', message: 'A release needs the ruling / notice number it rests on.' } };
-      }
-      const outcome = await control.release(actor, id, input.documentNumber);
-      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: outcome.ok.measure };
-    },
+    renewEquityFreeze: freezes.renew,
+    releaseEquityFreeze: freezes.release,
   },
   ControlMeasure: {
     __resolveType: () => 'EquityFreeze',

@@ -1,16 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { checkUnitNumber } from '../../schemas/identifiers';
 import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
-import {
-  checkMeasureRequest,
-  controlActor,
-  controlMeasureFields,
-  localMeasureId,
-  measureSummaryFields,
-  refusalOf,
-  requireDebtorAsset,
-  unknownMeasure,
-} from '../shared/measures/measureFields';
+import { controlMeasureFields, measureSummaryFields, requireDebtorAsset } from '../shared/measures/measureFields';
+import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
 import type { Mortgage, Party, RealEstateUnit } from './client';
 import type { RealEstateLoaders } from './loaders';
 
@@ -31,7 +23,7 @@ interface SealInput {
   termDays: number;
 }
 
-type Payload = { seal?: AgencyMeasure; refusal?: ReturnType<typeof refusalOf> };
+const seals = measureMutations<RealEstateContext>({ field: 'seal', idPrefix: SEAL_ID_PREFIX, assetKind: 'REAL_ESTATE' });
 
 export const resolvers: GraphQLResolverMap<RealEstateContext> = {
   Person: {
@@ -64,42 +56,17 @@ export const resolvers: GraphQLResolverMap<RealEstateContext> = {
   },
   MeasureSummary: measureSummaryFields,
   Mutation: {
-    async sealRealEstate(_: unknown, { input }: { input: SealInput }, { loaders, control }: RealEstateContext): Promise<Payload> {
-      const actor = controlActor();
-      const refusal = checkMeasureRequest('REAL_ESTATE', input);
+    async sealRealEstate(_: unknown, { input }: { input: SealInput }, { loaders, control }: RealEstateContext): Promise<MeasurePayload> {
+      const refusal = seals.check(input);
       if (refusal) return { refusal };
       const unit = await loaders.unitByNumber.load(input.unitNumber);
       if (!unit) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The registries hold no unit ${input.unitNumber}.` } };
+      // A unit held jointly with a non-debtor may be sealed: the debtor's share is what it binds.
       requireDebtorAsset(unit.owners.map((o) => partyKey(o.owner)), `Unit ${input.unitNumber}`);
-      const outcome = await control.submit(actor, {
-        requestId: input.requestId,
-        assetKind: 'REAL_ESTATE',
-        kind: 'SEAL',
-        assetKey: unit.unitNumber,
-        documentNumber: input.documentNumber,
-        termDays: input.termDays,
-      });
-      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { seal: outcome.ok };
+      return seals.submit(control, { requestId: input.requestId, kind: 'SEAL', assetKey: unit.unitNumber, documentNumber: input.documentNumber, termDays: input.termDays });
     },
-    async renewRealEstateSeal(_: unknown, { input }: { input: { measureId: string; termDays: number; documentNumber: string } }, { control }: RealEstateContext): Promise<Payload> {
-      const actor = controlActor();
-      const id = localMeasureId(SEAL_ID_PREFIX, input.measureId);
-      if (!id) return { refusal: unknownMeasure(input.measureId) };
-      const refusal = checkMeasureRequest('REAL_ESTATE', input);
-      if (refusal) return { refusal };
-      const outcome = await control.renew(actor, id, input.termDays, input.documentNumber);
-      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { seal: outcome.ok };
-    },
-    async releaseRealEstateSeal(_: unknown, { input }: { input: { measureId: string; documentNumber: string } }, { control }: RealEstateContext): Promise<Payload> {
-      const actor = controlActor();
-      const id = localMeasureId(SEAL_ID_PREFIX, input.measureId);
-      if (!id) return { refusal: unknownMeasure(input.measureId) };
-      if (input.documentNumber.trim() === '') {
-        return { refusal: { code: 'DOCUMENT_NUMBER_REQUIRED', message: 'A release needs the ruling / notice number it rests on.' } };
-      }
-      const outcome = await control.release(actor, id, input.documentNumber);
-      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { seal: outcome.ok.measure };
-    },
+    renewRealEstateSeal: seals.renew,
+    releaseRealEstateSeal: seals.release,
   },
   Mortgage: {
     amount: (m: Mortgage) => m.amountFen,

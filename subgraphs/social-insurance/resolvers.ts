@@ -1,18 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Fen } from '../../schemas/identifiers';
-import type { AgencyMeasure, ControlClient, Controlled } from '../shared/measures/controlClient';
-import {
-  checkMeasureRequest,
-  controlActor,
-  controlMeasureFields,
-  localMeasureId,
-  type MeasureRefusal,
-  refusalOf,
-  requireDebtorAsset,
-  unknownMeasure,
-  measureSummaryFields,
-} from '../shared/measures/measureFields';
+import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
+import { controlMeasureFields, measureSummaryFields, requireDebtorAsset } from '../shared/measures/measureFields';
+import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
 import type { HousingFundAccount, InsuredRecord, PensionPayment } from './client';
 import type { SocialInsuranceLoaders, WithholdingLoaders } from './loaders';
 import { selectsField } from './selectsField';
@@ -35,20 +26,13 @@ interface WithholdInput {
   termDays: number;
 }
 
-type Payload = { withholding?: AgencyMeasure; refusal?: MeasureRefusal };
-
-/** The bureau's answer as a payload: its own admission refusals become data too. */
-async function answered<T>(call: () => Promise<Controlled<T>>, pick: (ok: T) => AgencyMeasure): Promise<Payload> {
-  let outcome: Controlled<T>;
-  try {
-    outcome = await call();
-  } catch (error) {
-    const refusal = bureauRefusal(error);
-    if (refusal) return { refusal };
-    throw error;
-  }
-  return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { withholding: pick(outcome.ok) };
-}
+// The bureau's own admission refusals (above the cap, no income) become data too.
+const withholdings = measureMutations<SocialInsuranceContext>({
+  field: 'withholding',
+  idPrefix: WITHHOLDING_ID_PREFIX,
+  assetKind: 'INCOME',
+  refusalOfError: bureauRefusal,
+});
 
 interface PersonRef {
   idNumber: string;
@@ -98,10 +82,9 @@ export const resolvers: GraphQLResolverMap<SocialInsuranceContext> = {
   },
   MeasureSummary: measureSummaryFields,
   Mutation: {
-    async withholdIncome(_: unknown, { input }: { input: WithholdInput }, { loaders, control }: SocialInsuranceContext): Promise<Payload> {
-      const actor = controlActor();
+    async withholdIncome(_: unknown, { input }: { input: WithholdInput }, { loaders, control }: SocialInsuranceContext): Promise<MeasurePayload> {
       checkMonthlyAmount(input.monthlyAmount);
-      const refusal = checkMeasureRequest('INCOME', input);
+      const refusal = withholdings.check(input);
       if (refusal) return { refusal };
       // The gateway checks the subjects it reads in the arguments; checked again here so the rule never rests on that reading.
       requireDebtorAsset([input.idNumber], `The income of person ${input.idNumber}`);
@@ -111,37 +94,17 @@ export const resolvers: GraphQLResolverMap<SocialInsuranceContext> = {
       }
       const tooMuch = livingAllowanceRefusal(income, input.monthlyAmount);
       if (tooMuch) return { refusal: tooMuch };
-      return answered(
-        () =>
-          control.submit(actor, {
-            requestId: input.requestId,
-            assetKind: 'INCOME',
-            kind: 'WITHHOLD',
-            assetKey: input.idNumber,
-            documentNumber: input.documentNumber,
-            termDays: input.termDays,
-            amountFen: input.monthlyAmount,
-          }),
-        (m) => m,
-      );
+      return withholdings.submit(control, {
+        requestId: input.requestId,
+        kind: 'WITHHOLD',
+        assetKey: input.idNumber,
+        documentNumber: input.documentNumber,
+        termDays: input.termDays,
+        amountFen: input.monthlyAmount,
+      });
     },
-    async renewIncomeWithholding(_: unknown, { input }: { input: { measureId: string; termDays: number; documentNumber: string } }, { control }: SocialInsuranceContext): Promise<Payload> {
-      const actor = controlActor();
-      const id = localMeasureId(WITHHOLDING_ID_PREFIX, input.measureId);
-      if (!id) return { refusal: unknownMeasure(input.measureId) };
-      const refusal = checkMeasureRequest('INCOME', input);
-      if (refusal) return { refusal };
-      return answered(() => control.renew(actor, id, input.termDays, input.documentNumber), (m) => m);
-    },
-    async releaseIncomeWithholding(_: unknown, { input }: { input: { measureId: string; documentNumber: string } }, { control }: SocialInsuranceContext): Promise<Payload> {
-      const actor = controlActor();
-      const id = localMeasureId(WITHHOLDING_ID_PREFIX, input.measureId);
-      if (!id) return { refusal: unknownMeasure(input.measureId) };
-      if (input.documentNumber.trim() === '') {
-        return { refusal: { code: 'DOCUMENT_NUMBER_REQUIRED', message: 'A release needs the ruling / notice number it rests on.' } };
-      }
-      return answered(() => control.release(actor, id, input.documentNumber), (released) => released.measure);
-    },
+    renewIncomeWithholding: withholdings.renew,
+    releaseIncomeWithholding: withholdings.release,
   },
   ControlMeasure: {
     __resolveType: () => 'IncomeWithholding',

@@ -1,16 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
-import {
-  checkMeasureRequest,
-  controlActor,
-  controlMeasureFields,
-  localMeasureId,
-  type MeasureRefusal,
-  refusalOf,
-  requireDebtorAsset,
-  unknownMeasure,
-  measureSummaryFields,
-} from '../shared/measures/measureFields';
+import { controlMeasureFields, measureSummaryFields, requireDebtorAsset } from '../shared/measures/measureFields';
+import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
 import { ownerKey, type Vehicle, type VehicleOwner } from './client';
 import type { VehicleLoaders } from './loaders';
 
@@ -37,7 +28,7 @@ interface SeizeInput {
   termDays: number;
 }
 
-type Payload = { seizure?: AgencyMeasure; refusal?: MeasureRefusal };
+const seizures = measureMutations<VehicleContext>({ field: 'seizure', idPrefix: SEIZURE_ID_PREFIX, assetKind: 'VEHICLE' });
 
 export const resolvers: GraphQLResolverMap<VehicleContext> = {
   Person: {
@@ -67,43 +58,17 @@ export const resolvers: GraphQLResolverMap<VehicleContext> = {
   },
   MeasureSummary: measureSummaryFields,
   Mutation: {
-    async seizeVehicle(_: unknown, { input }: { input: SeizeInput }, { loaders, control }: VehicleContext): Promise<Payload> {
-      const actor = controlActor();
-      const refusal = checkMeasureRequest('VEHICLE', input);
+    async seizeVehicle(_: unknown, { input }: { input: SeizeInput }, { loaders, control }: VehicleContext): Promise<MeasurePayload> {
+      const refusal = seizures.check(input);
       if (refusal) return { refusal };
       const vehicle = await loaders.vehicleByVin.load(input.vin);
       if (!vehicle) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The vehicle registry holds no vehicle with VIN ${input.vin}.` } };
       // The registered owner is the one whose property the seizure bans from transfer.
       requireDebtorAsset([ownerKey(vehicle.owner)], `Vehicle ${input.vin}`);
-      const outcome = await control.submit(actor, {
-        requestId: input.requestId,
-        assetKind: 'VEHICLE',
-        kind: 'SEIZE',
-        assetKey: vehicle.vin,
-        documentNumber: input.documentNumber,
-        termDays: input.termDays,
-      });
-      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { seizure: outcome.ok };
+      return seizures.submit(control, { requestId: input.requestId, kind: 'SEIZE', assetKey: vehicle.vin, documentNumber: input.documentNumber, termDays: input.termDays });
     },
-    async renewVehicleSeizure(_: unknown, { input }: { input: { measureId: string; termDays: number; documentNumber: string } }, { control }: VehicleContext): Promise<Payload> {
-      const actor = controlActor();
-      const id = localMeasureId(SEIZURE_ID_PREFIX, input.measureId);
-      if (!id) return { refusal: unknownMeasure(input.measureId) };
-      const refusal = checkMeasureRequest('VEHICLE', input);
-      if (refusal) return { refusal };
-      const outcome = await control.renew(actor, id, input.termDays, input.documentNumber);
-      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { seizure: outcome.ok };
-    },
-    async releaseVehicleSeizure(_: unknown, { input }: { input: { measureId: string; documentNumber: string } }, { control }: VehicleContext): Promise<Payload> {
-      const actor = controlActor();
-      const id = localMeasureId(SEIZURE_ID_PREFIX, input.measureId);
-      if (!id) return { refusal: unknownMeasure(input.measureId) };
-      if (input.documentNumber.trim() === '') {
-        return { refusal: { code: 'DOCUMENT_NUMBER_REQUIRED', message: 'A release needs the ruling / notice number it rests on.' } };
-      }
-      const outcome = await control.release(actor, id, input.documentNumber);
-      return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { seizure: outcome.ok.measure };
-    },
+    renewVehicleSeizure: seizures.renew,
+    releaseVehicleSeizure: seizures.release,
   },
   Party: {
     // Owners come from the registry as { kind, idNumber | creditCode }.
