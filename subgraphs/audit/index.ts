@@ -2,6 +2,8 @@ import type { Database } from '../../lib/db/openDatabase';
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { AuditLog } from '../../gateway/audit/auditLog';
 import { CourtClient } from '../court/client';
+import { AgencyChannels } from '../shared/agencyChannels';
+import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
 import { type AuditContext, resolvers } from './resolvers';
 
@@ -19,7 +21,10 @@ export interface AuditSubgraphOptions {
   courtAgencyUrl: string;
   port?: number;
   host?: string;
+  /** Time budget per call to the court case system, retries included. @default 5000 */
   timeoutMs?: number;
+  /** Retries, circuit breaker and connection pool towards the court case system (see AgencyResilience for defaults). */
+  resilience?: AgencyResilience;
 }
 
 /**
@@ -27,7 +32,8 @@ export interface AuditSubgraphOptions {
  * reviews, read from the gateway's audit log, with case facts from the court case system.
  */
 export function startAuditSubgraph(options: AuditSubgraphOptions): Promise<ServedGraphQL> {
-  const court = new CourtClient(options.courtAgencyUrl, options.timeoutMs);
+  const channels = new AgencyChannels({ resilience: options.resilience });
+  const court = new CourtClient(options.courtAgencyUrl, options.timeoutMs, channels);
   // Opened on first use and read-only: the gateway creates the table; a failed open is retried.
   let opened: Promise<AuditLog> | undefined;
   const log = (): Promise<AuditLog> => {
@@ -40,6 +46,7 @@ export function startAuditSubgraph(options: AuditSubgraphOptions): Promise<Serve
   return startSubgraph<AuditContext>({
     name: 'audit',
     resolvers,
+    channels,
     context: () => ({ log, court }),
     secret: options.secret,
     port: options.port,

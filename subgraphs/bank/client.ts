@@ -1,7 +1,9 @@
+import type { AgencyChannels } from '../shared/agencyChannels';
 import { ControlClient } from '../shared/measures/controlClient';
 import { BANK_CONFIGS, type BankConfig } from './banks';
 import { BANK_AGENCY } from './clients/bankApi';
 import type { BankClient } from './types';
+import type { PooledBankConnection } from './clients/bankApi';
 
 export { BANK_AGENCY } from './clients/bankApi';
 export { HZCB_MAX_BATCH, HzcbClient } from './clients/hzcb';
@@ -21,9 +23,10 @@ export interface ConnectedBank {
 /**
  * One client per bank from the base URLs keyed by each bank's URL key. Every bank must have
  * a URL, and a key that names no bank is refused, so a typo is found at start-up rather than
- * as a bank silently missing from every answer.
+ * as a bank silently missing from every answer. With `channels`, each bank gets a breaker,
+ * retries and a connection pool of its own, shared by its query and control clients.
  */
-export function connectBanks(bankUrls: Record<string, string>, timeoutMs?: number): ConnectedBank[] {
+export function connectBanks(bankUrls: Record<string, string>, timeoutMs?: number, channels?: AgencyChannels): ConnectedBank[] {
   const keys = new Set(BANK_CONFIGS.map((b) => b.urlKey));
   const unknown = Object.keys(bankUrls).filter((key) => !keys.has(key));
   if (unknown.length > 0) {
@@ -33,8 +36,9 @@ export function connectBanks(bankUrls: Record<string, string>, timeoutMs?: numbe
     const baseUrl = bankUrls[config.urlKey];
     if (baseUrl === undefined) throw new Error(`bankUrls has no URL for bank ${config.code} (key ${config.urlKey}).`);
     const control = config.controlPrefix
-      ? new ControlClient({ agency: BANK_AGENCY, provider: config.code, baseUrl, prefix: config.controlPrefix, timeoutMs })
+      ? new ControlClient({ agency: BANK_AGENCY, provider: config.code, baseUrl, prefix: config.controlPrefix, timeoutMs, channels })
       : undefined;
-    return { config, client: config.adapter({ baseUrl, timeoutMs }), ...(control ? { control } : {}) };
+    const connection: PooledBankConnection = { baseUrl, timeoutMs, channels };
+    return { config, client: config.adapter(connection), ...(control ? { control } : {}) };
   });
 }

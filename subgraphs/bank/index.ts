@@ -1,4 +1,6 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { AgencyChannels } from '../shared/agencyChannels';
+import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
 import { CaseLocks } from './caseLocks';
 import { connectBanks } from './client';
@@ -14,17 +16,24 @@ export interface BankSubgraphOptions {
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
-  /** Time limit of each call to a bank. @default 5000 */
+  /** Time budget of each call to a bank, retries included. @default 5000 */
   timeoutMs?: number;
+  /**
+   * Retries, circuit breaker and connection pool towards each bank (see AgencyResilience for
+   * defaults): the same settings for every bank, but a breaker and a pool of its own each.
+   */
+  resilience?: AgencyResilience;
 }
 
 /** Serves the bank subgraph; every request gets fresh loaders (one DataLoader per bank). */
 export function startBankSubgraph(options: BankSubgraphOptions): Promise<ServedGraphQL> {
-  const banks = connectBanks(options.bankUrls, options.timeoutMs);
+  const channels = new AgencyChannels({ resilience: options.resilience });
+  const banks = connectBanks(options.bankUrls, options.timeoutMs, channels);
   const caseLocks = new CaseLocks();
   return startSubgraph<BankContext>({
     name: 'bank',
     resolvers,
+    channels,
     context: () => ({ loaders: createBankLoaders(banks), caseLocks }),
     secret: options.secret,
     port: options.port,

@@ -1,5 +1,6 @@
 import { newRequestNumber } from '../shared/requestNumber';
 import type { Fen } from '../../schemas/identifiers';
+import type { AgencyChannels } from '../shared/agencyChannels';
 import { AgencyHttp } from '../shared/agencyHttp';
 import { groupBy } from '../shared/batchLoader';
 import {
@@ -61,12 +62,15 @@ export interface CommerceClientOptions {
   timeoutMs?: number;
   /** Numbers each call (the registry logs requestId against the caller). @default newRequestNumber */
   requestId?: () => string;
+  /** The subgraph's breaker, retries and connection pool per agency (agencyChannels.ts). */
+  channels?: AgencyChannels;
 }
 
 /**
  * The commerce registry's enterprise credit API v2, in domain terms. Each method takes one
  * batch of at most COMMERCE_MAX_BATCH keys (the loaders split larger ones) and answers a
- * map from key to what the registry holds; keys it does not know are absent.
+ * map from key to what the registry holds; keys it does not know are absent. Every call is a
+ * read, built afresh per attempt, so a retry carries a new requestId.
  */
 export class CommerceClient {
   private readonly http: AgencyHttp;
@@ -78,6 +82,7 @@ export class CommerceClient {
       agency: COMMERCE_AGENCY,
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      channels: options.channels,
       describeError: (body) => {
         const parsed = errorBody.safeParse(body);
         return parsed.success ? { code: parsed.data.errorCode, message: parsed.data.errorMsg } : undefined;
@@ -87,20 +92,24 @@ export class CommerceClient {
 
   /** Enterprises by unified social credit code, with their investors. */
   async enterprises(creditCodes: readonly string[]): Promise<Map<string, Enterprise>> {
+    const batch = checkBatch(creditCodes);
     const answer = await this.http.post(
       '/api/v2/enterprises/batch',
-      { requestId: this.requestId(), uniscids: checkBatch(creditCodes) },
+      () => ({ requestId: this.requestId(), uniscids: batch }),
       enterprisesAnswer,
+      { idempotent: true },
     );
     return new Map(answer.data.map((row) => [row.uniscid, toEnterprise(row)]));
   }
 
   /** Stakes held, by the holder's ID number or credit code (persons and companies may be mixed). */
   async holdingsOf(holders: readonly string[]): Promise<Map<string, Shareholding[]>> {
+    const batch = checkBatch(holders);
     const answer = await this.http.post(
       '/api/v2/investors/batch',
-      { requestId: this.requestId(), cernos: checkBatch(holders) },
+      () => ({ requestId: this.requestId(), cernos: batch }),
       investmentsAnswer,
+      { idempotent: true },
     );
     const stakes = answer.data.map((row) => toShareholding(row.uniscid, row.regcap, row));
     return groupBy(stakes, (stake) => (stake.holder.kind === 'PERSON' ? stake.holder.idNumber : stake.holder.creditCode));
@@ -108,10 +117,12 @@ export class CommerceClient {
 
   /** Credit codes of the companies each person is legal representative of, by ID number. */
   async legalRepresentativeOf(idNumbers: readonly string[]): Promise<Map<string, string[]>> {
+    const batch = checkBatch(idNumbers);
     const answer = await this.http.post(
       '/api/v2/lerep/batch',
-      { requestId: this.requestId(), cernos: checkBatch(idNumbers) },
+      () => ({ requestId: this.requestId(), cernos: batch }),
       legalRepresentativesAnswer,
+      { idempotent: true },
     );
     const grouped = groupBy(answer.data, (row) => row.lerep_cerno);
     return new Map([...grouped].map(([idNumber, rows]) => [idNumber, rows.map((row) => row.uniscid)]));

@@ -1,4 +1,6 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { AgencyChannels } from '../shared/agencyChannels';
+import type { AgencyResilience } from '../shared/agencyPolicy';
 import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
 import { COMMERCE_AGENCY, COMMERCE_CONTROL_PREFIX, CommerceClient } from './client';
@@ -14,17 +16,21 @@ export interface CommerceSubgraphOptions {
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
-  /** Time limit per registry call. @default 5000 */
+  /** Time budget per registry call, retries included. @default 5000 */
   timeoutMs?: number;
+  /** Retries, circuit breaker and connection pool towards the registry (see AgencyResilience for defaults). */
+  resilience?: AgencyResilience;
 }
 
 /** Serves the commerce subgraph; each request gets fresh loaders over one shared client. */
 export function startCommerceSubgraph(options: CommerceSubgraphOptions): Promise<ServedGraphQL> {
-  const client = new CommerceClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs });
-  const control = new ControlClient({ agency: COMMERCE_AGENCY, baseUrl: options.agencyUrl, prefix: COMMERCE_CONTROL_PREFIX, timeoutMs: options.timeoutMs });
+  const channels = new AgencyChannels({ resilience: options.resilience });
+  const client = new CommerceClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs, channels });
+  const control = new ControlClient({ agency: COMMERCE_AGENCY, baseUrl: options.agencyUrl, prefix: COMMERCE_CONTROL_PREFIX, timeoutMs: options.timeoutMs, channels });
   return startSubgraph<CommerceContext>({
     name: 'commerce',
     resolvers,
+    channels,
     context: () => ({ loaders: createCommerceLoaders(client, control), control }),
     secret: options.secret,
     port: options.port,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimalToFen } from '../../schemas/identifiers';
+import type { AgencyChannels } from '../shared/agencyChannels';
 import { AgencyHttp } from '../shared/agencyHttp';
 
 /** Limits of the case management system's API (see mocks/court/server.ts). */
@@ -73,15 +74,17 @@ function toCase(c: z.infer<typeof wireCase>): EnforcementCase {
   };
 }
 
-/** Client of the courts' enforcement case management system. */
+/** Client of the courts' enforcement case management system. Every call is a read, so it may be retried. */
 export class CourtClient {
   private readonly http: AgencyHttp;
 
-  constructor(baseUrl: string, timeoutMs?: number) {
+  /** `channels`: the subgraph's breaker, retries and connection pool per agency (agencyChannels.ts). */
+  constructor(baseUrl: string, timeoutMs?: number, channels?: AgencyChannels) {
     this.http = new AgencyHttp({
       agency: 'court case system',
       baseUrl,
       timeoutMs,
+      channels,
       describeError: (body) => {
         const b = body as { errcode?: unknown; errmsg?: unknown } | undefined;
         return { code: b?.errcode === undefined ? undefined : String(b.errcode), message: typeof b?.errmsg === 'string' ? b.errmsg : undefined };
@@ -90,7 +93,7 @@ export class CourtClient {
   }
 
   async casesByNumber(caseNumbers: readonly string[]): Promise<Map<string, EnforcementCase>> {
-    const answer = await this.http.post('/zxaj/v1/cases/batch', { ah: caseNumbers }, caseBatch);
+    const answer = await this.http.post('/zxaj/v1/cases/batch', { ah: caseNumbers }, caseBatch, { idempotent: true });
     return new Map(answer.aj.map((c) => [c.ah, toCase(c)]));
   }
 
@@ -103,7 +106,7 @@ export class CourtClient {
 
   /** Case numbers per party identifier and role. */
   async casesOfParties(ids: readonly string[]): Promise<Map<string, { role: PartyRole; caseNumber: string }[]>> {
-    const answer = await this.http.post('/zxaj/v1/parties/cases', { zjhm: ids }, partyCases);
+    const answer = await this.http.post('/zxaj/v1/parties/cases', { zjhm: ids }, partyCases, { idempotent: true });
     const found = new Map<string, { role: PartyRole; caseNumber: string }[]>();
     for (const row of answer.dsr) {
       const list = found.get(row.zjhm) ?? [];
@@ -114,7 +117,7 @@ export class CourtClient {
   }
 
   async names(ids: readonly string[]): Promise<Map<string, string>> {
-    const answer = await this.http.post('/zxaj/v1/identities', { zjhm: ids }, identities);
+    const answer = await this.http.post('/zxaj/v1/identities', { zjhm: ids }, identities, { idempotent: true });
     return new Map(answer.sf.map((s) => [s.zjhm, s.mc]));
   }
 

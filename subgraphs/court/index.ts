@@ -1,4 +1,6 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { AgencyChannels } from '../shared/agencyChannels';
+import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
 import { CourtClient } from './client';
 import { createCourtLoaders } from './loaders';
@@ -10,14 +12,19 @@ export interface CourtSubgraphOptions {
   agencyUrl: string;
   port?: number;
   host?: string;
+  /** Time budget per call to the court case system, retries included. @default 5000 */
   timeoutMs?: number;
+  /** Retries, circuit breaker and connection pool towards the court case system (see AgencyResilience for defaults). */
+  resilience?: AgencyResilience;
 }
 
 export function startCourtSubgraph(options: CourtSubgraphOptions): Promise<ServedGraphQL> {
-  const client = new CourtClient(options.agencyUrl, options.timeoutMs);
+  const channels = new AgencyChannels({ resilience: options.resilience });
+  const client = new CourtClient(options.agencyUrl, options.timeoutMs, channels);
   return startSubgraph<CourtContext>({
     name: 'court',
     resolvers,
+    channels,
     context: () => ({ client, loaders: createCourtLoaders(client) }),
     secret: options.secret,
     port: options.port,

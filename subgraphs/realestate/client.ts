@@ -2,6 +2,7 @@ import { newRequestNumber } from '../shared/requestNumber';
 import { z } from 'zod';
 import { checkCalendarDate, decimalToFen, type Fen } from '../../schemas/identifiers';
 import { AgencyError } from '../shared/agencyError';
+import type { AgencyChannels } from '../shared/agencyChannels';
 import { AgencyHttp } from '../shared/agencyHttp';
 
 /** The name every error of this subgraph's agency carries. */
@@ -146,6 +147,8 @@ export interface RealEstateClientOptions {
   timeoutMs?: number;
   /** Numbers each owner query (查询申请号) so the registry can attribute it. @default a random 32-hex-digit number */
   requestNumber?: () => string;
+  /** The subgraph's breaker, retries and connection pool per agency (agencyChannels.ts). */
+  channels?: AgencyChannels;
 }
 
 /**
@@ -162,6 +165,7 @@ export class RealEstateClient {
       agency: REAL_ESTATE_AGENCY,
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      channels: options.channels,
       describeError: (body) => {
         const b = body as { code?: unknown; msg?: unknown } | undefined;
         return { code: typeof b?.code === 'string' ? b.code : undefined, message: typeof b?.msg === 'string' ? b.msg : undefined };
@@ -173,14 +177,15 @@ export class RealEstateClient {
   /** Units per owner (ID number or credit code); an owner the registry does not know maps to []. */
   async unitsOfOwners(ids: readonly string[]): Promise<Map<string, RealEstateUnit[]>> {
     assertBatch(ids);
-    const answer = await this.http.post('/bdc/api/qlr/cx', { cxsqh: this.requestNumber(), zjhm: ids }, ownersAnswer);
+    // A read: a retry is a new query with a new 查询申请号.
+    const answer = await this.http.post('/bdc/api/qlr/cx', () => ({ cxsqh: this.requestNumber(), zjhm: ids }), ownersAnswer, { idempotent: true });
     return new Map(answer.data.map((row) => [row.zjhm, row.bdcdy]));
   }
 
   /** Units by unit number; numbers the registry does not know are absent from the map. */
   async unitsByNumber(unitNumbers: readonly string[]): Promise<Map<string, RealEstateUnit>> {
     assertBatch(unitNumbers);
-    const answer = await this.http.post('/bdc/api/bdcdy/cx', { bdcdyh: unitNumbers }, unitsAnswer);
+    const answer = await this.http.post('/bdc/api/bdcdy/cx', { bdcdyh: unitNumbers }, unitsAnswer, { idempotent: true });
     return new Map(answer.data.map((u) => [u.unitNumber, u]));
   }
 

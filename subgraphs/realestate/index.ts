@@ -1,4 +1,6 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { AgencyChannels } from '../shared/agencyChannels';
+import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
 import { ControlClient } from '../shared/measures/controlClient';
 import { REAL_ESTATE_AGENCY, REAL_ESTATE_CONTROL_PREFIX, RealEstateClient } from './client';
@@ -14,16 +16,20 @@ export interface RealEstateSubgraphOptions {
   /** @default 0 (ephemeral) */
   port?: number;
   host?: string;
-  /** Per-call time limit towards the platform. @default 5000 */
+  /** Time budget per call towards the platform, retries included. @default 5000 */
   timeoutMs?: number;
+  /** Retries, circuit breaker and connection pool towards the platform (see AgencyResilience for defaults). */
+  resilience?: AgencyResilience;
 }
 
 export function startRealEstateSubgraph(options: RealEstateSubgraphOptions): Promise<ServedGraphQL> {
-  const client = new RealEstateClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs });
-  const control = new ControlClient({ agency: REAL_ESTATE_AGENCY, baseUrl: options.agencyUrl, prefix: REAL_ESTATE_CONTROL_PREFIX, timeoutMs: options.timeoutMs });
+  const channels = new AgencyChannels({ resilience: options.resilience });
+  const client = new RealEstateClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs, channels });
+  const control = new ControlClient({ agency: REAL_ESTATE_AGENCY, baseUrl: options.agencyUrl, prefix: REAL_ESTATE_CONTROL_PREFIX, timeoutMs: options.timeoutMs, channels });
   return startSubgraph<RealEstateContext>({
     name: 'realestate',
     resolvers,
+    channels,
     context: () => ({ loaders: createRealEstateLoaders(client, control), control }),
     secret: options.secret,
     port: options.port,

@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
  * for one bank among several) let clients branch without parsing text.
  */
 export const AGENCY_ERROR_CODES = {
-  AGENCY_UNAVAILABLE: 'The agency could not be reached or answered with a server error.',
+  AGENCY_UNAVAILABLE: 'The agency could not be reached, answered with a server error, or is not called while its circuit breaker is open.',
   AGENCY_TIMEOUT: 'The agency did not answer within its time limit.',
   AGENCY_BAD_RESPONSE: 'The agency answered something that is not a valid answer (not JSON, wrong shape, cut off).',
   AGENCY_REFUSED: 'The agency refused the request and said why.',
@@ -21,6 +21,8 @@ export interface AgencyErrorDetails {
   /** The agency's own error code, when it gave one. */
   agencyCode?: string;
   httpStatus?: number;
+  /** Set when no request was sent because the agency's circuit breaker is open (agencyPolicy.ts). */
+  breaker?: 'open';
 }
 
 /** What the agency itself said when it refused: its words and facts, for callers that turn a refusal into data. */
@@ -42,6 +44,7 @@ export class AgencyError extends GraphQLError {
     if (details.provider !== undefined) extensions.provider = details.provider;
     if (details.agencyCode !== undefined) extensions.agencyCode = details.agencyCode;
     if (details.httpStatus !== undefined) extensions.httpStatus = details.httpStatus;
+    if (details.breaker !== undefined) extensions.breaker = details.breaker;
     super(message, { extensions });
     this.name = 'AgencyError';
   }

@@ -1,5 +1,7 @@
 import type { ZodType } from 'zod';
-import { AgencyError } from './agencyError';
+import type { AgencyChannel, AgencyChannels } from './agencyChannels';
+import { AgencyError, type AgencyErrorDetails } from './agencyError';
+import { type AgencyResponse, unpooledFetch } from './agencyPool';
 import { caseContextHeaders } from './caseContext';
 
 export interface AgencyHttpOptions {
@@ -7,40 +9,84 @@ export interface AgencyHttpOptions {
   agency: string;
   provider?: string;
   baseUrl: string;
-  /** Per-call time limit. @default 5000 */
+  /** Time budget of one call, retries and their backoff included. @default 5000 */
   timeoutMs?: number;
+  /**
+   * The subgraph's channels to its agencies: this agency's circuit breaker, retries of
+   * idempotent reads, and keep-alive connection pool. Without them every call is one
+   * unpooled attempt, as for a client used on its own (unit tests, scripts).
+   */
+  channels?: AgencyChannels;
   /** Reads the agency's own error body into a code and message (and details, where the shape has them). */
   describeError?(body: unknown): { code?: string; message?: string; details?: Record<string, unknown> } | undefined;
+}
+
+export interface AgencyCallOptions<T, B> {
+  /**
+   * The call only reads, so the agency may receive it twice without harm: it is retried
+   * after a transient failure. Control requests (submit, renew, release, deduct) must not be.
+   * @default true for GET, false for POST
+   */
+  idempotent?: boolean;
+  /**
+   * Checks the validated answer against the body this attempt sent (an echoed request
+   * number); an AgencyError it throws is the attempt's outcome, for the breaker as well.
+   */
+  check?(answer: T, sent: B): void;
 }
 
 /**
  * JSON over HTTP to one agency's legacy API, with every failure turned into an AgencyError
  * with a stable code. Responses are validated against a zod schema: an agency that answers
  * garbage costs its own fields, never a crash or a wrong value. Every call carries the case
- * context of the request it serves (`x-court`, `x-officer`, `x-case-number`, `x-request-id`).
+ * context of the request it serves (`x-court`, `x-officer`, `x-case-number`, `x-request-id`),
+ * and goes through the agency's channel (breaker, retries, pool) when the subgraph gave one.
  */
 export class AgencyHttp {
   private readonly timeoutMs: number;
+  private readonly who: string;
+  private readonly details: AgencyErrorDetails;
+  private readonly channel: AgencyChannel | undefined;
 
   constructor(private readonly options: AgencyHttpOptions) {
     this.timeoutMs = options.timeoutMs ?? 5000;
+    const { agency, provider } = options;
+    this.details = provider === undefined ? { agency } : { agency, provider };
+    this.who = provider === undefined ? agency : `${agency} ${provider}`;
+    this.channel = options.channels?.channel({ agency, provider });
   }
 
-  get<T>(path: string, schema: ZodType<T>): Promise<T> {
-    return this.request('GET', path, undefined, schema);
+  get<T>(path: string, schema: ZodType<T>, options: AgencyCallOptions<T, undefined> = {}): Promise<T> {
+    return this.call('GET', path, () => undefined, schema, { idempotent: true, ...options });
   }
 
-  post<T>(path: string, body: unknown, schema: ZodType<T>): Promise<T> {
-    return this.request('POST', path, body, schema);
+  /**
+   * POSTs `body`; pass it as a function to have it built afresh for every attempt (a new
+   * request number per attempt, which a retried read needs).
+   */
+  post<T, B>(path: string, body: B | (() => B), schema: ZodType<T>, options: AgencyCallOptions<T, B> = {}): Promise<T> {
+    const build = typeof body === 'function' ? (body as () => B) : () => body;
+    return this.call('POST', path, build, schema, { idempotent: false, ...options });
   }
 
-  private async request<T>(method: string, path: string, body: unknown, schema: ZodType<T>): Promise<T> {
-    const { agency, provider } = this.options;
-    const details = provider === undefined ? { agency } : { agency, provider };
-    const who = provider === undefined ? agency : `${agency} ${provider}`;
-    let response: Response;
+  private call<T, B>(method: string, path: string, build: () => B, schema: ZodType<T>, options: AgencyCallOptions<T, B>): Promise<T> {
+    const deadline = Date.now() + this.timeoutMs;
+    const attempt = async () => {
+      const sent = build();
+      const answer = await this.attempt(method, path, sent, schema, deadline);
+      options.check?.(answer, sent);
+      return answer;
+    };
+    if (this.channel === undefined) return attempt();
+    return this.channel.policy.execute(attempt, { idempotent: options.idempotent ?? false, deadline, timeoutMs: this.timeoutMs });
+  }
+
+  private async attempt<T>(method: string, path: string, body: unknown, schema: ZodType<T>, deadline: number): Promise<T> {
+    const { who, details } = this;
+    let response: AgencyResponse;
     let text: string;
     try {
+      const fetch = this.channel?.fetch ?? unpooledFetch;
       response = await fetch(new URL(path, this.options.baseUrl), {
         method,
         headers: {
@@ -50,7 +96,8 @@ export class AgencyHttp {
           ...caseContextHeaders(),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        // What is left of the call's budget: a retry never extends it.
+        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
       text = await response.text();
     } catch (error) {

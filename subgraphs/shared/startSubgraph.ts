@@ -8,6 +8,7 @@ import { loadSubgraphSdl, type SubgraphName } from '../../schemas/loadSubgraphSd
 import { scalarResolvers } from '../../schemas/scalars';
 import { GATEWAY_SIGNATURE_HEADER, GatewaySignatureError, MIN_SUBGRAPH_SECRET_LENGTH, verifyFromGateway } from '../../lib/gatewaySignature';
 import { type Admission, serveGraphQL, type ServedGraphQL } from '../../lib/serveGraphQL';
+import type { AgencyChannels } from './agencyChannels';
 import { runInCaseContext } from './caseContext';
 import { enforceEntityPolicies } from './entityPolicy';
 
@@ -27,6 +28,11 @@ export interface StartSubgraphOptions<TContext extends BaseContext> {
   /** @default 0 (ephemeral) */
   port?: number;
   host?: string;
+  /**
+   * The subgraph's channels to its agencies: their breaker states are shown at /readyz, and
+   * they are closed (pooled sockets and all) when the subgraph stops.
+   */
+  channels?: AgencyChannels;
 }
 
 /**
@@ -55,7 +61,26 @@ export function buildSchemaFor<TContext>(name: SubgraphName, resolvers: GraphQLR
   return buildSubgraphSchema({ typeDefs, resolvers: { ...scalars, ...resolvers } as GraphQLResolverMap<unknown> });
 }
 
+/** Serves a subgraph; stopping it also closes its channels to its agencies. */
 export async function startSubgraph<TContext extends BaseContext>(options: StartSubgraphOptions<TContext>): Promise<ServedGraphQL> {
+  const { channels } = options;
+  try {
+    const served = await serve(options);
+    return {
+      ...served,
+      stop: async () => {
+        // After the drain: no request of this subgraph is calling an agency any more.
+        await served.stop();
+        await channels?.close();
+      },
+    };
+  } catch (error) {
+    await channels?.close();
+    throw error;
+  }
+}
+
+async function serve<TContext extends BaseContext>(options: StartSubgraphOptions<TContext>): Promise<ServedGraphQL> {
   if (options.secret.length < MIN_SUBGRAPH_SECRET_LENGTH) {
     throw new Error(`The ${options.name} subgraph's secret must be at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters long.`);
   }
@@ -78,5 +103,9 @@ export async function startSubgraph<TContext extends BaseContext>(options: Start
     maxHeaderSize: SIGNED_HEADER_LIMIT_BYTES,
     port: options.port,
     host: options.host,
+    // An open breaker is reported but leaves the subgraph ready: taking it out of rotation
+    // would cost every field it serves, while open it still answers all but that agency's
+    // fields at once, with coded errors. Ready therefore means the subgraph is up.
+    readiness: async () => ({ ready: true, checks: { agencies: options.channels?.report() ?? {} } }),
   });
 }

@@ -2,13 +2,15 @@ import { newRequestNumber } from '../shared/requestNumber';
 import { z } from 'zod';
 import { checkCalendarDate, decimalToFen, type Fen } from '../../schemas/identifiers';
 import { AgencyError } from '../shared/agencyError';
+import type { AgencyChannels } from '../shared/agencyChannels';
 import { AgencyHttp } from '../shared/agencyHttp';
 
 /**
  * Clients for the two systems behind this subgraph: the human resources and social security
  * bureau's data exchange (insured status, contribution base, pension) and the housing
  * provident fund centre (fund accounts). They are separate systems with their own batch
- * limits, field names, money units and error shapes, so each has its own client.
+ * limits, field names, money units and error shapes, so each has its own client. Every call
+ * is a read, built afresh per attempt (a new request number), so it may be retried.
  */
 
 /** The bureau's data exchange accepts at most 30 ID numbers per request. */
@@ -70,6 +72,8 @@ export interface AgencyClientOptions {
   timeoutMs?: number;
   /** Each request carries its own number for the agency's log. @default a random UUID without dashes */
   requestNumber?: () => string;
+  /** The subgraph's breaker, retries and connection pool per agency (agencyChannels.ts). */
+  channels?: AgencyChannels;
 }
 
 
@@ -144,6 +148,7 @@ export class SocialInsuranceClient {
       agency: SOCIAL_INSURANCE_AGENCY,
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      channels: options.channels,
       describeError: (body) => {
         const parsed = z.object({ reason: z.string() }).safeParse(body);
         return parsed.success ? { message: parsed.data.reason } : undefined;
@@ -155,7 +160,7 @@ export class SocialInsuranceClient {
   /** Insured records of up to SOCIAL_INSURANCE_MAX_BATCH persons; a person the bureau does not know is absent. */
   async insuredByIdNumbers(idNumbers: readonly string[]): Promise<Map<string, InsuredRecord>> {
     assertBatch(idNumbers, SOCIAL_INSURANCE_MAX_BATCH, SOCIAL_INSURANCE_AGENCY);
-    const answer = await this.http.post('/si/exchange/insured', { jbh: this.requestNumber(), sfzhm: idNumbers }, insuredAnswer);
+    const answer = await this.http.post('/si/exchange/insured', () => ({ jbh: this.requestNumber(), sfzhm: idNumbers }), insuredAnswer, { idempotent: true });
     if (answer.status === 'ERROR') {
       throw new AgencyError('AGENCY_REFUSED', `The ${SOCIAL_INSURANCE_AGENCY} refused the request: ${answer.reason}`, { agency: SOCIAL_INSURANCE_AGENCY });
     }
@@ -168,7 +173,7 @@ export class SocialInsuranceClient {
    */
   async withholdableByIdNumbers(idNumbers: readonly string[]): Promise<Map<string, WithholdableIncome>> {
     assertBatch(idNumbers, SOCIAL_INSURANCE_MAX_BATCH, SOCIAL_INSURANCE_AGENCY);
-    const answer = await this.http.post('/si/exchange/withholdable', { jbh: this.requestNumber(), sfzhm: idNumbers }, withholdableAnswer);
+    const answer = await this.http.post('/si/exchange/withholdable', () => ({ jbh: this.requestNumber(), sfzhm: idNumbers }), withholdableAnswer, { idempotent: true });
     if (answer.status === 'ERROR') {
       throw new AgencyError('AGENCY_REFUSED', `The ${SOCIAL_INSURANCE_AGENCY} refused the request: ${answer.reason}`, { agency: SOCIAL_INSURANCE_AGENCY });
     }
@@ -216,6 +221,7 @@ export class HousingFundClient {
       agency: HOUSING_FUND_AGENCY,
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      channels: options.channels,
       describeError: (body) => {
         const parsed = z.object({ retcode: z.int(), retmsg: z.string() }).safeParse(body);
         return parsed.success ? { code: String(parsed.data.retcode), message: parsed.data.retmsg } : undefined;
@@ -227,7 +233,7 @@ export class HousingFundClient {
   /** Fund accounts of up to HOUSING_FUND_MAX_BATCH persons; a person without an account is absent. */
   async accountsByIdNumbers(idNumbers: readonly string[]): Promise<Map<string, HousingFundAccount>> {
     assertBatch(idNumbers, HOUSING_FUND_MAX_BATCH, HOUSING_FUND_AGENCY);
-    const answer = await this.http.post('/gjj/api/account/query', { requestNo: this.requestNumber(), idCards: idNumbers }, fundAnswer);
+    const answer = await this.http.post('/gjj/api/account/query', () => ({ requestNo: this.requestNumber(), idCards: idNumbers }), fundAnswer, { idempotent: true });
     if (answer.retcode !== 0) {
       const reason = answer.retmsg ?? `return code ${answer.retcode}`;
       throw new AgencyError('AGENCY_REFUSED', `The ${HOUSING_FUND_AGENCY} refused the request: ${reason}`, {

@@ -1,4 +1,6 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { AgencyChannels } from '../shared/agencyChannels';
+import type { AgencyResilience } from '../shared/agencyPolicy';
 import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
 import { HousingFundClient, SOCIAL_INSURANCE_AGENCY, SOCIAL_INSURANCE_CONTROL_PREFIX, SocialInsuranceClient } from './client';
@@ -15,25 +17,31 @@ export interface SocialInsuranceSubgraphOptions {
   /** @default 0 (ephemeral) */
   port?: number;
   host?: string;
-  /** Per-call time limit for each system. @default 5000 */
+  /** Time budget per call to each system, retries included. @default 5000 */
   timeoutMs?: number;
+  /** Retries, circuit breaker and connection pool towards each system (see AgencyResilience for defaults). */
+  resilience?: AgencyResilience;
 }
 
 /** Serves the social insurance and housing provident fund subgraph. */
 export function startSocialInsuranceSubgraph(options: SocialInsuranceSubgraphOptions): Promise<ServedGraphQL> {
+  // Bureau and fund centre are separate systems: a breaker and a pool each.
+  const channels = new AgencyChannels({ resilience: options.resilience });
   const clients = {
-    socialInsurance: new SocialInsuranceClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs }),
-    housingFund: new HousingFundClient({ baseUrl: options.fundCentreUrl ?? options.agencyUrl, timeoutMs: options.timeoutMs }),
+    socialInsurance: new SocialInsuranceClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs, channels }),
+    housingFund: new HousingFundClient({ baseUrl: options.fundCentreUrl ?? options.agencyUrl, timeoutMs: options.timeoutMs, channels }),
   };
   const control = new ControlClient({
     agency: SOCIAL_INSURANCE_AGENCY,
     baseUrl: options.agencyUrl,
     prefix: SOCIAL_INSURANCE_CONTROL_PREFIX,
     timeoutMs: options.timeoutMs,
+    channels,
   });
   return startSubgraph<SocialInsuranceContext>({
     name: 'social-insurance',
     resolvers,
+    channels,
     context: () => ({ loaders: { ...createSocialInsuranceLoaders(clients), ...createWithholdingLoaders(control) }, control }),
     secret: options.secret,
     port: options.port,

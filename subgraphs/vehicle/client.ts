@@ -2,6 +2,7 @@ import { newRequestNumber } from '../shared/requestNumber';
 import { z } from 'zod';
 import { type Checked, checkCalendarDate, checkCreditCode, checkIdNumber, checkVin } from '../../schemas/identifiers';
 import { AgencyError } from '../shared/agencyError';
+import type { AgencyChannels } from '../shared/agencyChannels';
 import { AgencyHttp } from '../shared/agencyHttp';
 import { groupBy } from '../shared/batchLoader';
 
@@ -146,6 +147,8 @@ export interface VehicleClientOptions {
   timeoutMs?: number;
   /** Numbers each request (SQBH), so the registry's logs and ours match up. @default 32 random hex digits */
   requestNumber?: () => string;
+  /** The subgraph's breaker, retries and connection pool per agency (agencyChannels.ts). */
+  channels?: AgencyChannels;
 }
 
 /** The registry's owner key of a vehicle: ID number for a person, credit code for a company. */
@@ -167,6 +170,7 @@ export class VehicleClient {
       agency: VEHICLE_AGENCY,
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      channels: options.channels,
       describeError(body) {
         const parsed = errorBodySchema.safeParse(body);
         return parsed.success ? { code: parsed.data.ERRCODE, message: parsed.data.ERRMSG } : undefined;
@@ -189,17 +193,21 @@ export class VehicleClient {
   }
 
   private async query(path: string, field: string, keys: readonly string[]): Promise<Vehicle[]> {
-    const requestNumber = this.requestNumber();
-    const answer = await this.http.post(path, { SQBH: requestNumber, [field]: keys }, answerSchema);
+    // A read: each attempt is a new request with a new number (the registry refuses a repeated SQBH).
+    const answer = await this.http.post(path, () => ({ SQBH: this.requestNumber(), [field]: keys }), answerSchema, {
+      idempotent: true,
+      check(answer, sent) {
+        if (answer.RESULT === '1' && answer.SQBH !== sent.SQBH) {
+          throw new AgencyError('AGENCY_BAD_RESPONSE', `The ${VEHICLE_AGENCY} answered request ${answer.SQBH}, not the one sent.`, {
+            agency: VEHICLE_AGENCY,
+          });
+        }
+      },
+    });
     if (answer.RESULT === '0') {
       throw new AgencyError('AGENCY_REFUSED', `The ${VEHICLE_AGENCY} refused the request: ${answer.ERRMSG}`, {
         agency: VEHICLE_AGENCY,
         ...(answer.ERRCODE === undefined ? {} : { agencyCode: answer.ERRCODE }),
-      });
-    }
-    if (answer.SQBH !== requestNumber) {
-      throw new AgencyError('AGENCY_BAD_RESPONSE', `The ${VEHICLE_AGENCY} answered request ${answer.SQBH}, not the one sent.`, {
-        agency: VEHICLE_AGENCY,
       });
     }
     return answer.ROWS;

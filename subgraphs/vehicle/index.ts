@@ -1,4 +1,6 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import { AgencyChannels } from '../shared/agencyChannels';
+import type { AgencyResilience } from '../shared/agencyPolicy';
 import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
 import { VEHICLE_AGENCY, VEHICLE_CONTROL_PREFIX, VehicleClient } from './client';
@@ -14,17 +16,21 @@ export interface VehicleSubgraphOptions {
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
-  /** Time limit per registry call. @default 5000 */
+  /** Time budget per registry call, retries included. @default 5000 */
   timeoutMs?: number;
+  /** Retries, circuit breaker and connection pool towards the registry (see AgencyResilience for defaults). */
+  resilience?: AgencyResilience;
 }
 
 /** Serves the vehicle registry's subgraph; every request gets fresh loaders. */
 export function startVehicleSubgraph(options: VehicleSubgraphOptions): Promise<ServedGraphQL> {
-  const client = new VehicleClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs });
-  const control = new ControlClient({ agency: VEHICLE_AGENCY, baseUrl: options.agencyUrl, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: options.timeoutMs });
+  const channels = new AgencyChannels({ resilience: options.resilience });
+  const client = new VehicleClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs, channels });
+  const control = new ControlClient({ agency: VEHICLE_AGENCY, baseUrl: options.agencyUrl, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: options.timeoutMs, channels });
   return startSubgraph<VehicleContext>({
     name: 'vehicle',
     resolvers,
+    channels,
     context: () => ({ loaders: createVehicleLoaders(client, control), control }),
     secret: options.secret,
     port: options.port,

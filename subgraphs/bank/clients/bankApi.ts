@@ -1,3 +1,4 @@
+import type { AgencyChannels } from '../../shared/agencyChannels';
 import { AgencyError } from '../../shared/agencyError';
 import { AgencyHttp } from '../../shared/agencyHttp';
 import type { AccountHolder, BankConnection } from '../types';
@@ -5,10 +6,18 @@ import type { AccountHolder, BankConnection } from '../types';
 /** The subgraph's agency name: every bank error carries `extensions.agency` "bank" and the bank code as `provider`. */
 export const BANK_AGENCY = 'bank';
 
+/**
+ * A bank connection with the subgraph's channels (breaker, retries, pool per bank); the
+ * adapters of banks.ts pass it through as the BankConnection they are given.
+ */
+export interface PooledBankConnection extends BankConnection {
+  channels?: AgencyChannels;
+}
+
 /** An AgencyHttp for one bank, reading that bank's own error body. */
 export function bankHttp(
   bankCode: string,
-  connection: BankConnection,
+  connection: PooledBankConnection,
   describeError: (body: unknown) => { code?: string; message?: string } | undefined,
 ): AgencyHttp {
   return new AgencyHttp({
@@ -16,6 +25,7 @@ export function bankHttp(
     provider: bankCode,
     baseUrl: connection.baseUrl,
     timeoutMs: connection.timeoutMs,
+    channels: connection.channels,
     describeError,
   });
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { groupBy } from '../../shared/batchLoader';
 import { newRequestNumber } from '../../shared/requestNumber';
-import type { BankAccount, BankClient, BankConnection, HolderHoldings, WealthSource } from '../types';
+import type { BankAccount, BankClient, HolderHoldings, WealthSource } from '../types';
 import { codeOf, currencyCode, dateIn, text, yuanString } from '../wire';
-import { bankHttp, checkBatch, checkEcho, holderKey, holderOf } from './bankApi';
+import { bankHttp, checkBatch, checkEcho, holderKey, holderOf, type PooledBankConnection } from './bankApi';
 
 /** HZCB's snake_case query gateway (city commercial bank): see mocks/bank/hzcb.ts for the API. */
 export const HZCB_CODE = 'HZCB';
@@ -46,7 +46,7 @@ export class HzcbClient implements BankClient {
   readonly wealth: WealthSource = { from: 'NONE' };
   private readonly http;
 
-  constructor(connection: BankConnection) {
+  constructor(connection: PooledBankConnection) {
     this.http = bankHttp(HZCB_CODE, connection, (body) => {
       const parsed = errorBody.safeParse(body);
       return parsed.success ? { code: parsed.data.error_code, message: parsed.data.error_message } : undefined;
@@ -66,9 +66,11 @@ export class HzcbClient implements BankClient {
 
   private async query(field: 'cust_id_list' | 'account_no_list', keys: readonly string[]): Promise<BankAccount[]> {
     checkBatch(HZCB_CODE, keys, HZCB_MAX_BATCH);
-    const reqId = newRequestNumber();
-    const { req_id, data } = await this.http.post('/api/query', { req_id: reqId, [field]: keys }, answer);
-    checkEcho(HZCB_CODE, reqId, req_id);
+    // A read: each attempt is a new inquiry with its own req_id (a bank refuses a repeated one).
+    const { data } = await this.http.post('/api/query', () => ({ req_id: newRequestNumber(), [field]: keys }), answer, {
+      idempotent: true,
+      check: (answered, sent) => checkEcho(HZCB_CODE, sent.req_id, answered.req_id),
+    });
     return data.flatMap((customer) => {
       const holder = holderOf(customer.cust_type, customer.cust_id);
       return customer.account_list.map((row) => ({

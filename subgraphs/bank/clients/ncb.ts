@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { newRequestNumber } from '../../shared/requestNumber';
-import type { AccountHolder, BankAccount, BankClient, BankConnection, HolderHoldings, WealthHolding, WealthSource } from '../types';
+import type { AccountHolder, BankAccount, BankClient, HolderHoldings, WealthHolding, WealthSource } from '../types';
 import { codeOf, dateIn, fenNumber, text, unitsString } from '../wire';
-import { bankHttp, checkBatch, checkEcho, holderOf } from './bankApi';
+import { bankHttp, checkBatch, checkEcho, holderOf, type PooledBankConnection } from './bankApi';
 
 /** NCB "Open Inquiry v3" (large national bank): see mocks/bank/ncb.ts for the API. */
 export const NCB_CODE = 'NCB';
@@ -82,7 +82,7 @@ export class NcbClient implements BankClient {
   readonly wealth: WealthSource = { from: 'OWN_ENDPOINT', lookup: (keys) => this.wealthHoldings(keys) };
   private readonly http;
 
-  constructor(connection: BankConnection) {
+  constructor(connection: PooledBankConnection) {
     this.http = bankHttp(NCB_CODE, connection, (body) => {
       const parsed = errorBody.safeParse(body);
       return parsed.success ? { code: parsed.data.retCode, message: parsed.data.retMsg } : undefined;
@@ -136,9 +136,11 @@ export class NcbClient implements BankClient {
     schema: z.ZodType<{ requestNo: string; results: R[] }>,
   ): Promise<R[]> {
     checkBatch(NCB_CODE, keys, NCB_MAX_BATCH);
-    const requestNo = newRequestNumber();
-    const answer = await this.http.post(path, { requestNo, [field]: keys }, schema);
-    checkEcho(NCB_CODE, requestNo, answer.requestNo);
+    // A read: each attempt is a new inquiry with its own requestNo (a bank refuses a repeated one).
+    const answer = await this.http.post(path, () => ({ requestNo: newRequestNumber(), [field]: keys }), schema, {
+      idempotent: true,
+      check: (answered, sent) => checkEcho(NCB_CODE, sent.requestNo, answered.requestNo),
+    });
     return answer.results;
   }
 }

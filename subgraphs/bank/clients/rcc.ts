@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { groupBy } from '../../shared/batchLoader';
 import { newRequestNumber } from '../../shared/requestNumber';
-import type { BankAccount, BankClient, BankConnection, HolderHoldings, WealthSource } from '../types';
+import type { BankAccount, BankClient, HolderHoldings, WealthSource } from '../types';
 import { codeOf, dateIn, text, yuanString } from '../wire';
-import { badResponse, bankHttp, checkBatch, checkEcho, holderKey, holderOf } from './bankApi';
+import { badResponse, bankHttp, checkBatch, checkEcho, holderKey, holderOf, type PooledBankConnection } from './bankApi';
 
 /** RCC's pinyin-initial query front-end (rural credit cooperative): see mocks/bank/rcc.ts for the API. */
 export const RCC_CODE = 'RCC';
@@ -42,7 +42,7 @@ export class RccClient implements BankClient {
   readonly wealth: WealthSource = { from: 'NONE' };
   private readonly http;
 
-  constructor(connection: BankConnection) {
+  constructor(connection: PooledBankConnection) {
     this.http = bankHttp(RCC_CODE, connection, (body) => {
       const parsed = errorBody.safeParse(body);
       return parsed.success ? { code: parsed.data.code, message: parsed.data.msg } : undefined;
@@ -69,12 +69,16 @@ export class RccClient implements BankClient {
     const accounts = new Map<string, BankAccount>();
     let pageCount = 1;
     for (let wanted = 1; wanted <= pageCount; wanted++) {
-      const qqdh = newRequestNumber();
-      const answer = await this.http.post('/rcc/cx', { qqdh, [field]: keys, page: wanted }, page);
-      checkEcho(RCC_CODE, qqdh, answer.qqdh);
-      if (answer.page !== wanted) {
-        throw badResponse(RCC_CODE, `The bank RCC answered page ${answer.page} when asked for page ${wanted}.`);
-      }
+      // A read: each attempt of a page is a new inquiry with its own qqdh (a bank refuses a repeated one).
+      const answer = await this.http.post('/rcc/cx', () => ({ qqdh: newRequestNumber(), [field]: keys, page: wanted }), page, {
+        idempotent: true,
+        check: (answered, sent) => {
+          checkEcho(RCC_CODE, sent.qqdh, answered.qqdh);
+          if (answered.page !== wanted) {
+            throw badResponse(RCC_CODE, `The bank RCC answered page ${answered.page} when asked for page ${wanted}.`);
+          }
+        },
+      });
       if (wanted === 1) pageCount = answer.pageCount;
       else if (answer.pageCount !== pageCount) {
         throw badResponse(RCC_CODE, `The bank RCC changed its page count from ${pageCount} to ${answer.pageCount} during one inquiry.`);

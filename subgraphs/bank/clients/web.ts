@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { newRequestNumber } from '../../shared/requestNumber';
-import type { BankAccount, BankClient, BankConnection, HolderHoldings, WealthSource } from '../types';
+import type { BankAccount, BankClient, HolderHoldings, WealthSource } from '../types';
 import { chinaDateOfEpochMs, codeOf, currencyCode, fenString, text, unitsString } from '../wire';
-import { bankHttp, checkBatch, checkEcho, holderOf } from './bankApi';
+import { bankHttp, checkBatch, checkEcho, holderOf, type PooledBankConnection } from './bankApi';
 
 /** WEB's open API (internet bank): see mocks/bank/web.ts for the API. */
 export const WEB_CODE = 'WEB';
@@ -82,7 +82,7 @@ export class WebClient implements BankClient {
   readonly wealth: WealthSource = { from: 'HOLDINGS' };
   private readonly http;
 
-  constructor(connection: BankConnection) {
+  constructor(connection: PooledBankConnection) {
     this.http = bankHttp(WEB_CODE, connection, (body) => {
       const parsed = errorBody.safeParse(body);
       return parsed.success ? { code: parsed.data.error.code, message: parsed.data.error.message } : undefined;
@@ -101,9 +101,11 @@ export class WebClient implements BankClient {
 
   private async batchQuery(field: 'holderIds' | 'accountIds', keys: readonly string[]): Promise<WebHolder[]> {
     checkBatch(WEB_CODE, keys, WEB_MAX_BATCH);
-    const requestId = newRequestNumber();
-    const answered = await this.http.post('/openapi/v1/holdings:batchQuery', { requestId, [field]: keys }, answer);
-    checkEcho(WEB_CODE, requestId, answered.requestId);
+    // A read: each attempt is a new inquiry with its own requestId (a bank refuses a repeated one).
+    const answered = await this.http.post('/openapi/v1/holdings:batchQuery', () => ({ requestId: newRequestNumber(), [field]: keys }), answer, {
+      idempotent: true,
+      check: (got, sent) => checkEcho(WEB_CODE, sent.requestId, got.requestId),
+    });
     return answered.holders;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgencyError } from '../agencyError';
+import type { AgencyChannels } from '../agencyChannels';
 import { AgencyHttp } from '../agencyHttp';
 
 /** Keys per control call (the network's limit, mocks/shared/measures/controlDesk.ts). */
@@ -110,6 +111,8 @@ export interface ControlClientOptions {
   /** Path prefix of the agency's control interface, e.g. "/bdc/api/kz". */
   prefix: string;
   timeoutMs?: number;
+  /** The subgraph's breaker, retries and connection pool per agency, shared with its query client. */
+  channels?: AgencyChannels;
 }
 
 /**
@@ -129,6 +132,7 @@ export class ControlClient {
       provider: options.provider,
       baseUrl: options.baseUrl,
       timeoutMs: options.timeoutMs,
+      channels: options.channels,
       describeError: (body) => {
         const parsed = z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }).safeParse(body);
         return parsed.success ? parsed.data : undefined;
@@ -162,7 +166,7 @@ export class ControlClient {
 
   /** Every court's measures on the given assets (at most CONTROL_MAX_BATCH keys), by asset key. */
   async ofAssets(assetKeys: readonly string[]): Promise<Map<string, AgencyMeasure[]>> {
-    const { measures } = await this.post('measures', { assetKeys }, many);
+    const { measures } = await this.read('measures', { assetKeys }, many);
     const byAsset = new Map<string, AgencyMeasure[]>();
     for (const m of measures) byAsset.set(m.assetKey, [...(byAsset.get(m.assetKey) ?? []), shown(m)]);
     return byAsset;
@@ -170,11 +174,17 @@ export class ControlClient {
 
   /** Every measure of one case at this agency, in order of service. */
   async ofCase(caseNumber: string): Promise<AgencyMeasure[]> {
-    return (await this.post('case', { caseNumber }, many)).measures.map(shown);
+    return (await this.read('case', { caseNumber }, many)).measures.map(shown);
   }
 
+  /** A control request: sent once, never retried automatically (the court retries with its request id). */
   private post<T>(name: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
-    return this.http.post(`${this.options.prefix}/${name}`, body, schema);
+    return this.http.post(`${this.options.prefix}/${name}`, body, schema, { idempotent: false });
+  }
+
+  /** A read of the control interface (measures, case): retried after a transient failure. */
+  private read<T>(name: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
+    return this.http.post(`${this.options.prefix}/${name}`, body, schema, { idempotent: true });
   }
 
   private async controlled<T>(call: () => Promise<T>): Promise<Controlled<T>> {
