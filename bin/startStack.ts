@@ -15,6 +15,7 @@ import { startVehicleEmulator } from '../mocks/vehicle/server';
 import { SUPERGRAPH_PATH, type SubgraphName } from '../schemas/loadSubgraphSdl';
 import { DEFAULT_SUBGRAPH_PORTS } from '../schemas/subgraphUrls';
 import { startAuditSubgraph } from '../subgraphs/audit';
+import type { AgencyResilience } from '../subgraphs/shared/agencyPolicy';
 import { startBankSubgraph } from '../subgraphs/bank';
 import { startCommerceSubgraph } from '../subgraphs/commerce';
 import { startCourtSubgraph } from '../subgraphs/court';
@@ -36,6 +37,8 @@ export interface StackOptions {
   agencyLatencyMs?: number;
   /** Per-agency call time limit in the subgraphs. */
   agencyTimeoutMs?: number;
+  /** Retries, breaker and pool towards the agencies (subgraphs/shared/agencyPolicy.ts). @default its defaults, or AGENCY_* variables */
+  agencyResilience?: AgencyResilience;
   production?: boolean;
   /** The secret the gateway signs subgraph requests with, given to gateway and subgraphs. @default random per stack */
   subgraphSecret?: string;
@@ -135,7 +138,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     // One secret per stack: the gateway signs with it, every subgraph checks with it.
     const secret = options.subgraphSecret ?? randomSubgraphSecret();
-    const common = { secret, ...(options.agencyTimeoutMs === undefined ? {} : { timeoutMs: options.agencyTimeoutMs }) };
+    const common = {
+      secret,
+      ...(options.agencyTimeoutMs === undefined ? {} : { timeoutMs: options.agencyTimeoutMs }),
+      ...(options.agencyResilience === undefined ? {} : { resilience: options.agencyResilience }),
+    };
     const url = (name: string) => emulators[name]!.url;
     /** How each subgraph starts, on a given port, against the emulators' current URLs. */
     const subgraphStarts: Record<SubgraphName, (port: number) => Promise<ServedGraphQL>> = {
