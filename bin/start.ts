@@ -6,7 +6,16 @@
  *
  * --answer-delay: how long agencies take to answer a control request (ms), so the SUBMITTED
  * state is visible before ACTIVE / WAITING / RETURNED (real banks: within 24 hours).
+ * --port: the gateway's port (overrides PORT; 0 picks a free one).
+ * --ephemeral-ports: subgraphs on free ports instead of 4001-4007 (several stacks on one host, tests).
+ *
+ * Once up it prints one machine-readable line, `READY {"gateway":"<url>"}`. SIGTERM or SIGINT
+ * stops it gracefully: the gateway stops accepting connections and finishes the requests in
+ * flight, then subgraphs, emulators and the database stop, and the process exits 0. A second
+ * signal, or a stop taking longer than 30 s, exits at once with 1.
  */
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { issueDevToken } from '../gateway/auth/devIssuer';
 import { loadGatewayConfig } from '../gateway/config';
@@ -19,8 +28,15 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(DEFAULT_SEED) },
     latency: { type: 'string' },
     'answer-delay': { type: 'string', default: '2000' },
+    port: { type: 'string' },
+    'ephemeral-ports': { type: 'boolean', default: false },
   },
 });
+
+/** How long a graceful stop may take before the process exits anyway. */
+const STOP_DEADLINE_MS = 30_000;
+/** How long requests on connections accepted before the signal have to be read before the drain. */
+const ACCEPTED_READ_GRACE_MS = 500;
 
 function positiveInt(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -40,8 +56,8 @@ async function main(): Promise<void> {
     seed: positiveInt('seed', values.seed),
     agencyLatencyMs: positiveInt('latency', values.latency),
     agencyAnswerDelayMs: positiveInt('answer-delay', values['answer-delay']),
-    port: config.port,
-    defaultSubgraphPorts: true,
+    port: positiveInt('port', values.port) ?? config.port,
+    defaultSubgraphPorts: !values['ephemeral-ports'],
     production: config.production,
     subgraphSecret: config.subgraphSecret,
     auth: config.auth,
@@ -56,6 +72,33 @@ async function main(): Promise<void> {
     ? '<a token from your court\'s issuer>'
     : await issueDevToken({ kind: 'court', court: richCase.courtCode, officer: richCase.officer, roles: ['query', 'control'] });
   const contested = pop.scenarios.contestedHouse;
+  const dossier = `query Dossier {
+  case(caseNumber: "${rich.caseNumber}") {
+    caseNumber status outstanding court { name }
+    debtors {
+      ... on Person {
+        idNumber name
+        bankAccounts { bank { name } accountNumber balance availableBalance }
+        realEstate { unitNumber address floorArea owners { share } }
+        vehicles { vin plateNumber status }
+        shareholdings { ratio company { name bankAccounts { accountNumber balance } vehicles { plateNumber } } }
+        socialInsurance { status contributionBase housingFund { balance } }
+      }
+      ... on Company { creditCode name registration { registeredCapital } bankAccounts { accountNumber balance } }
+    }
+  }
+}`;
+  const seal = `mutation Seal {
+  sealRealEstate(input: {
+    requestId: "seal-1", unitNumber: "${pop.realEstate.find((u) => u.owners.some((o) => o.party.kind === 'PERSON' && o.party.idNumber === rich.idNumber))!.unitNumber}",
+    documentNumber: "${rich.caseNumber}之一", termDays: 1095
+  }) {
+    seal { id status queuePosition termEnd priorMeasures { courtCode status } history { kind at } }
+    refusal { code message limitDays }
+  }
+}`;
+  // The exact texts printed below, so pasting them finds their query plans ready.
+  stack.gateway.warmQueryPlans([dossier, seal]);
 
   console.log(`
 Court Asset Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${pop.persons.length} persons, ${pop.companies.length} companies, ${pop.cases.length} cases (seed ${pop.seed}).
@@ -75,35 +118,12 @@ officer of case ${rich.caseNumber}):
  a citizen asking who looked at them: npm run -s token -- --citizen ${pop.scenarios.closedCase.debtorIdNumber}, then { accessLog { at court officer caseNumber fields outcome } })
 Then paste this: the case, its debtors, and what they own in every agency.
 
-query Dossier {
-  case(caseNumber: "${rich.caseNumber}") {
-    caseNumber status outstanding court { name }
-    debtors {
-      ... on Person {
-        idNumber name
-        bankAccounts { bank { name } accountNumber balance availableBalance }
-        realEstate { unitNumber address floorArea owners { share } }
-        vehicles { vin plateNumber status }
-        shareholdings { ratio company { name bankAccounts { accountNumber balance } vehicles { plateNumber } } }
-        socialInsurance { status contributionBase housingFund { balance } }
-      }
-      ... on Company { creditCode name registration { registeredCapital } bankAccounts { accountNumber balance } }
-    }
-  }
-}
+${dossier}
 
 Then act on what you found: seal the debtor's flat (the registry answers after ${values['answer-delay']} ms:
 SUBMITTED now, ACTIVE when you ask again; other courts' seals on it show as priorMeasures).
 
-mutation Seal {
-  sealRealEstate(input: {
-    requestId: "seal-1", unitNumber: "${pop.realEstate.find((u) => u.owners.some((o) => o.party.kind === 'PERSON' && o.party.idNumber === rich.idNumber))!.unitNumber}",
-    documentNumber: "${rich.caseNumber}之一", termDays: 1095
-  }) {
-    seal { id status queuePosition termEnd priorMeasures { courtCode status } history { kind at } }
-    refusal { code message limitDays }
-  }
-}
+${seal}
 
 A house three cases want (two courts; seals queue): unit ${contested.unitNumber}, cases ${contested.caseNumbers.join(', ')}.
 
@@ -116,18 +136,34 @@ Other seeded situations: a debtor with nothing ${pop.scenarios.debtorWithNothing
 Ctrl-C stops everything.
 `);
 
+  console.log(`READY ${JSON.stringify({ gateway: stack.gateway.url })}`);
+
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      console.log(`${signal} again: exiting without waiting for requests in flight.`);
+      process.exit(1);
+    }
     stopping = true;
-    console.log(`\n${signal}: stopping gateway, subgraphs and emulators...`);
-    stack.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
+    console.log(`\n${signal}: the gateway takes no new connections and finishes the requests in flight; then subgraphs, emulators and the database stop (${signal} again to exit at once).`);
+    setTimeout(() => {
+      console.error(`Still stopping after ${STOP_DEADLINE_MS / 1000} s: exiting.`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    // Stop accepting at once, but leave accepted connections alone for a moment: http.Server#close
+    // (which the drain calls) also ends every connection it deems idle, and a connection whose
+    // request has arrived but not been read yet looks idle: its request would be cut unanswered.
+    // Once read, a request is in flight and the drain waits for it.
+    net.Server.prototype.close.call(stack.gateway.httpServer);
+    sleep(ACCEPTED_READ_GRACE_MS)
+      .then(() => stack.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../lib/db/openDatabase';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../lib/gatewaySignature';
 import { type AuthConfig, loadAuthConfig } from './auth/authConfig';
+import type { SubgraphTransportOptions } from './transport/subgraphTransport';
 import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schemas/loadSubgraphSdl';
 
 /** Gateway settings, read once at boot from the environment and validated; defaults stated here only. */
@@ -57,6 +58,24 @@ export interface GatewayConfig {
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   /** Signs every subgraph request (lib/gatewaySignature); the subgraphs hold the same. */
   subgraphSecret: string;
+  /**
+   * How subgraphs are called: keep-alive pools per subgraph origin (gateway/transport), or
+   * `'gateway-js'` for gateway-js's own fetcher (kept for comparison measurements).
+   * @default pooled, with SUBGRAPH_TRANSPORT_DEFAULTS
+   */
+  subgraphTransport?: SubgraphTransportOptions | 'gateway-js';
+  /**
+   * Send identical subgraph reads in flight at the same time once (SignedDataSource#process).
+   * @default true
+   */
+  shareInflightReads?: boolean;
+  /**
+   * Operations whose query plans are built at start-up, before the first request; those the
+   * supergraph cannot run are skipped. @default COURT_OPERATIONS (gateway/queryPlans/courtOperations.ts)
+   */
+  warmOperations?: readonly string[];
+  /** How long `/readyz` waits for the audit store and for each subgraph's `/readyz`. @default 1000 */
+  readinessTimeoutMs?: number;
 }
 
 /** A fresh secret for one development process (or one stack): 256 random bits. */

@@ -35,4 +35,10 @@ export interface GatewayContext extends BaseContext {
   reached?: { subjects: string[]; fields: string[] };
   /** Subgraphs the request was sent to (filled by the subgraph data source), for the audit. */
   subgraphsCalled?: Set<string>;
+  /**
+   * Set by authorization for an operation that cannot run (no such operation in the document,
+   * variables that do not coerce), which it therefore did not check: execution refuses it before
+   * any subgraph call, and the subgraph data source refuses to forward anything for it.
+   */
+  cannotRun?: true;
 }

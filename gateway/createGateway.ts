@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
+import type { GraphQLSchema } from 'graphql';
 import { openDatabase } from '../lib/db/openDatabase';
 import { GATEWAY_SIGNATURE_HEADER, signForSubgraph } from '../lib/gatewaySignature';
-import { serveGraphQL, type ServedGraphQL } from '../lib/serveGraphQL';
+import { type Readiness, serveGraphQL, type ServedGraphQL } from '../lib/serveGraphQL';
 import { defaultSubgraphUrl } from '../schemas/subgraphUrls';
 import { AuditLog } from './audit/auditLog';
 import { startTokenVerifier } from './auth/createTokenVerifier';
@@ -20,29 +21,65 @@ import { authorizationPlugin } from './plugins/authorization';
 import { formatInputError } from './plugins/inputErrors';
 import { queryLimits } from './plugins/limits';
 import { rateLimitPlugin } from './plugins/rateLimit';
+import { COURT_OPERATIONS } from './queryPlans/courtOperations';
+import { QueryPlanStore } from './queryPlans/queryPlanStore';
+import { warmQueryPlans, type WarmUpReport } from './queryPlans/warmQueryPlans';
+import { gatewayReadiness } from './readiness';
 import { attachSharedScalars } from './sharedScalars';
-import { GATEWAY_SERVICE_IDENTITY, SignedDataSource } from './signedDataSource';
+import { GATEWAY_SERVICE_IDENTITY, shareReads, SignedDataSource } from './signedDataSource';
+import { createSubgraphTransport } from './transport/subgraphTransport';
 
 export interface RunningGateway extends ServedGraphQL {
   /** The audit log this gateway writes (for `npm run audit:verify`-style checks in tests). */
   audit: AuditLog;
+  /** What the start-up warm-up planned (`GatewayConfig.warmOperations`). */
+  warmUp: WarmUpReport;
+  /** Plans more operations now (e.g. the exact text `npm start` prints); nothing is executed. */
+  warmQueryPlans(operations: readonly string[]): WarmUpReport;
+  /** What `GET /readyz` answers. */
+  readiness(): Promise<Readiness>;
+  /** Counters for measurements and tests. */
+  stats(): GatewayStats;
+}
+
+export interface GatewayStats {
+  queryPlans: { hits: number; misses: number; stored: number; size: number };
+  /** Subgraph reads answered from an identical read in flight. */
+  sharedReads: number;
+  /** Connections opened to each subgraph origin (pooled transport only). */
+  subgraphConnections: Record<string, number>;
 }
 
 /**
  * The court-facing endpoint: Apollo Gateway on a static supergraph inside Apollo Server.
  * Each cross-cutting concern is one plugin, in this order: request log, query limits,
  * authentication + case-bound authorization, rate limit, audit (written before the answer
- * leaves). Subgraph calls are signed (SignedDataSource).
+ * leaves). Subgraph calls are signed (SignedDataSource), go through keep-alive pools
+ * (transport/subgraphTransport), and identical reads in flight are sent once. The query plans
+ * of the court operations are built before the port opens (queryPlans/). `/readyz` reports
+ * the supergraph, the audit store and each subgraph's own readiness (readiness.ts).
+ *
+ * None of this changes what an operation answers: on any Federation 2 supergraph the answers
+ * are bare Apollo Gateway's (test/gateway/anySupergraph.test.ts).
  */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   // Access rules come off the supergraph; Apollo Gateway gets it without them (it would
   // refuse security features it does not enforce itself; this gateway enforces them).
   const { rules, executableSdl } = readAccessRules(readFileSync(config.supergraphPath, 'utf8'));
+  // A supergraph with no access rules (not the court graph) leaves nothing to authorize, so
+  // operations go to its subgraphs without a caller, as under bare Apollo Gateway (still
+  // audited, as anonymous). With rules, an operation with no verified caller never leaves.
+  const requireCaller = rules.size > 0;
   const verifyToken = await startTokenVerifier(config.auth);
   // A database handed in belongs to the caller (shared with the audit subgraph): never closed here.
   const owned = config.auditDatabase === undefined;
   const db = config.auditDatabase ?? (await openDatabase({ url: config.auditDatabaseUrl }));
+  const transport = config.subgraphTransport === 'gateway-js' ? undefined : createSubgraphTransport(config.subgraphTransport);
+  // Readiness probes of the subgraphs go through the pool too (or a small one of their own).
+  const probes = transport ?? createSubgraphTransport({ connectionsPerOrigin: 1 });
   const closeOwned = async () => {
+    await probes.close();
+    if (probes !== transport) await transport?.close();
     if (owned) await db.close();
   };
   try {
@@ -51,12 +88,54 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     const limits = queryLimits();
     const urlOf = (name: string, url: string | undefined) => config.subgraphUrls[name as keyof GatewayConfig['subgraphUrls']] ?? url!;
 
+    if (!requireCaller) logger.warn(`The supergraph ${config.supergraphPath} carries no access rules: operations are forwarded without a verified caller.`);
+
+    const subgraphs: Record<string, string> = {};
+    const inflightReads = config.shareInflightReads === false ? undefined : shareReads();
+    const queryPlans = new QueryPlanStore();
+    const queryPlannerConfig = { cache: queryPlans };
     const gateway = new ApolloGateway({
       supergraphSdl: executableSdl,
+      queryPlannerConfig,
       // Every subgraph request is signed; subgraphs answer nothing else (lib/gatewaySignature).
-      buildService: ({ name, url }) => new SignedDataSource({ name, url: urlOf(name, url), secret: config.subgraphSecret }),
+      buildService: ({ name, url }) => {
+        subgraphs[name] = urlOf(name, url);
+        return new SignedDataSource({
+          name,
+          url: subgraphs[name],
+          secret: config.subgraphSecret,
+          requireCaller,
+          ...(transport ? { fetcher: transport.fetcher } : {}),
+          ...(inflightReads ? { inflightReads } : {}),
+        });
+      },
     });
-    gateway.onSchemaLoadOrUpdate(({ apiSchema }) => attachSharedScalars(apiSchema));
+    let schemaLoaded = false;
+    let apiSchema: GraphQLSchema | undefined;
+    let warmUp: WarmUpReport = { warmed: [], skipped: [], ms: 0 };
+    const warm = (operations: readonly string[]): WarmUpReport => {
+      if (apiSchema === undefined) throw new Error('The supergraph is not loaded yet.');
+      const report = warmQueryPlans({ supergraphSdl: executableSdl, schema: apiSchema, store: queryPlans, operations, plannerConfig: queryPlannerConfig });
+      for (const { operation, reason } of report.skipped) logger.debug(`Query plan of ${operation} not built: ${reason}`);
+      return report;
+    };
+    // In this order: the scalars first (the warm-up validates literals with them). gateway-js
+    // calls these inside Apollo Server's start, so the plans are there before the port opens.
+    gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => attachSharedScalars(schema));
+    gateway.onSchemaLoadOrUpdate(({ apiSchema: schema }) => {
+      apiSchema = schema;
+      schemaLoaded = true;
+      warmUp = warm(config.warmOperations ?? COURT_OPERATIONS);
+    });
+    let stopping = false;
+    const readiness = gatewayReadiness({
+      schemaLoaded: () => schemaLoaded,
+      stopping: () => stopping,
+      pingAuditStore: async () => void (await db.query('SELECT 1')),
+      subgraphs: () => ({ ...subgraphs }),
+      askSubgraph: (url, timeoutMs) => probes.readiness(url, timeoutMs),
+      timeoutMs: config.readinessTimeoutMs,
+    });
 
     const courtUrl = config.subgraphUrls.court ?? defaultSubgraphUrl('court');
     const cases = new CaseDirectory(courtUrl, async (caseNumber) => ({
@@ -72,6 +151,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       host: config.host,
       // Never taken from the client: every request gets its own id for subgraphs, agencies and the audit.
       context: async () => ({ requestId: randomUUID() }),
+      readiness,
       createServer: (plugins) =>
         new ApolloServer<GatewayContext>({
           gateway,
@@ -102,7 +182,17 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     return {
       ...served,
       audit,
+      warmUp,
+      warmQueryPlans: warm,
+      readiness,
+      stats: () => ({
+        queryPlans: { ...queryPlans.stats, size: queryPlans.size },
+        sharedReads: inflightReads?.followers ?? 0,
+        subgraphConnections: transport?.connectionsOpened() ?? {},
+      }),
       stop: async () => {
+        // Not ready from now on; Apollo Server's drain lets requests in flight finish first.
+        stopping = true;
         await served.stop();
         await closeOwned();
       },

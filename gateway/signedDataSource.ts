@@ -8,9 +8,13 @@ import {
   signForSubgraph,
 } from '../lib/gatewaySignature';
 import type { GatewayContext } from './context';
+import { InflightReads } from './transport/inflightReads';
+import type { Fetcher } from './transport/subgraphTransport';
 
 /** The subgraph's HTTP response as gateway-js hands it over (its fetcher's type). */
 type SubgraphResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
+/** A subgraph's GraphQL answer as gateway-js reads it. */
+type SubgraphAnswer = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
 /** The identity the gateway signs with when it asks for itself (health checks, schema loading). */
 export const GATEWAY_SERVICE_IDENTITY = 'court-asset-graph-gateway';
@@ -24,12 +28,25 @@ export interface SignedDataSourceOptions {
   /** @default DEFAULT_SIGNATURE_TTL_SECONDS (30) */
   ttlSeconds?: number;
   /**
-   * Refuse to forward an incoming operation whose context has no verified caller. Every
-   * field that reaches a subgraph requires a token, so such an operation means the
-   * authorization plugin did not run: never let it go out under the service identity.
+   * Refuse to forward an incoming operation whose context has no verified caller. In the
+   * court graph every field that reaches a subgraph requires a token, so such an operation
+   * means the authorization plugin did not run: never let it go out under the service
+   * identity. createGateway turns it off only for a supergraph that carries no access rules.
    * @default true
    */
   requireCaller?: boolean;
+  /** How requests reach the subgraph. @default gateway-js's own fetcher */
+  fetcher?: Fetcher;
+  /**
+   * Send identical reads in flight at the same time once (see `shareReads`). Share one
+   * instance among the data sources of a gateway, or give none to send every read.
+   */
+  inflightReads?: InflightReads<SubgraphAnswer>;
+}
+
+/** A fresh store of in-flight reads for `SignedDataSourceOptions.inflightReads`. */
+export function shareReads(): InflightReads<SubgraphAnswer> {
+  return new InflightReads<SubgraphAnswer>(copyAnswer);
 }
 
 /**
@@ -44,25 +61,56 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly ttlSeconds: number;
   private readonly requireCaller: boolean;
   private readonly name: string;
+  private readonly inflightReads: InflightReads<SubgraphAnswer> | undefined;
 
   constructor(options: SignedDataSourceOptions) {
-    super({ url: options.url });
+    super({ url: options.url, ...(options.fetcher ? { fetcher: options.fetcher } : {}) });
     this.name = options.name;
     this.secret = options.secret;
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_SIGNATURE_TTL_SECONDS;
     this.requireCaller = options.requireCaller ?? true;
+    this.inflightReads = options.inflightReads;
+  }
+
+  /**
+   * Identical reads share one subgraph call while it is in flight: same subgraph, same body
+   * (query, variables, operation name) and the same signed facts (caller, case, debtors,
+   * outstanding amount, subjects), whatever their request ids. Only reads of incoming
+   * queries are shared: never a mutation, nor a read inside a mutation (it must see the
+   * mutation's effect). The subgraph and its agencies see the leader's request id only; the
+   * audit still has one record per gateway request, each naming the subgraph as reached.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
+    const incoming = incomingContext(options);
+    if (this.inflightReads === undefined || incoming === undefined || !isSharedRead(options)) return super.process(options);
+    // A follower never reaches willSendRequest: check and record it here as well.
+    this.admit(incoming);
+    const { requestId: _ignored, ...facts } = claimsOf(incoming);
+    const { query, variables, operationName } = options.request;
+    const key = JSON.stringify([this.name, facts, query, variables ?? null, operationName ?? null]);
+    return this.inflightReads.run(key, () => super.process(options));
   }
 
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    // Only an incoming operation has a request context (the kind enum is not exported).
-    const incoming = 'incomingRequestContext' in options ? options.context : undefined;
-    if (incoming && this.requireCaller && incoming.caller === undefined) {
-      throw new Error('Refusing to call a subgraph for an operation with no verified caller: authentication did not run.');
-    }
-    if (incoming) (incoming.subgraphsCalled ??= new Set()).add(this.name);
+    const incoming = incomingContext(options);
+    if (incoming) this.admit(incoming);
     const claims = incoming ? claimsOf(incoming) : serviceClaims();
     const signature = await signForSubgraph(this.secret, claims, this.ttlSeconds);
     options.request.http?.headers.set(GATEWAY_SIGNATURE_HEADER, signature);
+  }
+
+  /**
+   * Refuses an operation authorization could not check, or with no verified caller (unless
+   * allowed); records the subgraph as called.
+   */
+  private admit(incoming: GatewayContext): void {
+    if (incoming.cannotRun) {
+      throw new Error('Refusing to call a subgraph for an operation authorization could not check.');
+    }
+    if (this.requireCaller && incoming.caller === undefined) {
+      throw new Error('Refusing to call a subgraph for an operation with no verified caller: authentication did not run.');
+    }
+    (incoming.subgraphsCalled ??= new Set()).add(this.name);
   }
 
   /**
@@ -97,6 +145,29 @@ export function claimsOf(context: Partial<GatewayContext>): GatewayClaims {
     ...(caseNumber === undefined ? {} : { caseNumber }),
     ...(context.case === undefined ? {} : { debtors: context.case.debtors, caseOutstandingFen: String(context.case.outstandingFen) }),
     ...(context.reached === undefined ? {} : { subjects: context.reached.subjects }),
+  };
+}
+
+/** The request's context when gateway-js forwards an incoming operation (the kind enum is not exported). */
+function incomingContext(options: GraphQLDataSourceProcessOptions<GatewayContext>): GatewayContext | undefined {
+  return 'incomingRequestContext' in options ? options.context : undefined;
+}
+
+/** A subgraph query made for an incoming query; anything else is sent as is. */
+function isSharedRead(options: GraphQLDataSourceProcessOptions<GatewayContext>): boolean {
+  if (!('incomingRequestContext' in options)) return false;
+  if (options.incomingRequestContext.operation?.operation !== 'query') return false;
+  // gateway-js writes each subgraph operation itself: `query ...` or a bare selection set.
+  return /^\s*(?:query\b|\{)/.test(options.request.query ?? '');
+}
+
+/** Each sharer's own copy: gateway-js merges entity answers into its result tree in place. */
+function copyAnswer(answer: SubgraphAnswer): SubgraphAnswer {
+  return {
+    ...answer,
+    ...(answer.data === undefined ? {} : { data: structuredClone(answer.data) }),
+    ...(answer.errors === undefined ? {} : { errors: structuredClone(answer.errors) }),
+    ...(answer.extensions === undefined ? {} : { extensions: structuredClone(answer.extensions) }),
   };
 }
 

@@ -4,11 +4,24 @@
  * Hive's `propagateHeaders` for the signature the load generator puts on each request (see
  * bench/README.md).
  */
-import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGatewayRuntime } from '@graphql-hive/gateway';
 import { GATEWAY_SIGNATURE_HEADER } from '../../lib/gatewaySignature';
 import { serveChild } from '../lib/child';
+
+/**
+ * The slice of Hive Gateway's API this bench uses. Loaded untyped on purpose: its typings
+ * (graphql-yoga) augment graphql-js's error extensions for the whole program, which would
+ * retype the project's own errors; only this process uses Hive.
+ */
+interface HiveGateway {
+  createGatewayRuntime(options: {
+    supergraph: string;
+    propagateHeaders: { fromClientToSubgraphs(context: { request: Request }): Record<string, string | null> };
+  }): RequestListener & { dispose(): Promise<void> };
+}
+const { createGatewayRuntime } = createRequire(__filename)('@graphql-hive/gateway') as HiveGateway;
 
 serveChild<{ url: string }>(async (args: { supergraphPath: string }) => {
   const gateway = createGatewayRuntime({

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { checkCaseNumber } from '../../schemas/identifiers';
 import type { AccessRules } from '../authorization/accessRules';
 import { authorizeOperation } from '../authorization/authorizeOperation';
@@ -36,9 +37,16 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
         refusedToken = error;
       }
       return {
-        async didResolveOperation({ contextValue, request, document, operationName, schema }) {
+        async didResolveOperation({ contextValue, request, document, operation, schema }) {
+          // No such operation in the document, or variables that do not coerce: the operation
+          // cannot run, and execution says why exactly as gateway-js does (e.g. BAD_USER_INPUT,
+          // 400, every variable error), before any subgraph is called. The mark makes sure none is.
+          if (operation === undefined || getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) {
+            contextValue.cannotRun = true;
+            return;
+          }
           // What the operation reaches is read first, so a refusal is audited with it too.
-          const access = analyseOperation(schema, document, operationName, request.variables);
+          const access = analyseOperation(schema, document, operation.name?.value, request.variables);
           contextValue.reached = { subjects: access.roots.flatMap((r) => r.subjects), fields: [...access.coordinates] };
           if (refusedToken !== undefined) throw refusedToken;
           const headers = request.http?.headers;

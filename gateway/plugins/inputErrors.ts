@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { GraphQLError, Kind, parse, visit, type ArgumentNode } from 'graphql';
+import { type ArgumentNode, type DocumentNode, GraphQLError, Kind, parse, visit } from 'graphql';
 
 /**
  * Rewrites errors of values refused by a shared scalar so they name the argument, say what
@@ -41,12 +41,8 @@ function findScalarError(error: unknown): GraphQLError | undefined {
 
 /** Names (`"idNumber" of "person"`) of the arguments holding the literal at `offset`, or using `$variable`. */
 function argumentsAt(body: string, offset: number, variable: string | undefined): string[] {
-  let document;
-  try {
-    document = parse(body);
-  } catch {
-    return [];
-  }
+  const document = parsed(body);
+  if (document === undefined) return [];
   const found: string[] = [];
   const fields: string[] = [];
   visit(document, {
@@ -63,4 +59,23 @@ function argumentsAt(body: string, offset: number, variable: string | undefined)
     },
   });
   return found;
+}
+
+/**
+ * The operation's document, parsed once for all of an answer's errors (formatError is called
+ * once per error, one answer after another): a batch of 100 bad identifiers is not parsed 100 times.
+ */
+let lastParsed: { body: string; document: DocumentNode | undefined } | undefined;
+
+function parsed(body: string): DocumentNode | undefined {
+  if (lastParsed?.body !== body) {
+    let document: DocumentNode | undefined;
+    try {
+      document = parse(body);
+    } catch {
+      document = undefined;
+    }
+    lastParsed = { body, document };
+  }
+  return lastParsed.document;
 }
