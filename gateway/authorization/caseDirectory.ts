@@ -16,6 +16,8 @@ const answer = z.object({
       })
       .nullable(),
   }),
+  /** The court subgraph answers `case: null` plus an error when the court case system failed. */
+  errors: z.array(z.object({ message: z.string() }).passthrough()).optional(),
 });
 
 const CASE_FACTS = `query CaseFacts($caseNumber: CaseNumber!) {
@@ -31,15 +33,27 @@ const partyKey = (p: { idNumber?: string; creditCode?: string }) => p.idNumber ?
 /**
  * Where the gateway learns the facts a request's case binding rests on: it asks the court
  * subgraph (which asks the court case system), signed like every other subgraph call.
+ * Requests for the same case at the same moment share one lookup; nothing is kept after it,
+ * so a case closed a moment ago is refused at once.
  */
 export class CaseDirectory {
+  private readonly inflight = new Map<string, Promise<CaseFacts | null>>();
+
   constructor(
     private readonly courtSubgraphUrl: string,
     private readonly headers: (caseNumber: string) => Promise<Record<string, string>>,
     private readonly timeoutMs = 5000,
   ) {}
 
-  async lookup(caseNumber: string): Promise<CaseFacts | null> {
+  lookup(caseNumber: string): Promise<CaseFacts | null> {
+    const pending = this.inflight.get(caseNumber);
+    if (pending) return pending;
+    const lookup = this.ask(caseNumber).finally(() => this.inflight.delete(caseNumber));
+    this.inflight.set(caseNumber, lookup);
+    return lookup;
+  }
+
+  private async ask(caseNumber: string): Promise<CaseFacts | null> {
     const response = await fetch(this.courtSubgraphUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(await this.headers(caseNumber)) },
@@ -49,6 +63,10 @@ export class CaseDirectory {
     const parsed = answer.safeParse(await response.json());
     if (!response.ok || !parsed.success) {
       throw new Error(`the court subgraph could not tell the facts of case ${caseNumber} (HTTP ${response.status})`);
+    }
+    // A null case with errors is the case system failing, not a case that does not exist.
+    if (parsed.data.errors?.length) {
+      throw new Error(`the court case system could not tell the facts of case ${caseNumber}: ${parsed.data.errors[0]!.message}`);
     }
     const c = parsed.data.data.case;
     if (!c) return null;

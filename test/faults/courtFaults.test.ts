@@ -28,12 +28,14 @@ const FAULTS: { fault: string; mode: FaultMode; extraLatencyMs?: number; code: s
 describe.each(FAULTS.map((f) => [f.fault, f] as const))('the court case system %s', (_fault, { mode, extraLatencyMs, code, message }) => {
   beforeEach(() => stack().emulators.court!.setFaults({ mode, extraLatencyMs: extraLatencyMs ?? 0 }));
 
-  it('leaves a dossier unanswered and no other agency asked, without a stack trace', async () => {
+  it('leaves a dossier unanswered with 503 AGENCY_UNAVAILABLE naming the court case system, no other agency asked, no stack trace', async () => {
     const { population, gateway, emulators } = stack();
     const { caseNumber } = population.scenarios.richDebtor;
     const answer = await postInCase(gateway.url, population, caseNumber, DOSSIER, { case: caseNumber });
     expect(answer.data ?? null).toBeNull();
-    expect(answer.errors?.length).toBeGreaterThan(0);
+    // The case binding could not be checked: the court case system's failure, not "no such case".
+    expect(answer.status).toBe(503);
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'AGENCY_UNAVAILABLE', agency: 'court case system' });
     expect(JSON.stringify(answer)).not.toMatch(/stacktrace|\bat .*\.[jt]s:\d+/);
     const others = Object.entries(emulators).filter(([name]) => name !== 'court');
     expect(Object.fromEntries(others.map(([name, e]) => [name, e.calls.length]))).toEqual(Object.fromEntries(others.map(([name]) => [name, 0])));

@@ -1,0 +1,47 @@
+import nock from 'nock';
+import { CaseDirectory } from '../../../gateway/authorization/caseDirectory';
+
+const COURT = 'http://court-subgraph.test';
+const CASE = '(2025)浙0106执1001号';
+const facts = {
+  caseNumber: CASE,
+  status: 'ACTIVE',
+  court: { code: '浙0106' },
+  outstanding: '1250000.00',
+  debtors: [{ idNumber: '330106197504189356' }],
+  applicants: [{ idNumber: '330106196811110021' }],
+};
+
+describe('CaseDirectory', () => {
+  const directory = () => new CaseDirectory(`${COURT}/graphql`, async () => ({}), 1000);
+  afterEach(() => nock.cleanAll());
+
+  it('reads the facts, money exact in fen', async () => {
+    nock(COURT).post('/graphql').reply(200, { data: { case: facts } });
+    expect(await directory().lookup(CASE)).toEqual({
+      caseNumber: CASE,
+      courtCode: '浙0106',
+      status: 'ACTIVE',
+      debtors: ['330106197504189356'],
+      applicants: ['330106196811110021'],
+      outstandingFen: 125_000_000,
+    });
+  });
+
+  it('tells a case that does not exist (null, no errors) from a case system that failed (null with errors)', async () => {
+    nock(COURT).post('/graphql').reply(200, { data: { case: null } });
+    expect(await directory().lookup(CASE)).toBeNull();
+    nock(COURT).post('/graphql').reply(200, { data: { case: null }, errors: [{ message: 'The court case system could not be reached.' }] });
+    await expect(directory().lookup(CASE)).rejects.toThrow(/could not be reached/);
+  });
+
+  it('shares one lookup among concurrent requests for the same case, and keeps nothing after it', async () => {
+    const scope = nock(COURT).post('/graphql').times(2).delay(20).reply(200, { data: { case: facts } });
+    const cases = directory();
+    const answers = await Promise.all(Array.from({ length: 10 }, () => cases.lookup(CASE)));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(scope.pendingMocks()).toHaveLength(1);
+    await cases.lookup(CASE);
+    expect(scope.isDone()).toBe(true);
+  });
+});
