@@ -1,7 +1,7 @@
 /**
- * The gateway's pooled transport to its subgraphs, measured against gateway-js's own fetcher
- * on the same stack and workload: connections opened per subgraph, throughput and latency.
- * Only the connection counts are asserted; the timings are printed.
+ * The gateway's pooled transport to its subgraphs: connections are reused and bounded per
+ * subgraph. (Its speed against gateway-js's own fetcher is measured by `npm run bench`'s
+ * peers and was reported when it landed; timings do not belong in the test suite.)
  */
 import type { Socket } from 'node:net';
 import type { RunningGateway } from '../../gateway/createGateway';
@@ -12,7 +12,7 @@ import { startExtraGateway } from './extraGateway';
 
 const stack = useStack({ persons: 200 });
 
-const REQUESTS = 120;
+const REQUESTS = 48;
 const CONCURRENCY = 12;
 /** A debtor's holdings at five agencies: six subgraph calls per request. */
 const HOLDINGS = `query Holdings($id: IdNumber!) { person(idNumber: $id) {
@@ -63,36 +63,27 @@ async function drive(gateway: RunningGateway): Promise<Run> {
 
 describe('gateway -> subgraph transport', () => {
   let pooled: RunningGateway;
-  let gatewayJs: RunningGateway;
 
   beforeAll(async () => {
     // Identical reads would be shared; every request here must really reach the subgraphs.
     pooled = await startExtraGateway(stack(), { shareInflightReads: false });
-    gatewayJs = await startExtraGateway(stack(), { shareInflightReads: false, subgraphTransport: 'gateway-js' });
   });
 
   afterAll(async () => {
     await pooled?.stop();
-    await gatewayJs?.stop();
   });
 
-  it('pools keep-alive connections, bounded per subgraph, and is measured against gateway-js\'s fetcher', async () => {
-    // One round each first, so neither pays the other's first-call costs in the measured runs.
+  it('reuses keep-alive connections, bounded per subgraph', async () => {
     await drive(pooled);
-    await drive(gatewayJs);
     const a = await drive(pooled);
-    const b = await drive(gatewayJs);
-    const line = (name: string, r: Run) =>
-      `${name}: ${((REQUESTS / r.ms) * 1000).toFixed(0)} requests/s, p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, new connections ${JSON.stringify(r.connections)}`;
-    console.log(`${REQUESTS} requests of a debtor's holdings (6 subgraph calls each), ${CONCURRENCY} at a time, agencies without latency:\n  ${line('pooled (undici)', a)}\n  ${line('gateway-js fetcher', b)}`);
-
-    // Warm pools: the measured run reuses connections instead of opening new ones.
+    // Warm pools: 48 requests of 6 subgraph calls each open at most one connection per
+    // request in flight at each subgraph, not one per call.
     for (const n of Object.values(a.connections)) expect(n).toBeLessThanOrEqual(CONCURRENCY);
     const opened = pooled.stats().subgraphConnections;
     // The six agency subgraphs this operation reaches (not the audit's).
     expect(Object.keys(opened)).toHaveLength(6);
     for (const n of Object.values(opened)) expect(n).toBeLessThanOrEqual(SUBGRAPH_TRANSPORT_DEFAULTS.connectionsPerOrigin);
-  }, 90_000);
+  }, 30_000);
 
   it('keeps at most `connectionsPerOrigin` connections to a subgraph, queueing the rest', async () => {
     const narrow = await startExtraGateway(stack(), { shareInflightReads: false, subgraphTransport: { connectionsPerOrigin: 2 } });

@@ -3,7 +3,6 @@
  * reduce every case answer's outstanding amount (wzxje) exactly, retries are answered once,
  * and refusals come in the court system's own error shape.
  */
-import { CaseAccount } from '../../../mocks/court/caseAccount';
 import { startCourtEmulator } from '../../../mocks/court/server';
 import { type CaseRecord, createPopulation } from '../../../mocks/population';
 import type { Emulator } from '../../../mocks/shared/startEmulator';
