@@ -138,9 +138,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     });
 
     const courtUrl = config.subgraphUrls.court ?? defaultSubgraphUrl('court');
-    const cases = new CaseDirectory(courtUrl, async (caseNumber) => ({
+    // The lookup carries the incoming request's id: the court system logs it under that
+    // request, and the court subgraph answers the request's own later ask for the case at once.
+    const cases = new CaseDirectory(courtUrl, async (caseNumber, requestId) => ({
       [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(config.subgraphSecret, {
-        requestId: randomUUID(),
+        requestId,
         service: `${GATEWAY_SERVICE_IDENTITY}:case-binding`,
         caseNumber,
       }),
@@ -169,7 +171,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
             authorizationPlugin({
               rules,
               authenticate: async (authorization) => (authorization === undefined ? undefined : verifyToken(authorization)),
-              lookupCase: (caseNumber) => cases.lookup(caseNumber),
+              lookupCase: (caseNumber, requestId) => cases.lookup(caseNumber, requestId),
             }),
             rateLimitPlugin({ redis: config.redisUrl }),
             auditPlugin({ log: audit }),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { decimalToFen } from '../../schemas/identifiers';
 import type { CaseFacts } from '../context';
@@ -41,22 +42,27 @@ export class CaseDirectory {
 
   constructor(
     private readonly courtSubgraphUrl: string,
-    private readonly headers: (caseNumber: string) => Promise<Record<string, string>>,
+    /** Signed headers for a lookup made for request `requestId`. */
+    private readonly headers: (caseNumber: string, requestId: string) => Promise<Record<string, string>>,
     private readonly timeoutMs = 5000,
   ) {}
 
-  lookup(caseNumber: string): Promise<CaseFacts | null> {
+  /**
+   * The facts of a case, asked under the id of the request they are for (`requestId`), so the
+   * court subgraph can answer that request's own later ask for the case without asking again.
+   */
+  lookup(caseNumber: string, requestId: string = randomUUID()): Promise<CaseFacts | null> {
     const pending = this.inflight.get(caseNumber);
     if (pending) return pending;
-    const lookup = this.ask(caseNumber).finally(() => this.inflight.delete(caseNumber));
+    const lookup = this.ask(caseNumber, requestId).finally(() => this.inflight.delete(caseNumber));
     this.inflight.set(caseNumber, lookup);
     return lookup;
   }
 
-  private async ask(caseNumber: string): Promise<CaseFacts | null> {
+  private async ask(caseNumber: string, requestId: string): Promise<CaseFacts | null> {
     const response = await fetch(this.courtSubgraphUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(await this.headers(caseNumber)) },
+      headers: { 'content-type': 'application/json', ...(await this.headers(caseNumber, requestId)) },
       body: JSON.stringify({ query: CASE_FACTS, variables: { caseNumber } }),
       signal: AbortSignal.timeout(this.timeoutMs),
     });

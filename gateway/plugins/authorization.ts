@@ -14,7 +14,8 @@ export interface AuthorizationOptions {
   rules: AccessRules;
   /** Verifies a bearer token; throws UNAUTHENTICATED for a bad one; no header, no caller. */
   authenticate(authorization: string | undefined): Promise<Caller | undefined>;
-  lookupCase(caseNumber: string): Promise<CaseFacts | null>;
+  /** `requestId` is the incoming request's: the case system sees the lookup under it. */
+  lookupCase(caseNumber: string, requestId: string): Promise<CaseFacts | null>;
 }
 
 /**
@@ -67,7 +68,7 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
             statedCase: contextValue.caseNumber,
             lookupCase: async (caseNumber) => {
               try {
-                return await options.lookupCase(caseNumber);
+                return await options.lookupCase(caseNumber, contextValue.requestId);
               } catch {
                 throw new GraphQLError(`The court case system could not confirm case ${caseNumber}; no agency was asked.`, {
                   extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'court case system', http: { status: 503 } },

@@ -3,7 +3,9 @@ import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
 import { CourtClient } from './client';
+import { currentCaseContext } from '../shared/caseContext';
 import { createCourtLoaders } from './loaders';
+import { RequestCaseMemo } from './requestCaseMemo';
 import { type CourtContext, resolvers } from './resolvers';
 
 export interface CourtSubgraphOptions {
@@ -21,11 +23,13 @@ export interface CourtSubgraphOptions {
 export function startCourtSubgraph(options: CourtSubgraphOptions): Promise<ServedGraphQL> {
   const channels = new AgencyChannels({ resilience: options.resilience });
   const client = new CourtClient(options.agencyUrl, options.timeoutMs, channels);
+  const memo = new RequestCaseMemo();
   return startSubgraph<CourtContext>({
     name: 'court',
     resolvers,
     channels,
-    context: () => ({ client, loaders: createCourtLoaders(client) }),
+    // Runs inside the request's verified context, so the signed request id is known here.
+    context: () => ({ client, loaders: createCourtLoaders(client, memo, currentCaseContext()?.requestId) }),
     secret: options.secret,
     port: options.port,
     host: options.host,

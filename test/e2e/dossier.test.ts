@@ -110,6 +110,23 @@ describe('one request returns everything a debtor owns', () => {
     expect(stack().emulators.vehicle!.calls.flatMap((c) => JSON.stringify(c.body))).not.toContain(sub);
   });
 
+  it('asks the court case system for the case once per request: the case binding and the dossier share the answer', async () => {
+    const { population: pop, gateway, emulators } = stack();
+    const rich = pop.scenarios.richDebtor;
+    emulators.court!.resetCalls();
+    const answer = await postInCase(gateway.url, pop, rich.caseNumber, `query ($case: CaseNumber!) { case(caseNumber: $case) { caseNumber outstanding debtors { ... on Person { name } } } }`, { case: rich.caseNumber });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data!.case.caseNumber).toBe(rich.caseNumber);
+    const caseCalls = emulators.court!.calls.filter((c) => c.path === '/zxaj/v1/cases/batch');
+    expect(caseCalls).toHaveLength(1);
+    // Under the request's own id, so the court system's log attributes it to that request.
+    const second = await postInCase(gateway.url, pop, rich.caseNumber, `query ($case: CaseNumber!) { case(caseNumber: $case) { caseNumber } }`, { case: rich.caseNumber });
+    expect(second.errors).toBeUndefined();
+    const ids = emulators.court!.calls.filter((c) => c.path === '/zxaj/v1/cases/batch').map((c) => c.headers['x-request-id']);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(2);
+  });
+
   it('a debtor with nothing gets empty lists and no social insurance, not errors', async () => {
     const { population: pop, gateway } = stack();
     const answer = await postInCase(gateway.url, pop, pop.scenarios.debtorWithNothing.caseNumber, `{ case(caseNumber: "${pop.scenarios.debtorWithNothing.caseNumber}") { debtors { ... on Person { ${PERSON_ASSETS} } } } }`);
