@@ -48,11 +48,21 @@ export async function startTokenVerifier(config: AuthConfig): Promise<TokenVerif
   return verifier.verify;
 }
 
+/** Verified tokens kept at most; the oldest are forgotten first. */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 function openVerifier(config: AuthConfig): { verify: TokenVerifier; checkKeys(): Promise<void> } {
   const keys = openKeySet(config);
   const getKey = config.production ? refusingDevelopmentKey(keys.getKey) : keys.getKey;
+  // An officer sends the same token with every request: checking its signature once (until
+  // it expires) saves an asymmetric verification per request. Only tokens that passed are
+  // kept; a key withdrawn from the JWKS stops new tokens, not ones already verified.
+  const verified = new Map<string, { caller: Caller; expiresAtMs: number }>();
   const verify: TokenVerifier = async (authorization) => {
     const token = bearerToken(authorization);
+    const known = verified.get(token);
+    if (known && Date.now() < known.expiresAtMs) return known.caller;
+    if (known) verified.delete(token);
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, getKey, {
@@ -65,7 +75,11 @@ function openVerifier(config: AuthConfig): { verify: TokenVerifier; checkKeys():
     } catch (error) {
       throw refusalFor(error);
     }
-    return callerFromClaims(payload);
+    const caller = callerFromClaims(payload);
+    // Map order is insertion order: the first key is the oldest entry.
+    while (verified.size >= VERIFIED_TOKENS_KEPT) verified.delete(verified.keys().next().value!);
+    verified.set(token, { caller, expiresAtMs: (payload.exp! + config.clockToleranceSeconds) * 1000 });
+    return caller;
   };
   return { verify, checkKeys: keys.checkKeys };
 }

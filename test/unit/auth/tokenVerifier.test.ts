@@ -148,3 +148,26 @@ describe('token verifier: every refusal, with its whole error', () => {
     expect(await refusalOf(verify(await bearer(claims)))).toEqual(refused('BAD_CLAIMS', message));
   });
 });
+
+describe('token verifier: a token verified once', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('is accepted again without a new verification only until it expires (exp + clock tolerance)', async () => {
+    jest.useFakeTimers({ now: new Date('2026-06-01T00:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const fresh = createTokenVerifier(AUTH_DEFAULTS);
+    const token = await bearer({ exp: NOW() + 60 });
+    const first = await fresh(token);
+    expect(await fresh(token)).toEqual(first);
+    jest.setSystemTime(Date.now() + (60 + AUTH_DEFAULTS.clockToleranceSeconds - 1) * 1000);
+    expect(await fresh(token)).toEqual(first);
+    jest.setSystemTime(Date.now() + 2000);
+    expect(await refusalOf(fresh(token))).toMatchObject({ extensions: { code: 'UNAUTHENTICATED', reason: 'EXPIRED' } });
+  });
+
+  it('is kept only when it passed: a forged token is refused every time', async () => {
+    const fresh = createTokenVerifier(AUTH_DEFAULTS);
+    const [h, p] = (await signToken()).split('.');
+    const forged = `Bearer ${h}.${p}.${'A'.repeat(86)}`;
+    for (let i = 0; i < 3; i++) expect(await refusalOf(fresh(forged))).toMatchObject({ extensions: { reason: 'BAD_SIGNATURE' } });
+  });
+});
