@@ -16,6 +16,9 @@ type SubgraphResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>
 /** A subgraph's GraphQL answer as gateway-js reads it. */
 type SubgraphAnswer = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
+/** Each incoming request's signature, by its context object (one per request), gone with it. */
+const signatures = new WeakMap<GatewayContext, { token: Promise<string>; at: number }>();
+
 /** The identity the gateway signs with when it asks for itself (health checks, schema loading). */
 export const GATEWAY_SERVICE_IDENTITY = 'court-asset-graph-gateway';
 
@@ -94,9 +97,23 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const incoming = incomingContext(options);
     if (incoming) this.admit(incoming);
-    const claims = incoming ? claimsOf(incoming) : serviceClaims();
-    const signature = await signForSubgraph(this.secret, claims, this.ttlSeconds);
+    const signature = incoming ? await this.signatureFor(incoming) : await signForSubgraph(this.secret, serviceClaims(), this.ttlSeconds);
     options.request.http?.headers.set(GATEWAY_SIGNATURE_HEADER, signature);
+  }
+
+  /**
+   * One signature per incoming request, shared by all its subgraph calls: their claims are
+   * the same (caller, case, debtors, subjects, request id are fixed before execution). A
+   * long request (a bulk sweep) gets a fresh one once a third of the lifetime has passed, so
+   * no call goes out with a signature about to expire.
+   */
+  private signatureFor(incoming: GatewayContext): Promise<string> {
+    const now = Date.now();
+    const signed = signatures.get(incoming);
+    if (signed && now - signed.at < (this.ttlSeconds * 1000) / 3) return signed.token;
+    const token = signForSubgraph(this.secret, claimsOf(incoming), this.ttlSeconds);
+    signatures.set(incoming, { token, at: now });
+    return token;
   }
 
   /**

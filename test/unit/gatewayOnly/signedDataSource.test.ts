@@ -97,3 +97,36 @@ describe('SignedDataSource', () => {
     expect(claimsOf({}).requestId).not.toBe(claimsOf({}).requestId);
   });
 });
+
+describe('SignedDataSource: one signature per request', () => {
+  const vehicle = new SignedDataSource({ name: 'vehicle', url: 'http://subgraph.test/graphql', secret: SECRET });
+  const bank = new SignedDataSource({ name: 'bank', url: 'http://subgraph.test/graphql', secret: SECRET });
+  const headerOf = async (source: SignedDataSource, context: GatewayContext) => {
+    const options = processOptions(context);
+    await source.willSendRequest(options);
+    return options.request.http!.headers.get(GATEWAY_SIGNATURE_HEADER);
+  };
+  afterEach(() => jest.useRealTimers());
+
+  it('signs once for all subgraph calls of a request, and anew for another request', async () => {
+    const first: GatewayContext = { ...officer, requestId: 'req-a' };
+    const second: GatewayContext = { ...officer, requestId: 'req-b' };
+    const a1 = await headerOf(vehicle, first);
+    expect(await headerOf(bank, first)).toBe(a1);
+    const b = await headerOf(vehicle, second);
+    expect(b).not.toBe(a1);
+    expect((await verifyFromGateway(SECRET, b ?? undefined)).requestId).toBe('req-b');
+  });
+
+  it('signs anew once a third of the lifetime has passed, so a long request never sends a stale one', async () => {
+    jest.useFakeTimers({ now: new Date('2026-06-01T00:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const context: GatewayContext = { ...officer, requestId: 'req-long' };
+    const early = await headerOf(vehicle, context);
+    jest.setSystemTime(Date.now() + 9_000);
+    expect(await headerOf(bank, context)).toBe(early);
+    jest.setSystemTime(Date.now() + 2_000);
+    const later = await headerOf(bank, context);
+    expect(later).not.toBe(early);
+    expect((await verifyFromGateway(SECRET, later ?? undefined)).requestId).toBe('req-long');
+  });
+});
