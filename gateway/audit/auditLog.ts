@@ -1,5 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
-import { createHash } from 'node:crypto';
+import { advisoryLockKey } from '../../lib/db/advisoryLockKey';
 import type { Database, Queryable } from '../../lib/db/openDatabase';
 import {
   type AuditCallerKind,
@@ -180,7 +180,7 @@ export class AuditLog {
     if (!Number.isSafeInteger(resolved.lockTimeoutMs) || resolved.lockTimeoutMs < 0) {
       throw new Error('AuditLog lockTimeoutMs must be a non-negative integer.');
     }
-    const log = new AuditLog(db, table, advisoryLockKey(table), resolved);
+    const log = new AuditLog(db, table, advisoryLockKey('audit-log', table), resolved);
     // Installed already: change nothing, so a replica whose role may only SELECT and INSERT starts.
     const { rows } = await db.query<{ found: string | null; guards: number }>(
       `SELECT to_regclass($1)::text AS found,
@@ -440,11 +440,6 @@ const GUARDS = [
   [(table: string) => `${table}_no_truncate`, 'BEFORE TRUNCATE'],
 ] as const;
 
-/** A signed 64-bit advisory lock key of its own for each table name. */
-function advisoryLockKey(table: string): string {
-  const digest = createHash('sha256').update(`court-asset-graph/audit-log/${table}`).digest();
-  return digest.readBigInt64BE(0).toString();
-}
 
 function createStatements(table: string): string[] {
   return [

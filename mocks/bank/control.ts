@@ -1,6 +1,5 @@
 import { formatFen } from '../../schemas/identifiers';
-import { controlRoutes, flushTransfers } from '../shared/measures/controlDesk';
-import { MeasureBook } from '../shared/measures/measureBook';
+import { controlRoutes, flushTransfers, openMeasureBook } from '../shared/measures/controlDesk';
 import type { Assessment, Deduction, Measure } from '../shared/measures/measureTypes';
 import { AgencyRefusal, type EmulatorRequest, type Route } from '../shared/startEmulator';
 import { type AccountGroup, applyDeductions, type BankBook } from './bankBook';
@@ -44,12 +43,7 @@ export async function bankControl(book: BankBook, prefix: string, options: BankE
     // Deductions are already debited from the bank's copy of the account.
     return { controllableFen: Math.max(0, account.availableFen) };
   };
-  const measures = await MeasureBook.open(control.database, {
-    table: control.table,
-    clock: control.clock ?? (() => new Date()),
-    answerDelayMs: control.answerDelayMs,
-    assess,
-  });
+  const measures = await openMeasureBook(control, assess);
   applyDeductions(book, await measures.deductedByAsset());
   // Accounts with any freeze, ever: only their inquiries need the book.
   const frozen = new Set(await measures.assetKeys());

@@ -44,8 +44,7 @@
  * the company's record: every court sees them through /measures by the company's stakes.
  */
 import type { Assessment, Measure } from '../shared/measures/measureTypes';
-import { type AgencyControlOptions, controlRoutes } from '../shared/measures/controlDesk';
-import { MeasureBook } from '../shared/measures/measureBook';
+import { type AgencyControlOptions, controlRoutes, openMeasureBook } from '../shared/measures/controlDesk';
 import type { Population } from '../population';
 import { batchKeys, indexBy } from '../shared/batch';
 import { partyKey } from '../shared/partyKey';
@@ -104,15 +103,10 @@ export async function startCommerceEmulator(population: Population, options: Com
 
   const book =
     options.control &&
-    (await MeasureBook.open(options.control.database, {
-      table: options.control.table,
-      clock: options.control.clock ?? (() => new Date()),
-      answerDelayMs: options.control.answerDelayMs,
-      // The registry's look at the company when it answers: a deregistered one has no equity left.
-      assess: (measure: Measure): Assessment => {
-        const stake = stakes.get(measure.assetKey);
-        return stake && companies.get(stake.companyCreditCode)?.status === 'CANCELLED' ? { returned: DEREGISTERED_RETURN_REASON } : {};
-      },
+    // The registry's look at the company when it answers: a deregistered one has no equity left.
+    (await openMeasureBook(options.control, (measure: Measure): Assessment => {
+      const stake = stakes.get(measure.assetKey);
+      return stake && companies.get(stake.companyCreditCode)?.status === 'CANCELLED' ? { returned: DEREGISTERED_RETURN_REASON } : {};
     }));
 
   return startEmulator({

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { advisoryLockKey } from '../../lib/db/advisoryLockKey';
 import type { Database, Queryable } from '../../lib/db/openDatabase';
 
 export interface CaseAccountOptions {
@@ -209,10 +209,9 @@ function sameReceipt(stored: Receipt, input: ReceiptInput): Receipt {
   return stored;
 }
 
-/** A signed 64-bit advisory lock key for one case of one table ('' for the table itself). */
+/** The lock of one case of one table ('' for the table itself). */
 function lockKey(table: string, caseNumber: string): string {
-  const digest = createHash('sha256').update(`court-asset-graph/case-account/${table}/${caseNumber}`).digest();
-  return digest.readBigInt64BE(0).toString();
+  return advisoryLockKey('case-account', table, caseNumber);
 }
 
 function createStatements(table: string): string[] {

@@ -34,8 +34,7 @@
 import type { Population } from '../population';
 import { batchKeys, indexBy } from '../shared/batch';
 import { partyKey } from '../shared/partyKey';
-import { type AgencyControlOptions, controlRoutes } from '../shared/measures/controlDesk';
-import { MeasureBook } from '../shared/measures/measureBook';
+import { type AgencyControlOptions, controlRoutes, openMeasureBook } from '../shared/measures/controlDesk';
 import { AgencyRefusal, type Emulator, startEmulator } from '../shared/startEmulator';
 import { wireUnit } from './wire';
 
@@ -65,11 +64,7 @@ export async function startRealEstateEmulator(population: Population, options: R
   const byOwner = indexBy(population.realEstate, (u) => [...new Set(u.owners.map((o) => partyKey(o.party)))]);
 
   const control = options.control && {
-    book: await MeasureBook.open(options.control.database, {
-      table: options.control.table,
-      clock: options.control.clock ?? (() => new Date()),
-      answerDelayMs: options.control.answerDelayMs,
-    }),
+    book: await openMeasureBook(options.control),
   };
 
   return startEmulator({

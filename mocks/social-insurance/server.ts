@@ -55,8 +55,7 @@
  * Faults injected by the shared emulator are rendered in the shape of the system asked
  * (fund-centre paths under /gjj/, retcode 9999 for a system failure).
  */
-import { type AgencyControlOptions, controlRoutes } from '../shared/measures/controlDesk';
-import { MeasureBook } from '../shared/measures/measureBook';
+import { type AgencyControlOptions, controlRoutes, openMeasureBook } from '../shared/measures/controlDesk';
 import type { Population } from '../population';
 import { type AgencyRefusal, type Emulator, startEmulator } from '../shared/startEmulator';
 import { FundCentreRefusal, fundCentreRoute } from './fundCentre';
@@ -85,11 +84,7 @@ export async function startSocialInsuranceEmulator(population: Population, optio
   const register = new IncomeRegister(population);
   const book =
     options.control &&
-    (await MeasureBook.open(options.control.database, {
-      table: options.control.table,
-      clock: options.control.clock ?? (() => new Date()),
-      answerDelayMs: options.control.answerDelayMs,
-    }));
+    (await openMeasureBook(options.control));
   return startEmulator({
     name: 'social-insurance',
     routes: [

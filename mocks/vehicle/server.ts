@@ -38,8 +38,7 @@
  * inquiries report the vehicle with the K (seized) flag.
  */
 import type { Assessment, Measure } from '../shared/measures/measureTypes';
-import { type AgencyControlOptions, controlRoutes } from '../shared/measures/controlDesk';
-import { MeasureBook } from '../shared/measures/measureBook';
+import { type AgencyControlOptions, controlRoutes, openMeasureBook } from '../shared/measures/controlDesk';
 import type { Population, VehicleFlag, VehicleRecord } from '../population';
 import { batchKeys, indexBy } from '../shared/batch';
 import { partyKey } from '../shared/partyKey';
@@ -116,8 +115,6 @@ export const VEHICLE_CONTROL_PREFIX = '/jdc/kz';
 /** Why the registry returns (回退) a seizure of a vehicle that is off the register. */
 export const SCRAPPED_RETURN_REASON = '机动车已注销/报废 (vehicle scrapped)';
 
-/** VINs read from the book per query at start (one statement each). */
-const STARTUP_CHUNK = 5000;
 
 export async function startVehicleEmulator(population: Population, options: VehicleEmulatorOptions = {}): Promise<Emulator> {
   const byOwner = indexBy(population.vehicles, (v) => [partyKey(v.owner)]);
@@ -126,25 +123,16 @@ export async function startVehicleEmulator(population: Population, options: Vehi
 
   const book =
     options.control &&
-    (await MeasureBook.open(options.control.database, {
-      table: options.control.table,
-      clock: options.control.clock ?? (() => new Date()),
-      answerDelayMs: options.control.answerDelayMs,
-      // The registry's look at the vehicle when it answers: one off the register cannot be seized.
-      assess: (measure: Measure): Assessment => (vehicleOf(measure.assetKey)?.flags.includes('SCRAPPED') ? { returned: SCRAPPED_RETURN_REASON } : {}),
-    }));
+    // The registry's look at the vehicle when it answers: one off the register cannot be seized.
+    (await openMeasureBook(options.control, (measure: Measure): Assessment =>
+      vehicleOf(measure.assetKey)?.flags.includes('SCRAPPED') ? { returned: SCRAPPED_RETURN_REASON } : {},
+    ));
 
   // Whether a seizure is in force depends on the clock (answers fall due, terms lapse), so it is
   // read from the book, settled, when asked; a set of the VINs a court ever asked to seize (read
   // from the book at start, so a restart forgets none) keeps every other inquiry (nearly all of
   // a bulk sweep) off the database.
-  const served = new Set<string>();
-  if (book) {
-    const vins = population.vehicles.map((v) => v.vin);
-    for (let i = 0; i < vins.length; i += STARTUP_CHUNK) {
-      for (const m of await book.measuresOf(vins.slice(i, i + STARTUP_CHUNK))) served.add(m.assetKey);
-    }
-  }
+  const served = new Set<string>(book ? await book.assetKeys() : []);
   const seizedNow: SeizedNow = async (vins) => {
     const asked = vins.filter((vin) => served.has(vin));
     if (!book || asked.length === 0) return new Set();

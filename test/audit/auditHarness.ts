@@ -3,19 +3,9 @@ import type { AuditRecordInput } from '../../gateway/audit/auditRecord';
 import { operationHash } from '../../gateway/audit/auditRecord';
 import { type Database, openDatabase } from '../../lib/db/openDatabase';
 
-export interface Backend {
-  name: 'pglite' | 'postgres';
-  /** undefined: PGlite in memory. */
-  url: string | undefined;
-}
+import type { Backend } from '../support/backends';
 
-/** PGlite always; PostgreSQL too when DATABASE_URL names a server. */
-export const BACKENDS: Backend[] = [
-  { name: 'pglite', url: undefined },
-  ...(process.env.DATABASE_URL && /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL)
-    ? [{ name: 'postgres' as const, url: process.env.DATABASE_URL }]
-    : []),
-];
+export { BACKENDS } from '../support/backends';
 
 /** A table nobody else uses, so runs on a shared server never collide. */
 export function uniqueTable(): string {

@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { auditVerify } from '../../bin/auditVerify';
 import { AuditLog } from '../../gateway/audit/auditLog';
 import { type Database, openDatabase } from '../../lib/db/openDatabase';
-import { auditInput, type Backend, BACKENDS, dropAuditTable, tamper, uniqueTable } from './auditHarness';
+import { type Backend, BACKENDS } from '../support/backends';
+import { auditInput, dropAuditTable, tamper, uniqueTable } from './auditHarness';
 
 const ROOT = resolve(__dirname, '../..');
 

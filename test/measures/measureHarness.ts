@@ -6,19 +6,9 @@ import { DAY_MS, plus, TestClock } from '../support/testClock';
 
 export { DAY_MS, plus, TestClock };
 
-export interface Backend {
-  name: 'pglite' | 'postgres';
-  /** undefined: PGlite in memory. */
-  url: string | undefined;
-}
+import type { Backend } from '../support/backends';
 
-/** PGlite always; PostgreSQL too when DATABASE_URL names a server. */
-export const BACKENDS: Backend[] = [
-  { name: 'pglite', url: undefined },
-  ...(process.env.DATABASE_URL && /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL)
-    ? [{ name: 'postgres' as const, url: process.env.DATABASE_URL }]
-    : []),
-];
+export { BACKENDS } from '../support/backends';
 
 export const T0 = '2025-03-01T08:00:00.000Z';
 

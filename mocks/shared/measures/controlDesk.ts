@@ -25,7 +25,7 @@
  * the interface does not allow.
  */
 import type { Database } from '../../../lib/db/openDatabase';
-import type { Actor, MeasureBook } from './measureBook';
+import { type Actor, MeasureBook, type MeasureBookOptions } from './measureBook';
 import { type AssetKind, type Deduction, type Measure, MeasureError, type MeasureErrorCode, type MeasureKind } from './measureTypes';
 import { batchKeys } from '../batch';
 import { AgencyRefusal, type EmulatorRequest, type Route } from '../startEmulator';
@@ -70,6 +70,16 @@ export interface ControlDeskOptions {
   admit?(request: { assetKey: string; assetKind: AssetKind; kind: MeasureKind; amountFen?: number }): void;
   /** Banks: moves deducted funds to the court's case account; resolves once the court confirmed. */
   transfer?(deduction: Deduction): Promise<void>;
+}
+
+/** The agency's measure book as `control` describes it, with the agency's own look at an asset. */
+export function openMeasureBook(control: AgencyControlOptions, assess?: MeasureBookOptions['assess']): Promise<MeasureBook> {
+  return MeasureBook.open(control.database, {
+    table: control.table,
+    clock: control.clock ?? (() => new Date()),
+    answerDelayMs: control.answerDelayMs,
+    ...(assess ? { assess } : {}),
+  });
 }
 
 type Body = Record<string, unknown>;

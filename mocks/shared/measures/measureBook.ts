@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { advisoryLockKey } from '../../../lib/db/advisoryLockKey';
 import type { Database, Queryable } from '../../../lib/db/openDatabase';
 import { checkRequest, checkTerm, termEnd } from './measureRules';
 import {
@@ -692,10 +692,9 @@ function notActive(measure: Measure, act: string): MeasureError {
   });
 }
 
-/** A signed 64-bit advisory lock key for one asset of one table ('' for the table itself). */
+/** The lock of one asset of one table ('' for the table itself). */
 function lockKey(table: string, assetKey: string): string {
-  const digest = createHash('sha256').update(`court-asset-graph/measure-book/${table}/${assetKey}`).digest();
-  return digest.readBigInt64BE(0).toString();
+  return advisoryLockKey('measure-book', table, assetKey);
 }
 
 function createStatements(table: string): string[] {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type Database, openDatabase } from '../../../lib/db/openDatabase';
 import { CaseAccount } from '../../../mocks/court/caseAccount';
-import type { Backend } from '../../measures/measureHarness';
+import type { Backend } from '../../support/backends';
 
-export { BACKENDS } from '../../measures/measureHarness';
+export { BACKENDS } from '../../support/backends';
 
 /** A fixed moment every receipt is stamped with, so whole receipts can be asserted. */
 export const RECEIVED_AT = '2025-03-01T08:00:00.000Z';
