@@ -19,7 +19,8 @@
  *   case = { ah, fydm, fymc, ajzt ("在执" | "中止" | "结案"), ay (cause), sqbdje (amount due),
  *            wzxje (outstanding: the population's, less what the case account received),
  *            lasj (filed), jasj (closed or ""), cbr (officer),
- *            dsr: [{ ssdw ("申请执行人" | "被执行人"), lx ("自然人" | "法人"), zjhm }] }
+ *            dsr: [{ ssdw ("申请执行人" | "被执行人"), lx ("自然人" | "法人"), zjhm, mc (当事人名称: the
+ *                    party's name, the same name /zxaj/v1/identities gives for that zjhm) }] }
  * Errors: HTTP 4xx/5xx with { errcode: <non-zero number>, errmsg }. errcode is HTTP status * 10
  * + 1 (4001 bad request, 4041 no such court or endpoint, 4131 batch too large, 5001 internal
  * or busy), except the receipts route's own refusals (RECEIPT_ERRCODES):
@@ -86,7 +87,18 @@ export async function startCourtEmulator(population: Population, options: CourtE
   const paid = caseAccount ? await caseAccount.paidTotals() : new Map<string, number>();
   const outstandingOf = (c: CaseRecord) => c.outstandingFen - (paid.get(c.caseNumber) ?? 0);
 
-  const party = (role: string) => (p: PartyRef) => ({ ssdw: role, lx: p.kind === 'PERSON' ? '自然人' : '法人', zjhm: partyKey(p) });
+  // A case record names its parties (当事人名称); every party of the population has a name.
+  for (const c of population.cases) {
+    for (const p of [...c.applicants, ...c.debtors]) {
+      if (!names.has(partyKey(p))) throw new Error(`case ${c.caseNumber} has a party the population does not name: ${partyKey(p)}`);
+    }
+  }
+  const party = (role: string) => (p: PartyRef) => ({
+    ssdw: role,
+    lx: p.kind === 'PERSON' ? '自然人' : '法人',
+    zjhm: partyKey(p),
+    mc: names.get(partyKey(p))!,
+  });
   const toWire = (c: CaseRecord) => ({
     ah: c.caseNumber,
     fydm: c.courtCode,

@@ -8,7 +8,8 @@ export const COURT_LIMITS = { caseBatch: 50, partyBatch: 50, identityBatch: 100,
 
 export type CaseStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
 export type PartyRole = 'DEBTOR' | 'APPLICANT';
-export type Party = { __typename: 'Person'; idNumber: string } | { __typename: 'Company'; creditCode: string };
+/** A party to a case, with its name as the case record holds it (当事人名称). */
+export type Party = { __typename: 'Person'; idNumber: string; name: string } | { __typename: 'Company'; creditCode: string; name: string };
 
 export interface EnforcementCase {
   caseNumber: string;
@@ -33,7 +34,7 @@ export interface CasePage {
 const STATUS: Record<string, CaseStatus> = { 在执: 'ACTIVE', 中止: 'SUSPENDED', 结案: 'CLOSED' };
 const ROLE: Record<string, PartyRole> = { 被执行人: 'DEBTOR', 申请执行人: 'APPLICANT' };
 
-const wireParty = z.object({ ssdw: z.enum(['申请执行人', '被执行人']), lx: z.enum(['自然人', '法人']), zjhm: z.string() });
+const wireParty = z.object({ ssdw: z.enum(['申请执行人', '被执行人']), lx: z.enum(['自然人', '法人']), zjhm: z.string(), mc: z.string() });
 const wireCase = z.object({
   ah: z.string(),
   fydm: z.string(),
@@ -54,7 +55,7 @@ const identities = z.object({ errcode: z.literal(0), sf: z.array(z.object({ zjhm
 const courts = z.object({ errcode: z.literal(0), fy: z.array(z.object({ fydm: z.string(), fymc: z.string() })) });
 
 function toParty(p: z.infer<typeof wireParty>): Party {
-  return p.lx === '自然人' ? { __typename: 'Person', idNumber: p.zjhm } : { __typename: 'Company', creditCode: p.zjhm };
+  return p.lx === '自然人' ? { __typename: 'Person', idNumber: p.zjhm, name: p.mc } : { __typename: 'Company', creditCode: p.zjhm, name: p.mc };
 }
 
 function toCase(c: z.infer<typeof wireCase>): EnforcementCase {

@@ -10,10 +10,27 @@ export interface CourtLoaders {
 }
 
 /**
+ * Teaches the request's `name` loader the names a case record gives its parties, so a case's
+ * parties are named without asking the identity service. A name the loader already holds (or
+ * is already asking for) is kept; an empty name teaches nothing, and identity verification
+ * answers for that party as before.
+ */
+export function primePartyNames(name: CourtLoaders['name'], kase: EnforcementCase): void {
+  for (const party of [...kase.applicants, ...kase.debtors]) {
+    if (party.name === '') continue;
+    name.prime(party.__typename === 'Person' ? party.idNumber : party.creditCode, party.name);
+  }
+}
+
+/**
  * `requestId` (the gateway-signed id of the request these loaders serve) and `memo` let a
  * request's second ask for a case it was already given be answered without the case system.
+ * Every case loaded (from the memo or the case system) primes the `name` loader with its
+ * parties' names before the case is handed on, so resolvers below the case never wait for
+ * the identity service.
  */
 export function createCourtLoaders(client: CourtClient, memo?: RequestCaseMemo, requestId?: string): CourtLoaders {
+  const name = batchLoader(COURT_LIMITS.identityBatch, (keys) => client.names(keys), () => null);
   const casesByNumber = async (keys: readonly string[]): Promise<Map<string, EnforcementCase>> => {
     const found = new Map<string, EnforcementCase>();
     const missing: string[] = [];
@@ -22,18 +39,20 @@ export function createCourtLoaders(client: CourtClient, memo?: RequestCaseMemo, 
       if (remembered === undefined) missing.push(key);
       else if (remembered) found.set(key, remembered);
     }
-    if (missing.length === 0) return found;
-    const asked = await client.casesByNumber(missing);
-    for (const key of missing) {
-      const c = asked.get(key) ?? null;
-      if (memo && requestId) memo.put(requestId, key, c);
-      if (c) found.set(key, c);
+    if (missing.length > 0) {
+      const asked = await client.casesByNumber(missing);
+      for (const key of missing) {
+        const c = asked.get(key) ?? null;
+        if (memo && requestId) memo.put(requestId, key, c);
+        if (c) found.set(key, c);
+      }
     }
+    for (const c of found.values()) primePartyNames(name, c);
     return found;
   };
   return {
     caseByNumber: batchLoader(COURT_LIMITS.caseBatch, casesByNumber, () => null),
     casesOfParty: batchLoader(COURT_LIMITS.partyBatch, (keys) => client.casesOfParties(keys), () => []),
-    name: batchLoader(COURT_LIMITS.identityBatch, (keys) => client.names(keys), () => null),
+    name,
   };
 }

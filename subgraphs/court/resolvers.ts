@@ -2,7 +2,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError } from 'graphql';
 import { COURT_LIMITS, type CaseStatus, type CourtClient, type EnforcementCase, type PartyRole } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
-import type { CourtLoaders } from './loaders';
+import { type CourtLoaders, primePartyNames } from './loaders';
 
 export interface CourtContext {
   client: CourtClient;
@@ -46,7 +46,10 @@ export const resolvers: GraphQLResolverMap<CourtContext> = {
       }
       const start = args.after ? decodeCursor(args.after) : 0;
       const page = await client.docket(args.court, args.status ?? undefined, start, args.first);
-      for (const c of page.cases) loaders.caseByNumber.prime(c.caseNumber, c);
+      for (const c of page.cases) {
+        loaders.caseByNumber.prime(c.caseNumber, c);
+        primePartyNames(loaders.name, c);
+      }
       const edges = page.cases.map((node, i) => ({ cursor: encodeCursor(start + i + 1), node }));
       return {
         edges,

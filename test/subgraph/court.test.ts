@@ -1,12 +1,12 @@
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { startCourtEmulator } from '../../mocks/court/server';
-import { createPopulation } from '../../mocks/population';
+import { createPopulation, type PartyRef } from '../../mocks/population';
 import type { Emulator } from '../../mocks/shared/startEmulator';
 import { formatFen } from '../../schemas/identifiers';
 import { startCourtSubgraph } from '../../subgraphs/court';
 import { COURT_LIMITS } from '../../subgraphs/court/client';
-import type { GraphQLAnswer } from '../support/postGraphQL';
-import { postSigned, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
+import { type GraphQLAnswer, postGraphQL } from '../support/postGraphQL';
+import { postSigned, signedHeaders, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 interface DocketPage {
   totalCount: number;
@@ -162,5 +162,88 @@ describe('court subgraph', () => {
         extensions: expect.objectContaining({ code: 'AGENCY_UNAVAILABLE', agency: 'court case system', httpStatus: 500 }),
       }),
     ]);
+  });
+
+  describe("a case's parties are named from the case record", () => {
+    const NAMED = `applicants { ... on Person { idNumber name } ... on Company { creditCode name } }
+      debtors { ... on Person { idNumber name } ... on Company { creditCode name } }`;
+    const nameOf = (key: string) => (population.persons.find((p) => p.idNumber === key) ?? population.companies.find((c) => c.creditCode === key))!.name;
+    const named = (p: PartyRef) => (p.kind === 'PERSON' ? { idNumber: p.idNumber, name: nameOf(p.idNumber) } : { creditCode: p.creditCode, name: nameOf(p.creditCode) });
+    const namedParties = (caseNumber: string) => {
+      const c = population.cases.find((k) => k.caseNumber === caseNumber)!;
+      return { applicants: c.applicants.map(named), debtors: c.debtors.map(named) };
+    };
+    const paths = () => emulator.calls.map((c) => c.path);
+    const identityCalls = () => emulator.calls.filter((c) => c.path === '/zxaj/v1/identities').map((c) => (c.body as { zjhm: string[] }).zjhm);
+
+    it('case -> debtors and applicants with names: one case call, no identities call', async () => {
+      const { caseNumber } = scenarios.richDebtor;
+      const answer = await postSigned(subgraph.url, `query($n: CaseNumber!) { case(caseNumber: $n) { caseNumber ${NAMED} } }`, { n: caseNumber });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.case).toEqual({ caseNumber, ...namedParties(caseNumber) });
+      expect(answer.data?.case.debtors).toEqual([
+        { idNumber: scenarios.richDebtor.idNumber, name: nameOf(scenarios.richDebtor.idNumber) },
+        { creditCode: scenarios.richDebtor.companyCreditCode, name: nameOf(scenarios.richDebtor.companyCreditCode) },
+      ]);
+      expect(paths()).toEqual(['/zxaj/v1/cases/batch']);
+    });
+
+    it("a docket page's parties with names: one docket call, no identities call", async () => {
+      const answer = await postSigned(subgraph.url, `{ cases(court: "浙0106", first: 30) { edges { node { caseNumber ${NAMED} } } } }`);
+      expect(answer.errors).toBeUndefined();
+      const nodes = answer.data!.cases.edges.map((e: { node: { caseNumber: string } }) => e.node);
+      expect(nodes.length).toBeGreaterThan(1);
+      expect(nodes).toEqual(nodes.map((n: { caseNumber: string }) => ({ caseNumber: n.caseNumber, ...namedParties(n.caseNumber) })));
+      expect(paths()).toEqual([`/zxaj/v1/courts/${encodeURIComponent('浙0106')}/cases`]);
+    });
+
+    it("a person's cases' parties with names: no identities call", async () => {
+      const { idNumber, caseNumbers } = scenarios.debtorInTwoCourts;
+      const answer = await postSigned(subgraph.url, `{ person(idNumber: "${idNumber}") { enforcementCases { caseNumber ${NAMED} } } }`);
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data?.person.enforcementCases).toEqual(caseNumbers.map((n) => ({ caseNumber: n, ...namedParties(n) })));
+      expect(identityCalls()).toEqual([]);
+    });
+
+    it("the request's second ask, answered from its memo, names the parties with no call at all", async () => {
+      const { caseNumber } = scenarios.richDebtor;
+      // As the gateway does: its case-binding lookup, then the dossier, under one signed request id.
+      const headers = await signedHeaders(TEST_SUBGRAPH_SECRET, { requestId: 'req-named-parties', caseNumber, debtors: [scenarios.richDebtor.idNumber, scenarios.richDebtor.companyCreditCode] });
+      const facts = await postGraphQL(subgraph.url, 'query($n: CaseNumber!) { case(caseNumber: $n) { caseNumber } }', { n: caseNumber }, headers);
+      expect(facts.errors).toBeUndefined();
+      expect(paths()).toEqual(['/zxaj/v1/cases/batch']);
+      const dossier = await postGraphQL(subgraph.url, `query($n: CaseNumber!) { case(caseNumber: $n) { ${NAMED} } }`, { n: caseNumber }, headers);
+      expect(dossier.errors).toBeUndefined();
+      expect(dossier.data?.case).toEqual(namedParties(caseNumber));
+      expect(paths()).toEqual(['/zxaj/v1/cases/batch']);
+    });
+
+    it('person(idNumber) { name } and company(creditCode) { name } still ask identities', async () => {
+      const person = population.persons[7]!;
+      const answer = await postSigned(subgraph.url, `{ person(idNumber: "${person.idNumber}") { name } }`);
+      expect(answer).toEqual({ status: 200, data: { person: { name: person.name } } });
+      expect(identityCalls()).toEqual([[person.idNumber]]);
+      const { companyCreditCode } = scenarios.richDebtor;
+      const company = await postSigned(subgraph.url, `{ company(creditCode: "${companyCreditCode}") { name } }`);
+      expect(company.data?.company).toEqual({ name: nameOf(companyCreditCode) });
+      expect(identityCalls()).toEqual([[person.idNumber], [companyCreditCode]]);
+    });
+
+    it('in one request, identities is asked only for a name no case record gave, and a name already asked for is kept', async () => {
+      const { caseNumber, idNumber } = scenarios.richDebtor;
+      const kase = population.cases.find((c) => c.caseNumber === caseNumber)!;
+      const parties = new Set([...kase.applicants, ...kase.debtors].map((p) => (p.kind === 'PERSON' ? p.idNumber : p.creditCode)));
+      const other = population.persons.find((p) => !parties.has(p.idNumber))!;
+      const answer = await postSigned(
+        subgraph.url,
+        `query($n: CaseNumber!) { case(caseNumber: $n) { ${NAMED} } debtor: person(idNumber: "${idNumber}") { name } other: person(idNumber: "${other.idNumber}") { name } }`,
+        { n: caseNumber },
+      );
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data).toEqual({ case: namedParties(caseNumber), debtor: { name: nameOf(idNumber) }, other: { name: other.name } });
+      // The root persons' names were asked for before the case arrived; the case's other parties never are.
+      expect(identityCalls()).toEqual([[idNumber, other.idNumber]]);
+      expect(emulator.calls.filter((c) => c.path === '/zxaj/v1/cases/batch')).toHaveLength(1);
+    });
   });
 });

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.resetCalls());
 
-/** A case, its debtors and their names: two agency calls (cases, identities) through two loaders. */
+/** A case, its debtors and their names: one agency call (cases); the case record names its parties, so identities is not asked. */
 const CASE = 'query($n: CaseNumber!) { case(caseNumber: $n) { caseNumber debtors { ... on Person { idNumber name } ... on Company { creditCode name } } } }';
 const ask = (headers: Record<string, string>, caseNumber = richDebtor.caseNumber) => postGraphQL(subgraph.url, CASE, { n: caseNumber }, headers);
 const refusal = (message: string) => ({ status: 401, errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -100,6 +100,10 @@ describe('a subgraph answers only the gateway', () => {
     const answer = await ask(headers);
     expect(answer.errors).toBeUndefined();
     expect(answer.data?.case.caseNumber).toBe(richDebtor.caseNumber);
+    expect(emulator.calls.map((c) => c.path)).toEqual(['/zxaj/v1/cases/batch']);
+    // A name no case record gives still comes from identities, under the same headers.
+    const named = await postGraphQL(subgraph.url, `{ person(idNumber: "${population.persons[3]!.idNumber}") { name } }`, undefined, headers);
+    expect(named.errors).toBeUndefined();
     expect(emulator.calls.map((c) => c.path)).toEqual(['/zxaj/v1/cases/batch', '/zxaj/v1/identities']);
     for (const call of emulator.calls) {
       expect({
@@ -122,8 +126,15 @@ describe('a subgraph answers only the gateway', () => {
 
   it('keeps concurrent requests\' case contexts apart', async () => {
     const sign = (requestId: string, caseNumber: string) => signedHeaders(TEST_SUBGRAPH_SECRET, { requestId, caseNumber });
-    const [a, b] = await Promise.all([ask(await sign('req-a', richDebtor.caseNumber)), ask(await sign('req-b', closedCase.caseNumber), closedCase.caseNumber)]);
+    // Each request also names a person who is party to neither case, so each makes an identities call besides its case call.
+    const parties = new Set(population.cases.flatMap((c) => [...c.applicants, ...c.debtors]).map((p) => (p.kind === 'PERSON' ? p.idNumber : p.creditCode)));
+    const [outsiderA, outsiderB] = population.persons.filter((p) => !parties.has(p.idNumber));
+    const CASE_AND_NAME = CASE.replace('query($n: CaseNumber!) {', 'query($n: CaseNumber!, $p: IdNumber!) { person(idNumber: $p) { name }');
+    const askWithName = async (requestId: string, caseNumber: string, person: string) =>
+      postGraphQL(subgraph.url, CASE_AND_NAME, { n: caseNumber, p: person }, await sign(requestId, caseNumber));
+    const [a, b] = await Promise.all([askWithName('req-a', richDebtor.caseNumber, outsiderA!.idNumber), askWithName('req-b', closedCase.caseNumber, outsiderB!.idNumber)]);
     expect([a.errors, b.errors]).toEqual([undefined, undefined]);
+    expect([a.data?.person.name, b.data?.person.name]).toEqual([outsiderA!.name, outsiderB!.name]);
     const seen = emulator.calls
       .filter((c) => c.path === '/zxaj/v1/cases/batch')
       .map((c) => [(c.body as { ah: string[] }).ah[0], c.headers['x-request-id'], decodeURIComponent(String(c.headers['x-case-number']))]);
@@ -137,7 +148,12 @@ describe('a subgraph answers only the gateway', () => {
     for (const call of emulator.calls) {
       expect(decodeURIComponent(String(call.headers['x-case-number']))).toBe(caseOf[String(call.headers['x-request-id'])]);
     }
-    expect(emulator.calls.length).toBeGreaterThanOrEqual(4);
+    // Per request one case call and one identities call, for the outsider only: the case records name the debtors.
+    const named = emulator.calls
+      .filter((c) => c.path === '/zxaj/v1/identities')
+      .map((c) => [(c.body as { zjhm: string[] }).zjhm, c.headers['x-request-id']]);
+    expect(named.sort()).toEqual([[[outsiderA!.idNumber], 'req-a'], [[outsiderB!.idNumber], 'req-b']].sort());
+    expect(emulator.calls).toHaveLength(4);
   });
 
   it('refuses to start without a secret of at least 32 characters', async () => {

@@ -2,6 +2,7 @@ import nock from 'nock';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { CourtClient, COURT_LIMITS } from '../../../subgraphs/court/client';
 import { createCourtLoaders } from '../../../subgraphs/court/loaders';
+import { RequestCaseMemo } from '../../../subgraphs/court/requestCaseMemo';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
 
 const BASE = 'http://court.agency.test';
@@ -18,17 +19,18 @@ const wireCase = (ah: string) => ({
   jasj: '',
   cbr: '浙0106-007',
   dsr: [
-    { ssdw: '申请执行人', lx: '自然人', zjhm: '11010519491231002X' },
-    { ssdw: '被执行人', lx: '法人', zjhm: '91350100M000100Y43' },
+    { ssdw: '申请执行人', lx: '自然人', zjhm: '11010519491231002X', mc: '王建国' },
+    { ssdw: '被执行人', lx: '法人', zjhm: '91350100M000100Y43', mc: '福州闽江贸易有限公司' },
   ],
 });
+const CASE = '(2025)浙0106执1001号';
 
 useNockAtAgencyEdge();
 
 describe('CourtClient', () => {
   const client = new CourtClient(BASE, 200);
 
-  it('translates the case system fields: yuan strings to exact fen, status words to enums, parties by kind', async () => {
+  it('translates the case system fields: yuan strings to exact fen, status words to enums, parties by kind with their names', async () => {
     nock(BASE).post('/zxaj/v1/cases/batch', { ah: ['(2025)浙0106执1001号'] }).reply(200, { errcode: 0, aj: [wireCase('(2025)浙0106执1001号')] });
     const found = await client.casesByNumber(['(2025)浙0106执1001号']);
     expect(found.get('(2025)浙0106执1001号')).toEqual({
@@ -42,8 +44,8 @@ describe('CourtClient', () => {
       filedOn: '2025-03-12',
       closedOn: null,
       officer: '浙0106-007',
-      applicants: [{ __typename: 'Person', idNumber: '11010519491231002X' }],
-      debtors: [{ __typename: 'Company', creditCode: '91350100M000100Y43' }],
+      applicants: [{ __typename: 'Person', idNumber: '11010519491231002X', name: '王建国' }],
+      debtors: [{ __typename: 'Company', creditCode: '91350100M000100Y43', name: '福州闽江贸易有限公司' }],
     });
   });
 
@@ -55,6 +57,26 @@ describe('CourtClient', () => {
     const page = await client.docket('浙0106', 'CLOSED', 40, 20);
     expect(page.total).toBe(41);
     expect(page.cases.map((c) => c.caseNumber)).toEqual(['(2023)浙0106执1001号']);
+  });
+
+  const nameless = () => {
+    const c = wireCase(CASE);
+    const { mc: _dropped, ...debtor } = c.dsr[1]!;
+    return { ...c, dsr: [c.dsr[0]!, debtor] };
+  };
+  it.each([
+    ['the case batch', () => nock(BASE).post('/zxaj/v1/cases/batch').reply(200, { errcode: 0, aj: [nameless()] }), () => client.casesByNumber([CASE])],
+    [
+      'the docket',
+      () => nock(BASE).get(`/zxaj/v1/courts/${encodeURIComponent('浙0106')}/cases`).query(true).reply(200, { errcode: 0, total: 1, start: 0, aj: [nameless()] }),
+      () => client.docket('浙0106', undefined, 0, 20),
+    ],
+  ])('refuses a case from %s whose party has no name (mc) with AGENCY_BAD_RESPONSE', async (_where, arrange, ask) => {
+    arrange();
+    const error = await ask().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AgencyError);
+    expect((error as AgencyError).message).toBe('The court case system answered in an unexpected shape at aj.0.dsr.1.mc.');
+    expect((error as AgencyError).extensions.code).toBe('AGENCY_BAD_RESPONSE');
   });
 
   it('reads the agency error shape into AGENCY_REFUSED with its code and message', async () => {
@@ -96,5 +118,34 @@ describe('CourtClient', () => {
     expect(sizes).toEqual([100, 100, 1]);
     expect(names[0]).toBe('name of ID0');
     expect(names[200]).toBe('name of ID200');
+  });
+
+  it("names a loaded case's parties from the case record: the request's name loader asks no identities", async () => {
+    // Only the case batch is mocked: an identities call would fail the loads and leave nothing pending.
+    nock(BASE).post('/zxaj/v1/cases/batch', { ah: [CASE] }).reply(200, { errcode: 0, aj: [wireCase(CASE)] });
+    const loaders = createCourtLoaders(client);
+    const kase = await loaders.caseByNumber.load(CASE);
+    expect(kase?.debtors).toEqual([{ __typename: 'Company', creditCode: '91350100M000100Y43', name: '福州闽江贸易有限公司' }]);
+    expect(await Promise.all([loaders.name.load('11010519491231002X'), loaders.name.load('91350100M000100Y43')])).toEqual(['王建国', '福州闽江贸易有限公司']);
+  });
+
+  it('primes, never overwrites: a name the request already loaded from identities stays', async () => {
+    nock(BASE).post('/zxaj/v1/identities', { zjhm: ['91350100M000100Y43'] }).reply(200, { errcode: 0, sf: [{ zjhm: '91350100M000100Y43', mc: '福州闽江贸易有限责任公司' }] });
+    nock(BASE).post('/zxaj/v1/cases/batch').reply(200, { errcode: 0, aj: [wireCase(CASE)] });
+    const loaders = createCourtLoaders(client);
+    expect(await loaders.name.load('91350100M000100Y43')).toBe('福州闽江贸易有限责任公司');
+    await loaders.caseByNumber.load(CASE);
+    expect(await loaders.name.load('91350100M000100Y43')).toBe('福州闽江贸易有限责任公司');
+    expect(await loaders.name.load('11010519491231002X')).toBe('王建国');
+  });
+
+  it("names the parties of a case the request's memo answers, with no call at all", async () => {
+    nock(BASE).post('/zxaj/v1/cases/batch').once().reply(200, { errcode: 0, aj: [wireCase(CASE)] });
+    const memo = new RequestCaseMemo();
+    // The gateway's case-binding lookup, then the dossier: two subgraph requests, one request id.
+    await createCourtLoaders(client, memo, 'req-1').caseByNumber.load(CASE);
+    const dossier = createCourtLoaders(client, memo, 'req-1');
+    expect((await dossier.caseByNumber.load(CASE))?.caseNumber).toBe(CASE);
+    expect(await Promise.all([dossier.name.load('11010519491231002X'), dossier.name.load('91350100M000100Y43')])).toEqual(['王建国', '福州闽江贸易有限公司']);
   });
 });
