@@ -140,13 +140,19 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     const courtUrl = config.subgraphUrls.court ?? defaultSubgraphUrl('court');
     // The lookup carries the incoming request's id: the court system logs it under that
     // request, and the court subgraph answers the request's own later ask for the case at once.
-    const cases = new CaseDirectory(courtUrl, async (caseNumber, requestId) => ({
-      [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(config.subgraphSecret, {
-        requestId,
-        service: `${GATEWAY_SERVICE_IDENTITY}:case-binding`,
-        caseNumber,
+    const cases = new CaseDirectory(
+      courtUrl,
+      async (caseNumber, requestId) => ({
+        [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(config.subgraphSecret, {
+          requestId,
+          service: `${GATEWAY_SERVICE_IDENTITY}:case-binding`,
+          caseNumber,
+        }),
       }),
-    }));
+      undefined,
+      // Through the same keep-alive pool as every other subgraph call (Node's fetch costs more CPU per call).
+      transport?.fetcher,
+    );
 
     const served = await serveGraphQL<GatewayContext>({
       port: config.port,

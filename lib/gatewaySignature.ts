@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 
@@ -51,11 +51,20 @@ export class GatewaySignatureError extends Error {
   }
 }
 
-function keyOf(secret: string): Uint8Array {
+/** Keys already made from a secret: jose would otherwise import the raw bytes on every sign and verify. */
+const keys = new Map<string, KeyObject>();
+
+function keyOf(secret: string): KeyObject {
+  const known = keys.get(secret);
+  if (known) return known;
   if (secret.length < MIN_SUBGRAPH_SECRET_LENGTH) {
     throw new Error(`The subgraph secret must be at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters long.`);
   }
-  return new TextEncoder().encode(secret);
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  // A process knows one secret or two (a rotation); tests make more, so the map stays bounded.
+  if (keys.size >= 16) keys.clear();
+  keys.set(secret, key);
+  return key;
 }
 
 /** Signs the claims of one subgraph request: a compact HS256 JWT valid for `ttlSeconds`. */

@@ -1,5 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The benchmark runs every server in a process of its own (so each gateway's memory and CPU
@@ -26,7 +27,10 @@ export interface Child<TInfo> {
  */
 export async function startChild<TInfo>(name: string, file: string, args: unknown, logFile: string): Promise<Child<TInfo>> {
   const log = openSync(logFile, 'a');
-  const execArgv = process.execArgv.length > 0 ? process.execArgv : ['--import', 'tsx'];
+  const execArgv = process.execArgv.length > 0 ? [...process.execArgv] : ['--import', 'tsx'];
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (to find where its time goes).
+  const profileDir = process.env.BENCH_CPU_PROF;
+  if (profileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(profileDir, name.replace(/[^A-Za-z0-9-]+/g, '-'))}`);
   const child: ChildProcess = fork(file, [JSON.stringify(args)], {
     execArgv,
     stdio: ['ignore', log, log, 'ipc'],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { decimalToFen } from '../../schemas/identifiers';
 import type { CaseFacts } from '../context';
+import type { Fetcher } from '../transport/subgraphTransport';
 
 const answer = z.object({
   data: z.object({
@@ -45,6 +46,8 @@ export class CaseDirectory {
     /** Signed headers for a lookup made for request `requestId`. */
     private readonly headers: (caseNumber: string, requestId: string) => Promise<Record<string, string>>,
     private readonly timeoutMs = 5000,
+    /** How the lookup reaches the court subgraph: the gateway's pooled transport, else Node's fetch. */
+    private readonly fetcher: Fetcher = fetch as unknown as Fetcher,
   ) {}
 
   /**
@@ -60,7 +63,7 @@ export class CaseDirectory {
   }
 
   private async ask(caseNumber: string, requestId: string): Promise<CaseFacts | null> {
-    const response = await fetch(this.courtSubgraphUrl, {
+    const response = await this.fetcher(this.courtSubgraphUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(await this.headers(caseNumber, requestId)) },
       body: JSON.stringify({ query: CASE_FACTS, variables: { caseNumber } }),

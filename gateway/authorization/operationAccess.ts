@@ -34,43 +34,49 @@ export interface OperationAccess {
   operation: OperationDefinitionNode;
   roots: RootAccess[];
   /** Every field coordinate the operation selects, e.g. "Person.vehicles". */
-  coordinates: Set<string>;
+  coordinates: ReadonlySet<string>;
 }
+
+/** What an operation selects whatever its variables: read once per parsed document. */
+interface OperationShape {
+  operation: OperationDefinitionNode;
+  rootFields: FieldNode[];
+  coordinates: ReadonlySet<string>;
+}
+
+/**
+ * Shapes by schema, document and operation name. Apollo Server hands every request with the
+ * same query text the same parsed document (its document store), so the typed walk over the
+ * selections runs once per operation text, not once per request; a new schema (supergraph
+ * update) starts afresh, and a document no longer cached is dropped with it.
+ */
+const shapes = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, OperationShape>>>();
 
 /**
  * What an operation reaches, read before it runs: the subjects and cases its root fields
  * name, and every field coordinate it selects. Variables are coerced by the same scalars
  * as execution, so `$id` and an inline literal give the same normalised subject.
+ * `coercedVariables`: the variables already coerced by the caller (saves doing it twice).
  */
 export function analyseOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | undefined,
+  coercedVariables?: Record<string, unknown>,
 ): OperationAccess {
-  const operation = getOperationAST(document, operationName);
-  if (!operation) throw new Error('analyseOperation needs a document that passed validation');
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
-  if (coerced.errors) throw coerced.errors[0];
-  const variableValues = coerced.coerced;
+  const shape = shapeOf(schema, document, operationName);
+  const { operation } = shape;
+  let variableValues = coercedVariables;
+  if (variableValues === undefined) {
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+    if (coerced.errors) throw coerced.errors[0];
+    variableValues = coerced.coerced;
+  }
 
-  const rootType = schema.getRootType(operation.operation);
-  if (!rootType) throw new Error(`schema has no ${operation.operation} type`);
+  const rootType = schema.getRootType(operation.operation)!;
   const roots: RootAccess[] = [];
-  const fragments = Object.fromEntries(
-    document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d] as const] : [])),
-  );
-  const rootFields: FieldNode[] = [];
-  const collect = (selections: OperationDefinitionNode['selectionSet']['selections']) => {
-    for (const s of selections) {
-      if (s.kind === 'Field') rootFields.push(s);
-      else if (s.kind === 'InlineFragment') collect(s.selectionSet.selections);
-      else if (fragments[s.name.value]) collect(fragments[s.name.value]!.selectionSet.selections);
-    }
-  };
-  collect(operation.selectionSet.selections);
-
-  for (const node of rootFields) {
+  for (const node of shape.rootFields) {
     const field = rootType.getFields()[node.name.value];
     if (!field) continue; // __typename, __schema: introspection has its own rules
     const args = getArgumentValues(field, node, variableValues);
@@ -83,6 +89,36 @@ export function analyseOperation(
     }
     roots.push(access);
   }
+  return { operation, roots, coordinates: shape.coordinates };
+}
+
+function shapeOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): OperationShape {
+  let byDocument = shapes.get(schema);
+  if (!byDocument) shapes.set(schema, (byDocument = new WeakMap()));
+  let byName = byDocument.get(document);
+  if (!byName) byDocument.set(document, (byName = new Map()));
+  const key = operationName ?? '';
+  let shape = byName.get(key);
+  if (!shape) byName.set(key, (shape = readShape(schema, document, operationName)));
+  return shape;
+}
+
+function readShape(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): OperationShape {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) throw new Error('analyseOperation needs a document that passed validation');
+  if (!schema.getRootType(operation.operation)) throw new Error(`schema has no ${operation.operation} type`);
+  const fragments = Object.fromEntries(
+    document.definitions.flatMap((d) => (d.kind === 'FragmentDefinition' ? [[d.name.value, d] as const] : [])),
+  );
+  const rootFields: FieldNode[] = [];
+  const collect = (selections: OperationDefinitionNode['selectionSet']['selections']) => {
+    for (const s of selections) {
+      if (s.kind === 'Field') rootFields.push(s);
+      else if (s.kind === 'InlineFragment') collect(s.selectionSet.selections);
+      else if (fragments[s.name.value]) collect(fragments[s.name.value]!.selectionSet.selections);
+    }
+  };
+  collect(operation.selectionSet.selections);
 
   const coordinates = new Set<string>();
   const typeInfo = new TypeInfo(schema);
@@ -107,7 +143,7 @@ export function analyseOperation(
     const fragment = fragments[name];
     if (fragment) walk({ kind: 'Document' as never, definitions: [fragment] } as DocumentNode);
   }
-  return { operation, roots, coordinates };
+  return { operation, rootFields, coordinates };
 }
 
 /**

@@ -42,12 +42,13 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           // No such operation in the document, or variables that do not coerce: the operation
           // cannot run, and execution says why exactly as gateway-js does (e.g. BAD_USER_INPUT,
           // 400, every variable error), before any subgraph is called. The mark makes sure none is.
-          if (operation === undefined || getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) {
+          const coerced = operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          if (operation === undefined || coerced === undefined || coerced.errors) {
             contextValue.cannotRun = true;
             return;
           }
           // What the operation reaches is read first, so a refusal is audited with it too.
-          const access = analyseOperation(schema, document, operation.name?.value, request.variables);
+          const access = analyseOperation(schema, document, operation.name?.value, request.variables, coerced.coerced);
           contextValue.reached = { subjects: access.roots.flatMap((r) => r.subjects), fields: [...access.coordinates] };
           if (refusedToken !== undefined) throw refusedToken;
           const headers = request.http?.headers;

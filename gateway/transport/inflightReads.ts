@@ -1,7 +1,9 @@
 /**
  * Identical subgraph reads in flight at the same time are sent once: the first (the leader)
- * goes out, the others (followers) wait for its answer. Each caller gets its own copy of the
- * answer, because gateway-js merges entity answers into its result tree in place.
+ * goes out, the others (followers) wait for its answer. Each follower gets its own copy of the
+ * answer, because gateway-js merges entity answers into its result tree in place. The leader
+ * keeps the original: the followers' copies are taken in the same turn the answer arrives,
+ * before the leader's request (a later turn) can change it.
  *
  * What counts as identical is the caller's business (`key`); SignedDataSource uses the
  * subgraph, the request body and every signed fact except the request id.
@@ -25,7 +27,7 @@ export class InflightReads<T> {
       if (this.inflight.get(key) === started) this.inflight.delete(key);
     };
     started.then(forget, forget);
-    return started.then(this.copy);
+    return started;
   }
 
   /** Reads answered from another read's call since start (for measurements and tests). */

@@ -86,4 +86,25 @@ describe('analyseOperation', () => {
       'Query.case',
     ]);
   });
+
+  it("reads each request's own variables when one parsed document serves many requests", () => {
+    const document = parse(`query Two($id: IdNumber!) { person(idNumber: $id) { idNumber } }
+      query One { company(creditCode: "${CODE}") { vehicles } }`);
+    const other = '330102198001010018';
+    const first = analyseOperation(schema, document, 'Two', { id: ID });
+    const second = analyseOperation(schema, document, 'Two', { id: other });
+    const third = analyseOperation(schema, document, 'One', {});
+    expect(first.roots[0]!.subjects).toEqual([ID]);
+    expect(second.roots[0]!.subjects).toEqual([other]);
+    // Same document, another operation in it: its own selections, not the first one's.
+    expect(third.roots).toEqual([{ field: 'company', subjects: [CODE], caseNumbers: [], courts: [] }]);
+    expect([...third.coordinates].sort()).toEqual(['Company.vehicles', 'Query.company']);
+    expect([...second.coordinates].sort()).toEqual(['Person.idNumber', 'Query.person']);
+  });
+
+  it('takes variables the caller already coerced as they are', () => {
+    const document = parse('query($id: IdNumber!) { person(idNumber: $id) { idNumber } }');
+    const access = analyseOperation(schema, document, undefined, { id: 'not read' }, { id: ID });
+    expect(access.roots[0]!.subjects).toEqual([ID]);
+  });
 });

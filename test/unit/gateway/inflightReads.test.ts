@@ -80,6 +80,24 @@ describe('identical subgraph reads in flight are sent once', () => {
     expect(subgraph.sent).toHaveLength(1);
   });
 
+  it("keeps a follower's copy intact when the leader changes its answer the moment it arrives", async () => {
+    const subgraph = fakeSubgraph();
+    const vehicle = source(subgraph.fetcher);
+    const untouched = { _entities: [{ vehicles: [{ vin: 'LSVAU218XN2183294' }] }] };
+    // The leader keeps the subgraph's own answer (no copy); it changes it in its first continuation.
+    const leader = vehicle.process(incoming(officer('a'))).then((answer) => {
+      (answer.data!._entities as Record<string, unknown>[])[0]!.vehicles = [];
+      return answer;
+    });
+    const followers = [vehicle.process(incoming(officer('b'))), vehicle.process(incoming(officer('c')))];
+    const [a, b, c] = await Promise.all([leader, ...followers]);
+    expect(subgraph.sent).toHaveLength(1);
+    expect(a!.data).toEqual({ _entities: [{ vehicles: [] }] });
+    expect(b!.data).toEqual(untouched);
+    expect(c!.data).toEqual(untouched);
+    expect(b!.data).not.toBe(c!.data);
+  });
+
   it('does not share between officers, cases with other debtors, or different variables', async () => {
     const subgraph = fakeSubgraph();
     const vehicle = source(subgraph.fetcher);
