@@ -29,7 +29,10 @@ export function startCourtSubgraph(options: CourtSubgraphOptions): Promise<Serve
     resolvers,
     channels,
     // Runs inside the request's verified context, so the signed request id is known here.
-    context: () => ({ client, loaders: createCourtLoaders(client, memo, currentCaseContext()?.requestId) }),
+    context: () => {
+      const signed = currentCaseContext();
+      return { client, loaders: createCourtLoaders(client, memo, signed?.requestId, signed?.caseNumber) };
+    },
     secret: options.secret,
     port: options.port,
     host: options.host,

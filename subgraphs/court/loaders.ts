@@ -29,8 +29,13 @@ export function primePartyNames(name: CourtLoaders['name'], kase: EnforcementCas
  * parties' names before the case is handed on, so resolvers below the case never wait for
  * the identity service.
  */
-export function createCourtLoaders(client: CourtClient, memo?: RequestCaseMemo, requestId?: string): CourtLoaders {
+export function createCourtLoaders(client: CourtClient, memo?: RequestCaseMemo, requestId?: string, caseNumber?: string): CourtLoaders {
   const name = batchLoader(COURT_LIMITS.identityBatch, (keys) => client.names(keys), () => null);
+  // The case this request states (signed), as the gateway's case-binding lookup already got it:
+  // its parties are named from it too, so `person(idNumber) { name }` or a debtors' sweep in
+  // that case does not wait for the identity service before the agencies are asked.
+  const stated = memo && requestId && caseNumber ? memo.get(requestId, caseNumber) : undefined;
+  if (stated) primePartyNames(name, stated);
   const casesByNumber = async (keys: readonly string[]): Promise<Map<string, EnforcementCase>> => {
     const found = new Map<string, EnforcementCase>();
     const missing: string[] = [];

@@ -5,7 +5,6 @@
  */
 import { HZCB_MAX_BATCH, NCB_MAX_BATCH, RCC_MAX_BATCH, WEB_MAX_BATCH } from '../../subgraphs/bank/client';
 import { COMMERCE_MAX_BATCH } from '../../subgraphs/commerce/client';
-import { COURT_LIMITS } from '../../subgraphs/court/client';
 import { REAL_ESTATE_MAX_BATCH } from '../../subgraphs/realestate/client';
 import { HOUSING_FUND_MAX_BATCH, SOCIAL_INSURANCE_MAX_BATCH } from '../../subgraphs/social-insurance/client';
 import { VEHICLE_MAX_BATCH } from '../../subgraphs/vehicle/client';
@@ -61,7 +60,9 @@ describe('bulk: one request for many persons', () => {
 
     const per = (max: number) => Math.ceil(n / max);
     expect({
-      court: callsTo(emulators.court!, '/zxaj/v1/identities'),
+      // The case, once (the gateway's case binding); the debtors' names come from its record.
+      courtCase: callsTo(emulators.court!, '/zxaj/v1/cases/batch'),
+      courtIdentities: callsTo(emulators.court!, '/zxaj/v1/identities'),
       NCB: callsTo(emulators['bank:NCB']!, '/ncb/v3/inquiry/accounts'),
       HZCB: callsTo(emulators['bank:HZCB']!, '/api/query'),
       RCC: callsTo(emulators['bank:RCC']!, '/rcc/cx'),
@@ -73,7 +74,8 @@ describe('bulk: one request for many persons', () => {
       socialInsurance: callsTo(emulators['social-insurance']!, '/si/exchange/insured'),
       housingFund: callsTo(emulators['social-insurance']!, '/gjj/api/account/query'),
     }).toEqual({
-      court: per(COURT_LIMITS.identityBatch),
+      courtCase: 1,
+      courtIdentities: 0,
       NCB: per(NCB_MAX_BATCH),
       HZCB: per(HZCB_MAX_BATCH),
       RCC: per(RCC_MAX_BATCH),

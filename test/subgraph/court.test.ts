@@ -218,6 +218,25 @@ describe('court subgraph', () => {
       expect(paths()).toEqual(['/zxaj/v1/cases/batch']);
     });
 
+    it("names the stated case's parties from the case the request's lookup got: a debtors' sweep asks identities only for others", async () => {
+      const { caseNumber } = scenarios.richDebtor;
+      const kase = population.cases.find((c) => c.caseNumber === caseNumber)!;
+      const debtorIds = kase.debtors.flatMap((p) => (p.kind === 'PERSON' ? [p.idNumber] : []));
+      const parties = new Set([...kase.applicants, ...kase.debtors].map((p) => (p.kind === 'PERSON' ? p.idNumber : p.creditCode)));
+      const other = population.persons.find((p) => !parties.has(p.idNumber))!;
+      const headers = await signedHeaders(TEST_SUBGRAPH_SECRET, { requestId: 'req-sweep-names', caseNumber, debtors: [...parties] });
+      await postGraphQL(subgraph.url, 'query($n: CaseNumber!) { case(caseNumber: $n) { caseNumber } }', { n: caseNumber }, headers);
+      expect(paths()).toEqual(['/zxaj/v1/cases/batch']);
+      const sweep = await postGraphQL(subgraph.url, 'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { idNumber name } }', { ids: [...debtorIds, other.idNumber] }, headers);
+      expect(sweep.errors).toBeUndefined();
+      expect(sweep.data?.persons).toEqual([...debtorIds.map((id) => ({ idNumber: id, name: nameOf(id) })), { idNumber: other.idNumber, name: other.name }]);
+      expect(identityCalls()).toEqual([[other.idNumber]]);
+      // Another request id (another request) has no lookup of its own to name them from.
+      const later = await signedHeaders(TEST_SUBGRAPH_SECRET, { requestId: 'req-sweep-names-2', caseNumber, debtors: [...parties] });
+      await postGraphQL(subgraph.url, 'query($ids: [IdNumber!]!) { persons(idNumbers: $ids) { name } }', { ids: debtorIds }, later);
+      expect(identityCalls()).toEqual([[other.idNumber], debtorIds]);
+    });
+
     it('person(idNumber) { name } and company(creditCode) { name } still ask identities', async () => {
       const person = population.persons[7]!;
       const answer = await postSigned(subgraph.url, `{ person(idNumber: "${person.idNumber}") { name } }`);
