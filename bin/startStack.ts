@@ -138,22 +138,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     // One secret per stack: the gateway signs with it, every subgraph checks with it.
     const secret = options.subgraphSecret ?? randomSubgraphSecret();
-    const common = {
-      secret,
-      ...(options.agencyTimeoutMs === undefined ? {} : { timeoutMs: options.agencyTimeoutMs }),
-      ...(options.agencyResilience === undefined ? {} : { resilience: options.agencyResilience }),
-    };
-    const url = (name: string) => emulators[name]!.url;
     /** How each subgraph starts, on a given port, against the emulators' current URLs. */
-    const subgraphStarts: Record<SubgraphName, (port: number) => Promise<ServedGraphQL>> = {
-      court: (port) => startCourtSubgraph({ agencyUrl: url('court'), port, ...common }),
-      bank: (port) => startBankSubgraph({ bankUrls: Object.fromEntries(Object.keys(BANK_EMULATORS).map((code) => [code, url(`bank:${code}`)])), port, ...common }),
-      realestate: (port) => startRealEstateSubgraph({ agencyUrl: url('realestate'), port, ...common }),
-      vehicle: (port) => startVehicleSubgraph({ agencyUrl: url('vehicle'), port, ...common }),
-      commerce: (port) => startCommerceSubgraph({ agencyUrl: url('commerce'), port, ...common }),
-      'social-insurance': (port) => startSocialInsuranceSubgraph({ agencyUrl: url('social-insurance'), port, ...common }),
-      audit: (port) => startAuditSubgraph({ database, auditTable: options.auditTable, courtAgencyUrl: url('court'), port, ...common }),
-    };
+    const subgraphStarts = subgraphStarters({
+      agencyUrl: (name) => emulators[name]!.url,
+      secret,
+      database,
+      auditTable: options.auditTable,
+      agencyTimeoutMs: options.agencyTimeoutMs,
+      agencyResilience: options.agencyResilience,
+    });
     for (const [name, start] of Object.entries(subgraphStarts) as [SubgraphName, (port: number) => Promise<ServedGraphQL>][]) {
       subgraphs[name] = await start(options.defaultSubgraphPorts ? DEFAULT_SUBGRAPH_PORTS[name] : 0);
     }
@@ -195,6 +188,39 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stop();
     throw error;
   }
+}
+
+export interface SubgraphStartOptions {
+  /** The URL of an agency emulator by its name in `Stack.emulators` (court, bank:NCB, ..., social-insurance). */
+  agencyUrl(name: string): string;
+  secret: string;
+  /** Where the audit subgraph reads the audit log. */
+  database: Database;
+  auditTable?: string;
+  agencyTimeoutMs?: number;
+  agencyResilience?: AgencyResilience;
+}
+
+/**
+ * How each of the seven subgraphs starts on a given port (0: ephemeral), against its agencies:
+ * startStack runs them beside the emulators; the benchmark runs them in a process of their own.
+ */
+export function subgraphStarters(options: SubgraphStartOptions): Record<SubgraphName, (port: number) => Promise<ServedGraphQL>> {
+  const url = options.agencyUrl;
+  const common = {
+    secret: options.secret,
+    ...(options.agencyTimeoutMs === undefined ? {} : { timeoutMs: options.agencyTimeoutMs }),
+    ...(options.agencyResilience === undefined ? {} : { resilience: options.agencyResilience }),
+  };
+  return {
+    court: (port) => startCourtSubgraph({ agencyUrl: url('court'), port, ...common }),
+    bank: (port) => startBankSubgraph({ bankUrls: Object.fromEntries(Object.keys(BANK_EMULATORS).map((code) => [code, url(`bank:${code}`)])), port, ...common }),
+    realestate: (port) => startRealEstateSubgraph({ agencyUrl: url('realestate'), port, ...common }),
+    vehicle: (port) => startVehicleSubgraph({ agencyUrl: url('vehicle'), port, ...common }),
+    commerce: (port) => startCommerceSubgraph({ agencyUrl: url('commerce'), port, ...common }),
+    'social-insurance': (port) => startSocialInsuranceSubgraph({ agencyUrl: url('social-insurance'), port, ...common }),
+    audit: (port) => startAuditSubgraph({ database: options.database, auditTable: options.auditTable, courtAgencyUrl: url('court'), port, ...common }),
+  };
 }
 
 /** Stops everything in reverse order, even past a failure; then throws the first failure. */

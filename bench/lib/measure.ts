@@ -24,8 +24,15 @@ export interface LoadResult {
 }
 
 /** Drives `url` with `connections` concurrent connections for `durationS`, a fresh request each time. */
-export async function runLoad(url: string, connections: number, durationS: number, next: () => HttpRequest, watch: Record<string, number> = {}): Promise<LoadResult> {
-  const before = Object.fromEntries(Object.entries(watch).map(([name, pid]) => [name, cpuMs(pid)]));
+export async function runLoad(
+  url: string,
+  connections: number,
+  durationS: number,
+  next: () => HttpRequest,
+  /** Processes whose CPU is counted, by name (a name may stand for several processes). */
+  watch: Record<string, readonly number[]> = {},
+): Promise<LoadResult> {
+  const before = Object.fromEntries(Object.entries(watch).map(([name, pids]) => [name, cpuMsOf(pids)]));
   const result = await autocannon({
     url,
     connections,
@@ -42,10 +49,10 @@ export async function runLoad(url: string, connections: number, durationS: numbe
   const requests = result['2xx'] + result.non2xx;
   // Requests still in flight when autocannon stops are finished by the servers all the same:
   // wait until they are idle, then share the CPU among every request sent.
-  await untilIdle(Object.values(watch));
+  await untilIdle(Object.values(watch).flat());
   const sent = Math.max(1, result.requests.sent, requests);
   const cpuMsPerRequest = Object.fromEntries(
-    Object.entries(watch).map(([name, pid]) => [name, round((cpuMs(pid) - before[name]!) / sent, 2)]),
+    Object.entries(watch).map(([name, pids]) => [name, round((cpuMsOf(pids) - before[name]!) / sent, 2)]),
   );
   return {
     connections,
@@ -87,6 +94,11 @@ export function cpuMs(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU time of several processes together, ms. */
+function cpuMsOf(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
 }
 
 /** One POST, timed; the answer parsed. */

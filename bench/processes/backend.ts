@@ -1,8 +1,9 @@
 /**
- * The benchmark's agencies and subgraphs, in one process of their own: the agency emulators
- * with a fixed latency over a seeded population, and the seven subgraphs, exactly as
- * `npm start` runs them (bin/startStack.ts). The gateway startStack also starts is stopped at
- * once: each gateway under test runs in its own process (bench/processes/*Gateway.ts).
+ * The benchmark's agencies, in one process of their own: the agency emulators with a fixed
+ * latency over a seeded population, started by bin/startStack.ts exactly as `npm start` runs
+ * them. The subgraphs and the gateway startStack also starts are stopped at once: the
+ * subgraphs run in a process of their own (processes/subgraphs.ts), each gateway under test in
+ * its own (processes/*Gateway.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { startStack } from '../../bin/startStack';
@@ -30,7 +31,6 @@ export interface BenchCase {
 
 export interface BackendInfo {
   secret: string;
-  subgraphUrls: Record<string, string>;
   emulatorUrls: Record<string, string>;
   /** Active cases of the population, for the dossier load (each request a different case). */
   cases: BenchCase[];
@@ -96,15 +96,13 @@ serveChild<BackendInfo>(async (args: BackendArgs) => {
   const stack = await startStack({
     population,
     agencyLatencyMs: args.latencyMs,
-    // A 1000-person sweep sends hundreds of agency calls at once; on a loaded 2-core machine
-    // some wait for a socket longer than the 5 s default, which is not what is measured.
-    agencyTimeoutMs: 20_000,
     // Agencies' books and the audit subgraph's reads in memory: the gateways under test
     // write their own audit databases.
     auditDatabaseUrl: undefined,
     redisUrl: undefined,
   });
   await stack.gateway.stop();
+  for (const subgraph of Object.values(stack.subgraphs)) await subgraph.stop();
 
   // Arrival times of every call, to count the waves of agency calls a request makes.
   const arrivals = new Map<Emulator, number[]>();
@@ -127,7 +125,6 @@ serveChild<BackendInfo>(async (args: BackendArgs) => {
   return {
     info: {
       secret: stack.subgraphSecret,
-      subgraphUrls: Object.fromEntries(Object.entries(stack.subgraphs).map(([name, s]) => [name, s.url])),
       emulatorUrls: Object.fromEntries(Object.entries(stack.emulators).map(([name, e]) => [name, e.url])),
       cases: population.cases.filter((c) => c.status === 'ACTIVE' && !sweep.includes(c)).map(toBenchCase),
       sweepCases: sweep.map(toBenchCase),
