@@ -44,6 +44,13 @@ describe('serveGraphQL', () => {
     expect(await response.json()).toEqual({ data: { hello: 'hello court' } });
   });
 
+  it('serves Apollo Server\'s landing page (Sandbox) to a browser', async () => {
+    const response = await fetch(served.url, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toMatch(/<html/i);
+  });
+
   it('answers a refused admission with its status and body, before reading the body', async () => {
     const response = await post('{ not even json', { 'x-refuse': '1' });
     expect(response.status).toBe(429);
