@@ -149,9 +149,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           caseNumber,
         }),
       }),
-      undefined,
       // Through the same keep-alive pool as every other subgraph call (Node's fetch costs more CPU per call).
-      transport?.fetcher,
+      transport ? { fetcher: transport.fetcher } : {},
     );
 
     const served = await serveGraphQL<GatewayContext>({

@@ -38,17 +38,27 @@ const partyKey = (p: { idNumber?: string; creditCode?: string }) => p.idNumber ?
  * Requests for the same case at the same moment share one lookup; nothing is kept after it,
  * so a case closed a moment ago is refused at once.
  */
+export interface CaseDirectoryOptions {
+  /** @default 5000 */
+  timeoutMs?: number;
+  /** How the lookup reaches the court subgraph: the gateway's pooled transport. @default Node's fetch */
+  fetcher?: Fetcher;
+}
+
 export class CaseDirectory {
   private readonly inflight = new Map<string, Promise<CaseFacts | null>>();
+  private readonly timeoutMs: number;
+  private readonly fetcher: Fetcher;
 
   constructor(
     private readonly courtSubgraphUrl: string,
     /** Signed headers for a lookup made for request `requestId`. */
     private readonly headers: (caseNumber: string, requestId: string) => Promise<Record<string, string>>,
-    private readonly timeoutMs = 5000,
-    /** How the lookup reaches the court subgraph: the gateway's pooled transport, else Node's fetch. */
-    private readonly fetcher: Fetcher = fetch as unknown as Fetcher,
-  ) {}
+    options: CaseDirectoryOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.fetcher = options.fetcher ?? (fetch as unknown as Fetcher);
+  }
 
   /**
    * The facts of a case, asked under the id of the request they are for (`requestId`), so the

@@ -13,7 +13,7 @@ const facts = {
 };
 
 describe('CaseDirectory', () => {
-  const directory = () => new CaseDirectory(`${COURT}/graphql`, async () => ({}), 1000);
+  const directory = () => new CaseDirectory(`${COURT}/graphql`, async () => ({}), { timeoutMs: 1000 });
   afterEach(() => nock.cleanAll());
 
   it('reads the facts, money exact in fen', async () => {
