@@ -70,6 +70,12 @@ export interface GatewayConfig {
    */
   shareInflightReads?: boolean;
   /**
+   * Answer a query plan's ask for the request's own case from the case record the binding
+   * check already read, when it holds everything asked (transport/caseRecordAnswers.ts).
+   * @default true
+   */
+  answerCaseFromRecord?: boolean;
+  /**
    * Operations whose query plans are built at start-up, before the first request; those the
    * supergraph cannot run are skipped. @default COURT_OPERATIONS (gateway/queryPlans/courtOperations.ts)
    */

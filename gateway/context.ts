@@ -19,6 +19,11 @@ export interface CaseFacts {
   applicants: string[];
   /** What the case still has to recover, integer fen: the ceiling of any seizure in it. */
   outstandingFen: number;
+  /**
+   * The court subgraph's answer for the case (CASE_RECORD_QUERY), as given and never changed:
+   * it answers the request's query plan's own ask for the case (caseRecordAnswers.ts).
+   */
+  record?: Readonly<object>;
 }
 
 /** Per-request state of the gateway; plugins read and fill it, nothing lives in module maps. */

@@ -11,7 +11,7 @@ import { defaultSubgraphUrl } from '../schemas/subgraphUrls';
 import { AuditLog } from './audit/auditLog';
 import { startTokenVerifier } from './auth/createTokenVerifier';
 import { readAccessRules } from './authorization/accessRules';
-import { CaseDirectory } from './authorization/caseDirectory';
+import { CASE_RECORD_QUERY, CaseDirectory } from './authorization/caseDirectory';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { createLogger } from './log/logger';
@@ -27,6 +27,7 @@ import { warmQueryPlans, type WarmUpReport } from './queryPlans/warmQueryPlans';
 import { gatewayReadiness } from './readiness';
 import { attachSharedScalars } from './sharedScalars';
 import { GATEWAY_SERVICE_IDENTITY, shareReads, SignedDataSource } from './signedDataSource';
+import { CaseRecordAnswers } from './transport/caseRecordAnswers';
 import { createSubgraphTransport } from './transport/subgraphTransport';
 
 export interface RunningGateway extends ServedGraphQL {
@@ -46,6 +47,8 @@ export interface GatewayStats {
   queryPlans: { hits: number; misses: number; stored: number; size: number };
   /** Subgraph reads answered from an identical read in flight. */
   sharedReads: number;
+  /** Court subgraph reads answered from the request's case record (no call). */
+  caseRecordAnswers: number;
   /** Connections opened to each subgraph origin (pooled transport only). */
   subgraphConnections: Record<string, number>;
 }
@@ -62,6 +65,9 @@ export interface GatewayStats {
  * None of this changes what an operation answers: on any Federation 2 supergraph the answers
  * are bare Apollo Gateway's (test/gateway/anySupergraph.test.ts).
  */
+/** The subgraph that owns cases: the case binding asks it (CaseDirectory). */
+const COURT_SUBGRAPH = 'court';
+
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   // Access rules come off the supergraph; Apollo Gateway gets it without them (it would
   // refuse security features it does not enforce itself; this gateway enforces them).
@@ -92,6 +98,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
 
     const subgraphs: Record<string, string> = {};
     const inflightReads = config.shareInflightReads === false ? undefined : shareReads();
+    // The case binding reads the stated case from the court subgraph; a plan's ask for the same case is answered from that.
+    const caseRecordAnswers = config.answerCaseFromRecord === false ? undefined : new CaseRecordAnswers(CASE_RECORD_QUERY);
     const queryPlans = new QueryPlanStore();
     const queryPlannerConfig = { cache: queryPlans };
     const gateway = new ApolloGateway({
@@ -107,6 +115,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           requireCaller,
           ...(transport ? { fetcher: transport.fetcher } : {}),
           ...(inflightReads ? { inflightReads } : {}),
+          ...(caseRecordAnswers && name === COURT_SUBGRAPH ? { caseRecordAnswers } : {}),
         });
       },
     });
@@ -137,9 +146,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       timeoutMs: config.readinessTimeoutMs,
     });
 
-    const courtUrl = config.subgraphUrls.court ?? defaultSubgraphUrl('court');
+    const courtUrl = config.subgraphUrls.court ?? defaultSubgraphUrl(COURT_SUBGRAPH);
     // The lookup carries the incoming request's id: the court system logs it under that
-    // request, and the court subgraph answers the request's own later ask for the case at once.
+    // request. The plan's own ask for the case is answered from the record it reads
+    // (caseRecordAnswers); any other ask of the request for the case, from the court subgraph's memo.
     const cases = new CaseDirectory(
       courtUrl,
       async (caseNumber, requestId) => ({
@@ -195,6 +205,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       stats: () => ({
         queryPlans: { ...queryPlans.stats, size: queryPlans.size },
         sharedReads: inflightReads?.followers ?? 0,
+        caseRecordAnswers: caseRecordAnswers?.answered ?? 0,
         subgraphConnections: transport?.connectionsOpened() ?? {},
       }),
       stop: async () => {

@@ -8,6 +8,7 @@ import {
   signForSubgraph,
 } from '../lib/gatewaySignature';
 import type { GatewayContext } from './context';
+import type { CaseRecordAnswers } from './transport/caseRecordAnswers';
 import { InflightReads } from './transport/inflightReads';
 import type { Fetcher } from './transport/subgraphTransport';
 
@@ -45,6 +46,11 @@ export interface SignedDataSourceOptions {
    * instance among the data sources of a gateway, or give none to send every read.
    */
   inflightReads?: InflightReads<SubgraphAnswer>;
+  /**
+   * For the court subgraph: answer a read of the request's own case from the case record the
+   * binding check read, when the record holds everything the read asks (see CaseRecordAnswers).
+   */
+  caseRecordAnswers?: CaseRecordAnswers;
 }
 
 /** A fresh store of in-flight reads for `SignedDataSourceOptions.inflightReads`. */
@@ -65,6 +71,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly requireCaller: boolean;
   private readonly name: string;
   private readonly inflightReads: InflightReads<SubgraphAnswer> | undefined;
+  private readonly caseRecordAnswers: CaseRecordAnswers | undefined;
 
   constructor(options: SignedDataSourceOptions) {
     super({ url: options.url, ...(options.fetcher ? { fetcher: options.fetcher } : {}) });
@@ -73,9 +80,12 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_SIGNATURE_TTL_SECONDS;
     this.requireCaller = options.requireCaller ?? true;
     this.inflightReads = options.inflightReads;
+    this.caseRecordAnswers = options.caseRecordAnswers;
   }
 
   /**
+   * A read of the request's own case that its case record holds is answered from the record
+   * (the court subgraph gave it moments ago in this request; see CaseRecordAnswers).
    * Identical reads share one subgraph call while it is in flight: same subgraph, same body
    * (query, variables, operation name) and the same signed facts (caller, case, debtors,
    * outstanding amount, subjects), whatever their request ids. Only reads of incoming
@@ -85,6 +95,15 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
     const incoming = incomingContext(options);
+    const record = incoming?.case?.record;
+    if (this.caseRecordAnswers && incoming && record && isSharedRead(options)) {
+      const { query, variables } = options.request;
+      const answer = query === undefined ? undefined : this.caseRecordAnswers.answer(query, variables, incoming.case!.caseNumber, record);
+      if (answer) {
+        this.admit(incoming);
+        return answer;
+      }
+    }
     if (this.inflightReads === undefined || incoming === undefined || !isSharedRead(options)) return super.process(options);
     // A follower never reaches willSendRequest: check and record it here as well.
     this.admit(incoming);

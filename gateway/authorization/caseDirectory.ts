@@ -22,22 +22,23 @@ const answer = z.object({
   errors: z.array(z.object({ message: z.string() }).passthrough()).optional(),
 });
 
-const CASE_FACTS = `query CaseFacts($caseNumber: CaseNumber!) {
+/**
+ * Everything the court subgraph tells of a case from its record alone (no further call to the
+ * court case system), with `__typename` at every level: the binding needs only a few of these
+ * fields, but a query plan's own ask for the case is answered from the whole record
+ * (gateway/transport/caseRecordAnswers.ts).
+ */
+export const CASE_RECORD_QUERY = `query CaseRecord($caseNumber: CaseNumber!) {
   case(caseNumber: $caseNumber) {
-    caseNumber status court { code } outstanding
-    debtors { ... on Person { idNumber } ... on Company { creditCode } }
-    applicants { ... on Person { idNumber } ... on Company { creditCode } }
+    __typename caseNumber status cause amountDue outstanding filedOn closedOn officer
+    court { __typename code name }
+    debtors { __typename ... on Person { idNumber name } ... on Company { creditCode name } }
+    applicants { __typename ... on Person { idNumber name } ... on Company { creditCode name } }
   }
 }`;
 
 const partyKey = (p: { idNumber?: string; creditCode?: string }) => p.idNumber ?? p.creditCode ?? '';
 
-/**
- * Where the gateway learns the facts a request's case binding rests on: it asks the court
- * subgraph (which asks the court case system), signed like every other subgraph call.
- * Requests for the same case at the same moment share one lookup; nothing is kept after it,
- * so a case closed a moment ago is refused at once.
- */
 export interface CaseDirectoryOptions {
   /** @default 5000 */
   timeoutMs?: number;
@@ -45,6 +46,12 @@ export interface CaseDirectoryOptions {
   fetcher?: Fetcher;
 }
 
+/**
+ * Where the gateway learns the facts a request's case binding rests on: it asks the court
+ * subgraph (which asks the court case system), signed like every other subgraph call.
+ * Requests for the same case at the same moment share one lookup; nothing is kept after it,
+ * so a case closed a moment ago is refused at once.
+ */
 export class CaseDirectory {
   private readonly inflight = new Map<string, Promise<CaseFacts | null>>();
   private readonly timeoutMs: number;
@@ -76,10 +83,11 @@ export class CaseDirectory {
     const response = await this.fetcher(this.courtSubgraphUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(await this.headers(caseNumber, requestId)) },
-      body: JSON.stringify({ query: CASE_FACTS, variables: { caseNumber } }),
+      body: JSON.stringify({ query: CASE_RECORD_QUERY, variables: { caseNumber } }),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
-    const parsed = answer.safeParse(await response.json());
+    const body: unknown = await response.json();
+    const parsed = answer.safeParse(body);
     if (!response.ok || !parsed.success) {
       throw new Error(`the court subgraph could not tell the facts of case ${caseNumber} (HTTP ${response.status})`);
     }
@@ -96,6 +104,8 @@ export class CaseDirectory {
       debtors: c.debtors.map(partyKey),
       applicants: c.applicants.map(partyKey),
       outstandingFen: decimalToFen(c.outstanding, 100),
+      // As the court subgraph gave it (the parsed facts above keep only what they need).
+      record: (body as { data: { case: object } }).data.case,
     };
   }
 }

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { CaseDirectory } from '../../../gateway/authorization/caseDirectory';
+import { CASE_RECORD_QUERY, CaseDirectory } from '../../../gateway/authorization/caseDirectory';
 
 const COURT = 'http://court-subgraph.test';
 const CASE = '(2025)浙0106执1001号';
@@ -16,8 +16,12 @@ describe('CaseDirectory', () => {
   const directory = () => new CaseDirectory(`${COURT}/graphql`, async () => ({}), { timeoutMs: 1000 });
   afterEach(() => nock.cleanAll());
 
-  it('reads the facts, money exact in fen', async () => {
-    nock(COURT).post('/graphql').reply(200, { data: { case: facts } });
+  it('reads the facts, money exact in fen, and keeps the record as the court subgraph gave it', async () => {
+    const record = { ...facts, __typename: 'EnforcementCase', officer: '浙0106-101', court: { __typename: 'Court', code: '浙0106', name: '西湖区法院' } };
+    let asked: { query: string; variables: unknown } | undefined;
+    nock(COURT)
+      .post('/graphql', (body) => ((asked = body), true))
+      .reply(200, { data: { case: record } });
     expect(await directory().lookup(CASE)).toEqual({
       caseNumber: CASE,
       courtCode: '浙0106',
@@ -25,7 +29,9 @@ describe('CaseDirectory', () => {
       debtors: ['330106197504189356'],
       applicants: ['330106196811110021'],
       outstandingFen: 125_000_000,
+      record,
     });
+    expect(asked).toEqual({ query: CASE_RECORD_QUERY, variables: { caseNumber: CASE } });
   });
 
   it('tells a case that does not exist (null, no errors) from a case system that failed (null with errors)', async () => {
