@@ -184,6 +184,8 @@ export async function freezeDeposit(input: FreezeDepositInput, context: BankCont
     const account = await freshAccount(loader, input.accountNumber);
     if (!account) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The bank ${bankCode} keeps no account ${input.accountNumber}.` } };
     requireDebtorAsset([holderKey(account.holder)], `Account ${input.accountNumber} at bank ${bankCode}`);
+    const foreign = foreignCurrency(account);
+    if (foreign) return { refusal: foreign };
 
     const outstandingFen = signedOutstandingFen();
     const held = await depositsControlled(context, actor, bankCode, input.requestId);
@@ -202,6 +204,22 @@ export async function freezeDeposit(input: FreezeDepositInput, context: BankCont
     });
     return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: freezeAt(bankCode, outcome.ok) };
   });
+}
+
+/**
+ * The over-seizure bar counts yuan: the case's outstanding amount and every limit are in CNY,
+ * and the network carries no exchange rate. An account held in another currency cannot be
+ * valued against them, so it is not frozen online (counting its balance as yuan would let a
+ * USD account control about seven times what the check allowed).
+ */
+function foreignCurrency(account: BankAccount): MeasureRefusal | undefined {
+  if (account.currency === 'CNY') return undefined;
+  return {
+    code: 'FOREIGN_CURRENCY',
+    message:
+      `Account ${account.accountNumber} at bank ${account.bankCode} is held in ${account.currency}, and what a case may control is counted in yuan ` +
+      `with no exchange rate on the network: freeze it at the bank's counter, stating the amount in ${account.currency} at the day's rate.`,
+  };
 }
 
 /**

@@ -132,6 +132,24 @@ describe('deposit freezes and deductions through the gateway', () => {
     expect((await accountNow(kase, rich().idNumber, account.accountNumber)).availableBalance).toBe(formatFen(account.availableFen));
   });
 
+  it('refuses a freeze of an account held in US dollars, before the bank is asked to freeze anything', async () => {
+    const kase = rich().caseNumber;
+    const debtors = new Set(population().cases.find((c) => c.caseNumber === kase)!.debtors.map(keyOf));
+    // The seeded province gives a debtor of this case a USD account at NCB, which freezes online.
+    const usd = population().bankAccounts.find((a) => a.currency === 'USD' && a.bankCode === 'NCB' && debtors.has(keyOf(a.holder)))!;
+    expect(usd).toBeDefined();
+    const ncb = stack().emulators['bank:NCB']!;
+    ncb.resetCalls();
+    const refused = await freeze(kase, usd, { requestId: 'usd-1', amount: '1.00' });
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data!.freezeDeposit).toMatchObject({ freeze: null, refusal: { code: 'FOREIGN_CURRENCY', limit: null } });
+    expect(refused.data!.freezeDeposit.refusal.message).toContain(`held in USD`);
+    // The account was looked up; nothing reached the bank's control interface.
+    expect(ncb.calls.length).toBeGreaterThan(0);
+    expect(ncb.calls.filter((c) => c.path.includes('/control/'))).toEqual([]);
+    expect((await caseFreezes(kase)).depositFreezes.filter((f: { requestId: string }) => f.requestId === 'usd-1')).toEqual([]);
+  });
+
   it('refuses a freeze or deduction at a bank that only answers queries, before the bank is asked', async () => {
     const kase = rich().caseNumber;
     const rcc = stack().emulators['bank:RCC']!;

@@ -32,13 +32,13 @@ function measure(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** NCB's answer to an account-number inquiry: one account of PERSON_ID with this available balance. */
-function ncbAccount(availableFen: number) {
+/** NCB's answer to an account-number inquiry: one account of PERSON_ID with this available balance (ISO 4217 numeric currency). */
+function ncbAccount(availableFen: number, ccy = '156') {
   return (_uri: string, body: unknown) => [
     200,
     {
       retCode: '0000', retMsg: 'success', requestNo: bodyOf(body).requestNo,
-      results: [{ idNo: PERSON_ID, custFound: 'Y', idType: '01', accounts: [{ acctNo: NCB_ACCOUNT, acctType: '01', ccy: '156', balance: availableFen, availBalance: availableFen, acctStatus: '0', branchNo: 'NCB0001', openDate: '2020-01-02' }] }],
+      results: [{ idNo: PERSON_ID, custFound: 'Y', idType: '01', accounts: [{ acctNo: NCB_ACCOUNT, acctType: '01', ccy, balance: availableFen, availBalance: availableFen, acctStatus: '0', branchNo: 'NCB0001', openDate: '2020-01-02' }] }],
     },
   ] as const;
 }
@@ -94,6 +94,26 @@ describe('deposit freezes in the bank subgraph', () => {
           'may be frozen; this freeze asks for the whole balance and would control 8000.00 yuan.',
       },
     });
+  });
+
+  it('refuse a freeze of an account held in another currency than yuan, before the case\'s freezes are read or anything is sent', async () => {
+    // 1,000.00 USD is worth about 7,000 yuan: counted as 1,000.00 yuan it would pass a 2,000.00 limit.
+    nock(URL_OF.NCB).post('/ncb/v3/inquiry/accounts').reply(ncbAccount(1_000_00, '840'));
+    const answer = await run(FREEZE, freezeInput({ amount: '1000.00' }), 2_000_00);
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.freezeDeposit).toEqual({
+      freeze: null,
+      refusal: {
+        code: 'FOREIGN_CURRENCY',
+        limit: null,
+        limitDays: null,
+        message:
+          `Account ${NCB_ACCOUNT} at bank NCB is held in USD, and what a case may control is counted in yuan with no exchange rate ` +
+          "on the network: freeze it at the bank's counter, stating the amount in USD at the day's rate.",
+      },
+    });
+    // nock would have failed any other call (control interface, other banks): none was made.
+    expect(nock.pendingMocks()).toEqual([]);
   });
 
   it('give the agency’s refusal of a deduction as data, with what is left as the limit', async () => {
