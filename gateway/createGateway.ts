@@ -53,21 +53,23 @@ export interface GatewayStats {
   subgraphConnections: Record<string, number>;
 }
 
+/** The subgraph that owns cases: the case binding asks it (CaseDirectory). */
+const COURT_SUBGRAPH = 'court';
+
 /**
  * The court-facing endpoint: Apollo Gateway on a static supergraph inside Apollo Server.
  * Each cross-cutting concern is one plugin, in this order: request log, query limits,
  * authentication + case-bound authorization, rate limit, audit (written before the answer
  * leaves). Subgraph calls are signed (SignedDataSource), go through keep-alive pools
- * (transport/subgraphTransport), and identical reads in flight are sent once. The query plans
- * of the court operations are built before the port opens (queryPlans/). `/readyz` reports
+ * (transport/subgraphTransport), identical reads in flight are sent once, and the plan's ask
+ * for the request's own case is answered from the record the binding read
+ * (transport/caseRecordAnswers). The query plans of the court operations are built before
+ * the port opens (queryPlans/). `/readyz` reports
  * the supergraph, the audit store and each subgraph's own readiness (readiness.ts).
  *
  * None of this changes what an operation answers: on any Federation 2 supergraph the answers
  * are bare Apollo Gateway's (test/gateway/anySupergraph.test.ts).
  */
-/** The subgraph that owns cases: the case binding asks it (CaseDirectory). */
-const COURT_SUBGRAPH = 'court';
-
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   // Access rules come off the supergraph; Apollo Gateway gets it without them (it would
   // refuse security features it does not enforce itself; this gateway enforces them).

@@ -95,10 +95,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
     const incoming = incomingContext(options);
-    const record = incoming?.case?.record;
-    if (this.caseRecordAnswers && incoming && record && isSharedRead(options)) {
+    const kase = incoming?.case;
+    if (this.caseRecordAnswers && incoming && kase?.record && isSharedRead(options)) {
       const { query, variables } = options.request;
-      const answer = query === undefined ? undefined : this.caseRecordAnswers.answer(query, variables, incoming.case!.caseNumber, record);
+      const answer = query === undefined ? undefined : this.caseRecordAnswers.answer(query, variables, kase.caseNumber, kase.record);
       if (answer) {
         this.admit(incoming);
         return answer;

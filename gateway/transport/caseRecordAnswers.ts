@@ -23,7 +23,9 @@ import { checkCaseNumber } from '../../schemas/identifiers';
  * checked case number, selecting, with no arguments and no directives, only fields and type
  * conditions the record's query selected. Anything else (another root field, a field with
  * arguments, `@include`, a fragment spread, a type the record does not tell apart) is sent to
- * the court subgraph as usual.
+ * the court subgraph as usual. This rests on the court subgraph answering a case's record
+ * fields alike whoever asks (it has no per-caller fields; test/gateway/caseRecordAnswers.test.ts
+ * compares both ways through the whole stack).
  */
 
 /** What a record's query selected at one level: fields (leaf or nested) and type conditions. */
