@@ -5,7 +5,12 @@ export interface PostgresOptions {
   connectionString: string;
   poolSize: number;
   connectTimeoutMs: number;
+  /** Connections beyond the first idle this long are closed; the first stays open. */
+  idleTimeoutMs: number;
 }
+
+/** How long a connection may be silent before the OS probes it, so a dead one is dropped, not used. */
+const TCP_KEEPALIVE_DELAY_MS = 10_000;
 
 const DATE_OID = 1082;
 const DATE_ARRAY_OID = 1182;
@@ -26,6 +31,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
   const pool = new Pool({
     connectionString: options.connectionString,
     max: options.poolSize,
+    // One connection outlives quiet spells (courts' traffic comes in bursts); TCP keepalive
+    // finds it if the server or the network dropped it meanwhile.
+    min: 1,
+    idleTimeoutMillis: options.idleTimeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: TCP_KEEPALIVE_DELAY_MS,
     connectionTimeoutMillis: options.connectTimeoutMs,
     types: { getTypeParser },
   });

@@ -112,3 +112,36 @@ describe('a database that cannot be used', () => {
     }
   });
 });
+
+const POSTGRES = BACKENDS.find((b) => b.name === 'postgres');
+
+(POSTGRES ? describe : describe.skip)('a PostgreSQL pool through a quiet spell', () => {
+  it('closes idle connections beyond the first, and keeps the first for the next request', async () => {
+    const db = await openDatabase({ url: POSTGRES!.url, idleTimeoutMs: 50 });
+    // Watched from a connection of its own, so watching opens none in the pool.
+    const watcher = await openDatabase({ url: POSTGRES!.url });
+    try {
+      const rows = await Promise.all(
+        [1, 2, 3].map(async () => (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)')).rows[0]!.pid),
+      );
+      const pids = [...new Set(rows)];
+      expect(pids).toHaveLength(3);
+      const alive = async () =>
+        (await watcher.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])', [pids])).rows.map((r) => r.pid);
+      // Poll until the pool has closed the idle connections it is going to close.
+      const deadline = Date.now() + 5000;
+      let left = await alive();
+      while (left.length > 1 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        left = await alive();
+      }
+      expect(left).toHaveLength(1);
+      // The next query runs on the connection that was kept: no new connection to wait for.
+      const { rows: next } = await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      expect(next[0]!.pid).toBe(left[0]);
+    } finally {
+      await watcher.close();
+      await db.close();
+    }
+  });
+});
