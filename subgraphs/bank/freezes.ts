@@ -273,36 +273,72 @@ export async function deductFrozenDeposit(input: DeductFrozenDepositInput, conte
   const control = requireCapability(named.loader, 'DEDUCT');
   if (input.amount <= 0) throw badInput('A deduction must be more than 0.00 yuan.', 'amount');
   const outstandingFen = signedOutstandingFen();
-  if (input.amount > outstandingFen && !(await deductedBefore(control, actor, named.localId, input.requestId))) {
-    return {
-      refusal: {
-        code: 'OVER_SEIZURE',
-        limit: outstandingFen,
-        message: `Case ${actor.caseNumber} has ${formatFen(outstandingFen)} yuan outstanding; ${formatFen(input.amount)} yuan cannot be deducted for it.`,
-      },
-    };
-  }
-  const outcome = await control.deduct(actor, named.localId, input.amount, input.requestId);
-  if ('refused' in outcome) return { refusal: refusalOf(outcome.refused) };
   const bankCode = named.loader.bank.code;
-  const freeze = freezeAt(bankCode, outcome.ok.measure);
-  // The account's balance changed: a later field of this request asks the bank again.
-  named.loader.account.clear(freeze.assetKey);
-  return {
-    deduction: deductionOf(freeze, outcome.ok.deduction),
-    freeze,
-    lapsed: outcome.ok.lapsed.map((m) => freezeAt(bankCode, m)),
-  };
+
+  return context.caseLocks.run(actor.caseNumber, async () => {
+    const owed = await deductible(context, actor, outstandingFen, { bankCode, localId: named.localId, requestId: input.requestId });
+    if (!owed.retry && input.amount > owed.limitFen) return { refusal: overDeduction(actor.caseNumber, outstandingFen, owed, input.amount) };
+    const outcome = await control.deduct(actor, named.localId, input.amount, input.requestId);
+    if ('refused' in outcome) return { refusal: refusalOf(outcome.refused) };
+    const freeze = freezeAt(bankCode, outcome.ok.measure);
+    const deduction = deductionOf(freeze, outcome.ok.deduction);
+    // Keyed by id: a retry within the request answers the same deduction and counts once.
+    context.deducted.set(deduction.id, deduction.amountFen);
+    // The account's balance changed: a later field of this request asks the bank again.
+    named.loader.account.clear(freeze.assetKey);
+    return { deduction, freeze, lapsed: outcome.ok.lapsed.map((m) => freezeAt(bankCode, m)) };
+  });
+}
+
+interface Deductible {
+  /** What may still be deducted for the case now, in fen. */
+  limitFen: number;
+  /** Deducted for the case but not yet in the signed outstanding amount, in fen. */
+  uncountedFen: number;
+  /** This request id already deducted under this freeze: the bank answers the retry. */
+  retry: boolean;
 }
 
 /**
- * Whether this request id already deducted under the freeze: a retry after the case's
- * outstanding amount dropped by that very deduction is answered by the bank, not refused.
+ * What the case may still have deducted: the outstanding amount the gateway signed when this
+ * request began, less what was deducted for the case that it does not count yet, at every
+ * bank that deducts online: this request's own deductions, and the deductions whose transfer
+ * the court's case account has not confirmed (the funds have left the debtor's account; the
+ * case's outstanding amount drops only on receipt). Without this, two deductions in one
+ * request, each within the outstanding amount, could together take more. A bank that cannot
+ * answer fails the check, as for a freeze.
  */
-async function deductedBefore(control: ControlClient, actor: ControlActor, localId: string, requestId: string): Promise<boolean> {
-  const measures = await control.ofCase(actor.caseNumber);
-  const freeze = measures.find((m) => m.id === localId);
-  return freeze?.deductions.some((d) => courtsOwn(d.requestId, actor.courtCode) === requestId) ?? false;
+async function deductible(
+  context: BankContext,
+  actor: ControlActor,
+  outstandingFen: number,
+  target: { bankCode: string; localId: string; requestId: string },
+): Promise<Deductible> {
+  const deducting = context.loaders.banks.filter((b) => b.control && b.bank.capabilities.includes('DEDUCT'));
+  const perBank = await Promise.all(deducting.map(async (loader) => ({ loader, measures: await loader.control!.ofCase(actor.caseNumber) })));
+  let uncountedFen = 0;
+  let retry = false;
+  for (const { loader, measures } of perBank) {
+    for (const freeze of measures) {
+      const record = freezeAt(loader.bank.code, freeze);
+      for (const d of freeze.deductions) {
+        if (loader.bank.code === target.bankCode && freeze.id === target.localId && courtsOwn(d.requestId, actor.courtCode) === target.requestId) retry = true;
+        if (d.transferredAt === null && !context.deducted.has(deductionOf(record, d).id)) uncountedFen += d.amountFen;
+      }
+    }
+  }
+  for (const fen of context.deducted.values()) uncountedFen += fen;
+  return { limitFen: Math.max(0, outstandingFen - uncountedFen), uncountedFen, retry };
+}
+
+function overDeduction(caseNumber: string, outstandingFen: number, owed: Deductible, askedFen: number): MeasureRefusal {
+  const message =
+    owed.uncountedFen === 0
+      ? `Case ${caseNumber} has ${formatFen(outstandingFen)} yuan outstanding; ${formatFen(askedFen)} yuan cannot be deducted for it.`
+      : `Case ${caseNumber} has ${formatFen(outstandingFen)} yuan outstanding as of this request, less ${formatFen(owed.uncountedFen)} yuan ` +
+        'deducted that this does not count yet (in this request, or not yet received into the case account): ' +
+        `at most ${formatFen(owed.limitFen)} yuan more may be deducted, not ${formatFen(askedFen)} yuan.`;
+  return { code: 'OVER_SEIZURE', limit: owed.limitFen, message };
 }
 
 export function freezeGlobalId(freeze: DepositFreezeRecord): string {

@@ -34,7 +34,7 @@ export function startBankSubgraph(options: BankSubgraphOptions): Promise<ServedG
     name: 'bank',
     resolvers,
     channels,
-    context: () => ({ loaders: createBankLoaders(banks), caseLocks }),
+    context: () => ({ loaders: createBankLoaders(banks), caseLocks, deducted: new Map() }),
     secret: options.secret,
     port: options.port,
     host: options.host,

@@ -22,6 +22,11 @@ export interface BankContext {
   loaders: BankLoaders;
   /** Shared by every request of the subgraph: one over-seizure check per case at a time. */
   caseLocks: CaseLocks;
+  /**
+   * This request's own deductions so far (fen, by deduction id): the outstanding amount the
+   * gateway signed when the request began does not count them yet.
+   */
+  deducted: Map<string, number>;
 }
 
 type PersonRef = { idNumber: string };

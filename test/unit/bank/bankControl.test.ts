@@ -177,6 +177,37 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
     expect(await caseFreezes(kase)).toHaveLength(1);
   });
 
+  it('counts a deduction made earlier in the same request: two within the outstanding amount cannot together exceed it', async () => {
+    const kase = '(2025)浙0106执9004号';
+    const debtors = [rich.companyCreditCode];
+    // The rich debtor's company's account, which no other test here freezes.
+    const account = population.bankAccounts.find(
+      (a) => keyOf(a.holder) === rich.companyCreditCode && a.currency === 'CNY' && (a.bankCode === 'HZCB' || a.bankCode === 'WEB') && a.availableFen >= 1_200_00,
+    )!;
+    expect(account).toBeDefined();
+    const frozen = await inCase(kase, debtors, account.availableFen, FREEZE, freezeInput(account, 'twice-f'));
+    const id = frozen.data!.freezeDeposit.freeze.id;
+    clock.advance(HOUR);
+    expect((await caseFreezes(kase)).find((f) => f.id === id)).toMatchObject({ status: 'ACTIVE' });
+    // Since the freeze, the case's outstanding amount fell to 1,000.00 (paid otherwise): the freeze now holds more.
+    const both = await inCase(
+      kase,
+      debtors,
+      1_000_00,
+      `mutation ($a: DeductFrozenDepositInput!, $b: DeductFrozenDepositInput!) {
+        a: deductFrozenDeposit(input: $a) { deduction { amount } refusal { code } }
+        b: deductFrozenDeposit(input: $b) { deduction { amount } refusal { code limit } } }`,
+      { a: { requestId: 'twice-a', measureId: id, amount: '600.00' }, b: { requestId: 'twice-b', measureId: id, amount: '600.00' } },
+    );
+    expect(both.errors).toBeUndefined();
+    expect(both.data).toEqual({
+      a: { deduction: { amount: '600.00' }, refusal: null },
+      b: { deduction: null, refusal: { code: 'OVER_SEIZURE', limit: '400.00' } },
+    });
+    const [after] = (await caseFreezes(kase)).filter((f) => f.id === id);
+    expect(after).toMatchObject({ amountDeducted: '600.00' });
+  });
+
   it('keeps what it accepted and what it deducted across restarts, and debits only its own copy of the account', async () => {
     const ncb = accountOf(rich.idNumber, 'NCB');
     const debtors = [rich.idNumber, rich.companyCreditCode];

@@ -47,8 +47,15 @@ function ncbAccount(availableFen: number, ccy = '156') {
 async function run(source: string, variableValues: Record<string, unknown> = {}, outstandingFen = 1_000_000_00) {
   const loaders = createBankLoaders(connectBanks(URL_OF, 1000));
   const claims = { requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors: [PERSON_ID], caseOutstandingFen: String(outstandingFen) };
-  const result = await runInCaseContext(claims, () => graphql({ schema, source, variableValues, contextValue: { loaders, caseLocks: new CaseLocks() } }));
+  const result = await runInCaseContext(claims, () => graphql({ schema, source, variableValues, contextValue: { loaders, caseLocks: new CaseLocks(), deducted: new Map() } }));
   return JSON.parse(JSON.stringify(result)) as { data?: any; errors?: any[] };
+}
+
+/** The case's freezes at the three banks that deduct online (RCC only answers queries), once each. */
+function freezesOfCaseAt(ncb: unknown[], hzcb: unknown[] = [], web: unknown[] = []): void {
+  nock(URL_OF.NCB).post('/ncb/v3/control/case', { caseNumber: CASE }).reply(200, { measures: ncb });
+  nock(URL_OF.HZCB).post('/api/control/case').reply(200, { measures: hzcb });
+  nock(URL_OF.WEB).post('/openapi/v1/control/case').reply(200, { measures: web });
 }
 
 const FREEZE = `mutation($input: FreezeDepositInput!) { freezeDeposit(input: $input) { freeze { id status amountAsked } refusal { code message limit limitDays } } }`;
@@ -117,6 +124,7 @@ describe('deposit freezes in the bank subgraph', () => {
   });
 
   it('give the agency’s refusal of a deduction as data, with what is left as the limit', async () => {
+    freezesOfCaseAt([measure()]);
     nock(URL_OF.NCB)
       .post('/ncb/v3/control/deduct', (body) => body.measureId === '7' && body.amountFen === 900_00 && body.requestId === '浙0106/d-1' && body.caseNumber === CASE)
       .reply(409, { code: 'INSUFFICIENT_FROZEN', message: 'Measure 7 holds 80000 fen not yet deducted; 90000 were asked.', details: { measureId: '7', availableFen: 800_00 } });
@@ -128,7 +136,7 @@ describe('deposit freezes in the bank subgraph', () => {
   });
 
   it('refuse a deduction beyond the outstanding amount, unless it is the retry of one already made', async () => {
-    nock(URL_OF.NCB).post('/ncb/v3/control/case').reply(200, { measures: [measure()] });
+    freezesOfCaseAt([measure()]);
     const fresh = await run(DEDUCT, { input: { requestId: 'd-9', measureId: 'bank:NCB:7', amount: '900.00' } }, 500_00);
     expect(fresh.data.deductFrozenDeposit).toEqual({
       deduction: null,
@@ -136,12 +144,70 @@ describe('deposit freezes in the bank subgraph', () => {
     });
 
     const made = { id: '3', requestId: '浙0106/d-1', amountFen: 900_00, at: '2026-03-03T00:00:00.000Z', transferredAt: '2026-03-03T00:00:00.000Z' };
-    nock(URL_OF.NCB).post('/ncb/v3/control/case').reply(200, { measures: [measure({ amountDeductedFen: 900_00, deductions: [made] })] });
+    freezesOfCaseAt([measure({ amountDeductedFen: 900_00, deductions: [made] })]);
     nock(URL_OF.NCB)
       .post('/ncb/v3/control/deduct', { measureId: '7', amountFen: 900_00, requestId: '浙0106/d-1', courtCode: '浙0106', caseNumber: CASE })
       .reply(200, { deduction: made, measure: measure({ amountDeductedFen: 900_00, deductions: [made] }), lapsed: [] });
     const retry = await run(DEDUCT, { input: { requestId: 'd-1', measureId: 'bank:NCB:7', amount: '900.00' } }, 500_00);
     expect(retry.data.deductFrozenDeposit).toEqual({ deduction: { id: 'bank:NCB:deduction:3' }, refusal: null });
+  });
+
+  it('count what was deducted but not yet received by the court against the outstanding amount', async () => {
+    // Outstanding 1,000.00 as signed; 300.00 deducted at WEB earlier, its transfer not confirmed yet.
+    const pending = { id: '5', requestId: '浙0106/d-0', amountFen: 300_00, at: '2026-03-03T00:00:00.000Z', transferredAt: null };
+    const received = { id: '6', requestId: '浙0106/d-00', amountFen: 999_00, at: '2026-03-01T00:00:00.000Z', transferredAt: '2026-03-01T00:00:01.000Z' };
+    freezesOfCaseAt([measure()], [], [measure({ id: '2', assetKey: 'W1', amountDeductedFen: 1_299_00, deductions: [pending, received] })]);
+    const refused = await run(DEDUCT, { input: { requestId: 'd-2', measureId: 'bank:NCB:7', amount: '700.01' } }, 1_000_00);
+    expect(refused.data.deductFrozenDeposit).toEqual({
+      deduction: null,
+      refusal: {
+        code: 'OVER_SEIZURE',
+        limit: '700.00',
+        message:
+          `Case ${CASE} has 1000.00 yuan outstanding as of this request, less 300.00 yuan deducted that this does not count yet ` +
+          '(in this request, or not yet received into the case account): at most 700.00 yuan more may be deducted, not 700.01 yuan.',
+      },
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('count a deduction made earlier in the same request: two within the outstanding amount cannot together exceed it', async () => {
+    const first = { id: '3', requestId: '浙0106/d-1', amountFen: 600_00, at: '2026-03-03T00:00:00.000Z', transferredAt: '2026-03-03T00:00:00.000Z' };
+    freezesOfCaseAt([measure()]);
+    nock(URL_OF.NCB)
+      .post('/ncb/v3/control/deduct', (body) => body.requestId === '浙0106/d-1' && body.amountFen === 600_00)
+      .reply(200, { deduction: first, measure: measure({ amountDeductedFen: 600_00, deductions: [first] }), lapsed: [] });
+    // The court received the first at once, but the outstanding amount signed for this request is from before it.
+    freezesOfCaseAt([measure({ amountDeductedFen: 600_00, deductions: [first] })]);
+    const both = await run(
+      `mutation($a: DeductFrozenDepositInput!, $b: DeductFrozenDepositInput!) {
+        a: deductFrozenDeposit(input: $a) { deduction { id } refusal { code } }
+        b: deductFrozenDeposit(input: $b) { deduction { id } refusal { code message limit } } }`,
+      { a: { requestId: 'd-1', measureId: 'bank:NCB:7', amount: '600.00' }, b: { requestId: 'd-2', measureId: 'bank:NCB:7', amount: '600.00' } },
+      1_000_00,
+    );
+    expect(both.errors).toBeUndefined();
+    expect(both.data.a).toEqual({ deduction: { id: 'bank:NCB:deduction:3' }, refusal: null });
+    expect(both.data.b).toEqual({
+      deduction: null,
+      refusal: {
+        code: 'OVER_SEIZURE',
+        limit: '400.00',
+        message:
+          `Case ${CASE} has 1000.00 yuan outstanding as of this request, less 600.00 yuan deducted that this does not count yet ` +
+          '(in this request, or not yet received into the case account): at most 400.00 yuan more may be deducted, not 600.00 yuan.',
+      },
+    });
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('refuse a deduction when a bank that deducts cannot tell what was deducted for the case', async () => {
+    nock(URL_OF.NCB).post('/ncb/v3/control/case').reply(200, { measures: [measure()] });
+    nock(URL_OF.HZCB).post('/api/control/case').reply(500, { code: 'INTERNAL', message: 'down' });
+    nock(URL_OF.WEB).post('/openapi/v1/control/case').reply(200, { measures: [] });
+    const answer = await run(DEDUCT, { input: { requestId: 'd-3', measureId: 'bank:NCB:7', amount: '1.00' } });
+    expect(answer.data).toBeNull();
+    expect(answer.errors![0].extensions).toMatchObject({ code: 'AGENCY_UNAVAILABLE', agency: 'bank', provider: 'HZCB' });
   });
 
   it('read the freezes of accounts in one control call per bank, and a case’s freezes with one failed bank as one null item', async () => {
