@@ -51,6 +51,20 @@ async function run(source: string, variableValues: Record<string, unknown> = {},
   return JSON.parse(JSON.stringify(result)) as { data?: any; errors?: any[] };
 }
 
+/** A deduction refused for CASE (1,000.00 outstanding as signed) with `uncounted` deducted that the signed amount does not count. */
+function overDeduction(uncounted: string, limit: string, asked: string) {
+  return {
+    deduction: null,
+    refusal: {
+      code: 'OVER_SEIZURE',
+      limit,
+      message:
+        `Case ${CASE} has 1000.00 yuan outstanding as of this request, less ${uncounted} yuan deducted that this does not count yet ` +
+        `(in this request, or not yet received into the case account): at most ${limit} yuan more may be deducted, not ${asked} yuan.`,
+    },
+  };
+}
+
 /** The case's freezes at the three banks that deduct online (RCC only answers queries), once each. */
 function freezesOfCaseAt(ncb: unknown[], hzcb: unknown[] = [], web: unknown[] = []): void {
   nock(URL_OF.NCB).post('/ncb/v3/control/case', { caseNumber: CASE }).reply(200, { measures: ncb });
@@ -158,16 +172,7 @@ describe('deposit freezes in the bank subgraph', () => {
     const received = { id: '6', requestId: '浙0106/d-00', amountFen: 999_00, at: '2026-03-01T00:00:00.000Z', transferredAt: '2026-03-01T00:00:01.000Z' };
     freezesOfCaseAt([measure()], [], [measure({ id: '2', assetKey: 'W1', amountDeductedFen: 1_299_00, deductions: [pending, received] })]);
     const refused = await run(DEDUCT, { input: { requestId: 'd-2', measureId: 'bank:NCB:7', amount: '700.01' } }, 1_000_00);
-    expect(refused.data.deductFrozenDeposit).toEqual({
-      deduction: null,
-      refusal: {
-        code: 'OVER_SEIZURE',
-        limit: '700.00',
-        message:
-          `Case ${CASE} has 1000.00 yuan outstanding as of this request, less 300.00 yuan deducted that this does not count yet ` +
-          '(in this request, or not yet received into the case account): at most 700.00 yuan more may be deducted, not 700.01 yuan.',
-      },
-    });
+    expect(refused.data.deductFrozenDeposit).toEqual(overDeduction('300.00', '700.00', '700.01'));
     expect(nock.pendingMocks()).toEqual([]);
   });
 
@@ -188,16 +193,7 @@ describe('deposit freezes in the bank subgraph', () => {
     );
     expect(both.errors).toBeUndefined();
     expect(both.data.a).toEqual({ deduction: { id: 'bank:NCB:deduction:3' }, refusal: null });
-    expect(both.data.b).toEqual({
-      deduction: null,
-      refusal: {
-        code: 'OVER_SEIZURE',
-        limit: '400.00',
-        message:
-          `Case ${CASE} has 1000.00 yuan outstanding as of this request, less 600.00 yuan deducted that this does not count yet ` +
-          '(in this request, or not yet received into the case account): at most 400.00 yuan more may be deducted, not 600.00 yuan.',
-      },
-    });
+    expect(both.data.b).toEqual(overDeduction('600.00', '400.00', '600.00'));
     expect(nock.pendingMocks()).toEqual([]);
   });
 
