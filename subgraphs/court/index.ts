@@ -31,7 +31,8 @@ export function startCourtSubgraph(options: CourtSubgraphOptions): Promise<Serve
     // Runs inside the request's verified context, so the signed request id is known here.
     context: () => {
       const signed = currentCaseContext();
-      return { client, loaders: createCourtLoaders(client, memo, signed?.requestId, signed?.caseNumber) };
+      const request = signed?.requestId ? { memo, requestId: signed.requestId, ...(signed.caseNumber ? { caseNumber: signed.caseNumber } : {}) } : undefined;
+      return { client, loaders: createCourtLoaders(client, request) };
     },
     secret: options.secret,
     port: options.port,

@@ -22,25 +22,33 @@ export function primePartyNames(name: CourtLoaders['name'], kase: EnforcementCas
   }
 }
 
+/** The gateway request the loaders serve, and the memo of cases given to it so far. */
+export interface CourtRequest {
+  memo: RequestCaseMemo;
+  /** The gateway-signed id of the request. */
+  requestId: string;
+  /** The case the request states (signed), if any. */
+  caseNumber?: string;
+}
+
 /**
- * `requestId` (the gateway-signed id of the request these loaders serve) and `memo` let a
- * request's second ask for a case it was already given be answered without the case system.
- * Every case loaded (from the memo or the case system) primes the `name` loader with its
- * parties' names before the case is handed on, so resolvers below the case never wait for
- * the identity service.
+ * With `request`, a request's second ask for a case it was already given is answered from
+ * the memo, without the case system. Every case loaded (from the memo or the case system)
+ * primes the `name` loader with its parties' names before the case is handed on, so
+ * resolvers below the case never wait for the identity service.
  */
-export function createCourtLoaders(client: CourtClient, memo?: RequestCaseMemo, requestId?: string, caseNumber?: string): CourtLoaders {
+export function createCourtLoaders(client: CourtClient, request?: CourtRequest): CourtLoaders {
   const name = batchLoader(COURT_LIMITS.identityBatch, (keys) => client.names(keys), () => null);
-  // The case this request states (signed), as the gateway's case-binding lookup already got it:
-  // its parties are named from it too, so `person(idNumber) { name }` or a debtors' sweep in
-  // that case does not wait for the identity service before the agencies are asked.
-  const stated = memo && requestId && caseNumber ? memo.get(requestId, caseNumber) : undefined;
+  // The case this request states, as the gateway's case-binding lookup already got it: its
+  // parties are named from it too, so `person(idNumber) { name }` or a debtors' sweep in that
+  // case does not wait for the identity service before the agencies are asked.
+  const stated = request?.caseNumber ? request.memo.get(request.requestId, request.caseNumber) : undefined;
   if (stated) primePartyNames(name, stated);
   const casesByNumber = async (keys: readonly string[]): Promise<Map<string, EnforcementCase>> => {
     const found = new Map<string, EnforcementCase>();
     const missing: string[] = [];
     for (const key of keys) {
-      const remembered = memo && requestId ? memo.get(requestId, key) : undefined;
+      const remembered = request?.memo.get(request.requestId, key);
       if (remembered === undefined) missing.push(key);
       else if (remembered) found.set(key, remembered);
     }
@@ -48,7 +56,7 @@ export function createCourtLoaders(client: CourtClient, memo?: RequestCaseMemo, 
       const asked = await client.casesByNumber(missing);
       for (const key of missing) {
         const c = asked.get(key) ?? null;
-        if (memo && requestId) memo.put(requestId, key, c);
+        request?.memo.put(request.requestId, key, c);
         if (c) found.set(key, c);
       }
     }

@@ -143,8 +143,8 @@ describe('CourtClient', () => {
     nock(BASE).post('/zxaj/v1/cases/batch').once().reply(200, { errcode: 0, aj: [wireCase(CASE)] });
     const memo = new RequestCaseMemo();
     // The gateway's case-binding lookup, then the dossier: two subgraph requests, one request id.
-    await createCourtLoaders(client, memo, 'req-1').caseByNumber.load(CASE);
-    const dossier = createCourtLoaders(client, memo, 'req-1');
+    await createCourtLoaders(client, { memo, requestId: 'req-1' }).caseByNumber.load(CASE);
+    const dossier = createCourtLoaders(client, { memo, requestId: 'req-1' });
     expect((await dossier.caseByNumber.load(CASE))?.caseNumber).toBe(CASE);
     expect(await Promise.all([dossier.name.load('11010519491231002X'), dossier.name.load('91350100M000100Y43')])).toEqual(['王建国', '福州闽江贸易有限公司']);
   });
