@@ -36,6 +36,8 @@ export interface GatewayContext extends BaseContext {
   caseNumber?: string;
   /** Set by case authorization once the case is checked. */
   case?: CaseFacts;
+  /** The kind of the operation (once known): signed to subgraphs, which run mutations only under a mutation's signature. */
+  operationType?: 'query' | 'mutation' | 'subscription';
   /** What the operation reaches, read before it runs: root subjects and field coordinates. */
   reached?: { subjects: string[]; fields: string[] };
   /** Subgraphs the request was sent to (filled by the subgraph data source), for the audit. */

@@ -181,6 +181,7 @@ export function claimsOf(context: Partial<GatewayContext>): GatewayClaims {
     ...(caseNumber === undefined ? {} : { caseNumber }),
     ...(context.case === undefined ? {} : { debtors: context.case.debtors, caseOutstandingFen: String(context.case.outstandingFen) }),
     ...(context.reached === undefined ? {} : { subjects: context.reached.subjects }),
+    ...(context.operationType === undefined ? {} : { operation: context.operationType }),
   };
 }
 

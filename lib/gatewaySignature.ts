@@ -37,6 +37,12 @@ export const gatewayClaimsSchema = z.object({
   caseOutstandingFen: z.string().regex(/^\d+$/).optional(),
   /** The gateway acting for itself (health checks, schema loading), with no caller. */
   service: z.string().min(1).optional(),
+  /**
+   * The kind of the incoming operation the gateway authorized. A subgraph runs a mutation
+   * only under a signature for a mutation, so a signature taken off a read cannot be replayed
+   * to change anything.
+   */
+  operation: z.enum(['query', 'mutation', 'subscription']).optional(),
 });
 
 export type GatewayClaims = z.infer<typeof gatewayClaimsSchema>;

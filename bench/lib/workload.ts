@@ -112,6 +112,7 @@ export class Workload {
       debtors: c.debtors,
       caseOutstandingFen: c.outstandingFen,
       subjects,
+      operation: 'query',
     });
     return {
       headers: { 'content-type': 'application/json', [GATEWAY_SIGNATURE_HEADER]: signature },

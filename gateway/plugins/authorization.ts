@@ -42,6 +42,7 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
           // No such operation in the document, or variables that do not coerce: the operation
           // cannot run, and execution says why exactly as gateway-js does (e.g. BAD_USER_INPUT,
           // 400, every variable error), before any subgraph is called. The mark makes sure none is.
+          if (operation) contextValue.operationType = operation.operation;
           const coerced = operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
           if (operation === undefined || coerced === undefined || coerced.errors) {
             contextValue.cannotRun = true;

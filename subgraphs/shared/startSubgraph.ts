@@ -11,6 +11,7 @@ import { type Admission, serveGraphQL, type ServedGraphQL } from '../../lib/serv
 import type { AgencyChannels } from './agencyChannels';
 import { runInCaseContext } from './caseContext';
 import { enforceEntityPolicies } from './entityPolicy';
+import { signedOperationPlugin } from './signedOperation';
 
 /** Room for the gateway's signature on top of ordinary headers. */
 const SIGNED_HEADER_LIMIT_BYTES = 64 * 1024;
@@ -91,7 +92,7 @@ async function serve<TContext extends BaseContext>(options: StartSubgraphOptions
       new ApolloServer<TContext>({
         schema,
         // No Apollo Studio here: federated tracing would only add bytes to every answer.
-        plugins: [...plugins, ApolloServerPluginInlineTraceDisabled()],
+        plugins: [...plugins, signedOperationPlugin<TContext>(), ApolloServerPluginInlineTraceDisabled()],
         // Agencies' internals never reach a court; the gateway shows coded errors.
         includeStacktraceInErrorResponses: false,
         // bin/start.ts owns the process signals and stops every server in order.

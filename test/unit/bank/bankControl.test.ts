@@ -67,9 +67,10 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
     return { status: response.status, body: await response.json() };
   }
 
-  /** The subgraph as the gateway calls it for a case: court, case, its debtors and what it still has outstanding. */
+  /** The subgraph as the gateway calls it for a case: court, case, its debtors, what it still has outstanding, and the operation's kind. */
   async function inCase(caseNumber: string, debtors: string[], outstandingFen: number, query: string, variables: Record<string, unknown>) {
-    const headers = await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber, debtors, caseOutstandingFen: String(outstandingFen) });
+    const operation = query.trimStart().startsWith('mutation') ? 'mutation' : 'query';
+    const headers = await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber, debtors, caseOutstandingFen: String(outstandingFen), operation });
     return postGraphQL(subgraph.url, query, variables, headers);
   }
 

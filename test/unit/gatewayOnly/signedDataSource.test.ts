@@ -92,6 +92,13 @@ describe('SignedDataSource', () => {
     expect((await source.errorFromResponse(busy as unknown as SubgraphResponse)).message).toBe('503: Service Unavailable');
   });
 
+  it("signs the kind of the incoming operation, so a subgraph runs a mutation only under a mutation's signature", () => {
+    expect(claimsOf({ requestId: 'm', operationType: 'mutation' }).operation).toBe('mutation');
+    expect(claimsOf({ requestId: 'q', operationType: 'query' }).operation).toBe('query');
+    // Not known yet (the gateway asking for itself): no claim, and no subgraph runs a mutation under it.
+    expect('operation' in claimsOf({ requestId: 's' })).toBe(false);
+  });
+
   it('keeps the request id of the context, making one only when it is missing', () => {
     expect(claimsOf({ requestId: 'abc' }).requestId).toBe('abc');
     expect(claimsOf({}).requestId).not.toBe(claimsOf({}).requestId);

@@ -201,7 +201,7 @@ describe.each(BACKENDS)('the bureau’s control interface and the subgraph on $n
     const withhold = async (input: Record<string, unknown>, debtors: string[]) =>
       postGraphQL(subgraph.url, WITHHOLD, {
         input: { requestId: `sg-${randomBytes(4).toString('hex')}`, documentNumber: '(2025)浙0106执1001号之二', termDays: 365, ...input },
-      }, await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber: TEST_CASE_NUMBER, debtors }));
+      }, await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber: TEST_CASE_NUMBER, debtors, operation: 'mutation' }));
 
     it('refuses a person who is not a debtor of the case before the bureau is asked anything', async () => {
       const answer = await withhold({ idNumber: richDebtor.spouseIdNumber, monthlyAmount: '100.00' }, [richDebtor.idNumber]);
