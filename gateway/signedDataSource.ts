@@ -5,6 +5,7 @@ import {
   DEFAULT_SIGNATURE_TTL_SECONDS,
   GATEWAY_SIGNATURE_HEADER,
   type GatewayClaims,
+  requestBodyHash,
   signForSubgraph,
 } from '../lib/gatewaySignature';
 import type { GatewayContext } from './context';
@@ -116,7 +117,13 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const incoming = incomingContext(options);
     if (incoming) this.admit(incoming);
-    const signature = incoming ? await this.signatureFor(incoming) : await signForSubgraph(this.secret, serviceClaims(), this.ttlSeconds);
+    let signature: string;
+    if (!incoming) signature = await signForSubgraph(this.secret, serviceClaims(), this.ttlSeconds);
+    else if (incoming.operationType === 'mutation') {
+      // Each call of a mutation signed on its own, bound to its body: replayed, it can only repeat itself (idempotent).
+      const { query = '', variables } = options.request;
+      signature = await signForSubgraph(this.secret, { ...claimsOf(incoming), bodyHash: requestBodyHash(query, variables) }, this.ttlSeconds);
+    } else signature = await this.signatureFor(incoming);
     options.request.http?.headers.set(GATEWAY_SIGNATURE_HEADER, signature);
   }
 

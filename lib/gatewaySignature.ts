@@ -1,5 +1,6 @@
-import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
+import { createHash, createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
+import { stringify } from 'safe-stable-stringify';
 import { z } from 'zod';
 
 /**
@@ -43,6 +44,12 @@ export const gatewayClaimsSchema = z.object({
    * to change anything.
    */
   operation: z.enum(['query', 'mutation', 'subscription']).optional(),
+  /**
+   * For a mutation, the one subgraph request the signature is for (`requestBodyHash` of its
+   * query and variables): each call of a mutation is signed on its own, and a subgraph runs
+   * a mutation only under the signature of that very request.
+   */
+  bodyHash: z.string().regex(/^[\w-]{43}$/).optional(),
 });
 
 export type GatewayClaims = z.infer<typeof gatewayClaimsSchema>;
@@ -71,6 +78,17 @@ function keyOf(secret: string): KeyObject {
   if (keys.size >= 16) keys.clear();
   keys.set(secret, key);
   return key;
+}
+
+/**
+ * What a mutation's signature binds: SHA-256 (base64url) of the subgraph request's query text
+ * and variables, the variables in a canonical JSON (keys sorted), so the gateway, which sends
+ * them, and the subgraph, which has parsed them, reckon the same hash.
+ */
+export function requestBodyHash(query: string, variables: Readonly<Record<string, unknown>> | null | undefined): string {
+  return createHash('sha256')
+    .update(stringify([query, variables ?? {}]) ?? '')
+    .digest('base64url');
 }
 
 /** Signs the claims of one subgraph request: a compact HS256 JWT valid for `ttlSeconds`. */

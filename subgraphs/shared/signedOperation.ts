@@ -1,27 +1,36 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { requestBodyHash } from '../../lib/gatewaySignature';
 import { currentCaseContext } from './caseContext';
 
 /**
- * A subgraph runs a mutation only under a gateway signature made for a mutation (claim
- * `operation`). A signature is shared by a request's subgraph calls and lives 30 s: without
- * this, one taken off a court's read could be replayed with a freeze in its body, in the
- * officer's name and with no audit record at the gateway. Reads run under any signature.
+ * A subgraph runs a mutation only under the gateway's signature of that very request: one made
+ * for a mutation (claim `operation`) and for this query and these variables (claim `bodyHash`).
+ * A read's signature is shared by the request's subgraph calls and lives 30 s; without this,
+ * one taken off a court's read, or off another mutation, could be replayed with a freeze in
+ * its body, in the officer's name and with no audit record at the gateway. Reads run under
+ * any valid signature.
  */
 export function signedOperationPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation }) {
+        async didResolveOperation({ operation, request }) {
           if (operation?.operation !== 'mutation') return;
-          const signed = currentCaseContext()?.operation;
-          if (signed === 'mutation') return;
-          throw new GraphQLError(
-            `This subgraph runs a mutation only when the gateway signed the request for one; this signature is for ${signed === undefined ? 'an operation of no stated kind' : `a ${signed}`}.`,
-            { extensions: { code: 'FORBIDDEN', reason: 'NOT_SIGNED_FOR_MUTATION', http: { status: 403 } } },
-          );
+          const signed = currentCaseContext();
+          if (signed?.operation !== 'mutation') {
+            const kind = signed?.operation === undefined ? 'an operation of no stated kind' : `a ${signed.operation}`;
+            throw refused('NOT_SIGNED_FOR_MUTATION', `This subgraph runs a mutation only when the gateway signed the request for one; this signature is for ${kind}.`);
+          }
+          if (signed.bodyHash !== requestBodyHash(request.query ?? '', request.variables)) {
+            throw refused('SIGNED_FOR_ANOTHER_REQUEST', 'This subgraph runs a mutation only under the signature of that very request; this one was made for another query or other variables.');
+          }
         },
       };
     },
   };
+}
+
+function refused(reason: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', reason, http: { status: 403 } } });
 }

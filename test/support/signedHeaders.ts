@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GATEWAY_SIGNATURE_HEADER, type GatewayClaims, signForSubgraph } from '../../lib/gatewaySignature';
+import { GATEWAY_SIGNATURE_HEADER, type GatewayClaims, requestBodyHash, signForSubgraph } from '../../lib/gatewaySignature';
 import { checkCreditCode, checkIdNumber } from '../../schemas/identifiers';
 import { type GraphQLAnswer, postGraphQL } from './postGraphQL';
 
@@ -16,6 +16,14 @@ export const TEST_CALLER = { court: '浙0106', officer: '浙0106-test' } as cons
 export async function signedHeaders(secret: string = TEST_SUBGRAPH_SECRET, claims: Partial<GatewayClaims> = {}): Promise<Record<string, string>> {
   const signed = await signForSubgraph(secret, { requestId: `test-${randomUUID()}`, ...TEST_CALLER, ...claims });
   return { [GATEWAY_SIGNATURE_HEADER]: signed };
+}
+
+/**
+ * The claims the gateway adds for one call of a mutation: its kind, and the hash of the very
+ * request (subgraphs run a mutation under nothing else). Spread them into `signedHeaders`' claims.
+ */
+export function mutationClaims(query: string, variables?: Record<string, unknown>): Pick<GatewayClaims, 'operation' | 'bodyHash'> {
+  return { operation: 'mutation', bodyHash: requestBodyHash(query, variables) };
 }
 
 /** The case a test's signed request states unless it says otherwise. */

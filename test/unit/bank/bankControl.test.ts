@@ -12,7 +12,7 @@ import { formatFen } from '../../../schemas/identifiers';
 import { startBankSubgraph } from '../../../subgraphs/bank';
 import { BACKENDS } from '../../measures/measureHarness';
 import { postGraphQL } from '../../support/postGraphQL';
-import { signedHeaders, TEST_SUBGRAPH_SECRET } from '../../support/signedHeaders';
+import { mutationClaims, signedHeaders, TEST_SUBGRAPH_SECRET } from '../../support/signedHeaders';
 import { TestClock } from '../../support/testClock';
 
 /**
@@ -69,8 +69,8 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
 
   /** The subgraph as the gateway calls it for a case: court, case, its debtors, what it still has outstanding, and the operation's kind. */
   async function inCase(caseNumber: string, debtors: string[], outstandingFen: number, query: string, variables: Record<string, unknown>) {
-    const operation = query.trimStart().startsWith('mutation') ? 'mutation' : 'query';
-    const headers = await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber, debtors, caseOutstandingFen: String(outstandingFen), operation });
+    const kind = query.trimStart().startsWith('mutation') ? mutationClaims(query, variables) : { operation: 'query' as const };
+    const headers = await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber, debtors, caseOutstandingFen: String(outstandingFen), ...kind });
     return postGraphQL(subgraph.url, query, variables, headers);
   }
 

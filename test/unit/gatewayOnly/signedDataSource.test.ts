@@ -1,7 +1,7 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayContext } from '../../../gateway/context';
 import { claimsOf, GATEWAY_SERVICE_IDENTITY, SignedDataSource } from '../../../gateway/signedDataSource';
-import { GATEWAY_SIGNATURE_HEADER, verifyFromGateway } from '../../../lib/gatewaySignature';
+import { GATEWAY_SIGNATURE_HEADER, requestBodyHash, verifyFromGateway } from '../../../lib/gatewaySignature';
 
 const SECRET = 'unit-test-secret-with-more-than-32-chars';
 const CASE = '(2024)浙0106执1234号';
@@ -123,6 +123,23 @@ describe('SignedDataSource: one signature per request', () => {
     const b = await headerOf(vehicle, second);
     expect(b).not.toBe(a1);
     expect((await verifyFromGateway(SECRET, b ?? undefined)).requestId).toBe('req-b');
+  });
+
+  it("signs each call of a mutation on its own, bound to that call's query and variables", async () => {
+    const context: GatewayContext = { ...officer, requestId: 'req-m', operationType: 'mutation' };
+    const call = async (source: SignedDataSource, query: string, variables: Record<string, unknown>) => {
+      const options = processOptions(context);
+      Object.assign(options.request, { query, variables });
+      await source.willSendRequest(options);
+      return verifyFromGateway(SECRET, options.request.http!.headers.get(GATEWAY_SIGNATURE_HEADER) ?? undefined);
+    };
+    const freeze = await call(bank, 'mutation { freeze }', { id: 1 });
+    const read = await call(vehicle, '{ vehicles }', { id: 1 });
+    expect(freeze).toMatchObject({ requestId: 'req-m', operation: 'mutation', bodyHash: requestBodyHash('mutation { freeze }', { id: 1 }) });
+    expect(read.bodyHash).toBe(requestBodyHash('{ vehicles }', { id: 1 }));
+    // A read's signature is shared by the request's calls and binds no body.
+    const query: GatewayContext = { ...officer, requestId: 'req-q', operationType: 'query' };
+    expect('bodyHash' in (await verifyFromGateway(SECRET, (await headerOf(vehicle, query)) ?? undefined))).toBe(false);
   });
 
   it('signs anew once a third of the lifetime has passed, so a long request never sends a stale one', async () => {

@@ -13,7 +13,7 @@ import { startSocialInsuranceSubgraph } from '../../../subgraphs/social-insuranc
 import { bureauRefusal, livingAllowanceRefusal, withholdingLimitFen } from '../../../subgraphs/social-insurance/withholding';
 import { BACKENDS } from '../../measures/measureHarness';
 import { postGraphQL } from '../../support/postGraphQL';
-import { signedHeaders, TEST_CASE_NUMBER, TEST_SUBGRAPH_SECRET } from '../../support/signedHeaders';
+import { mutationClaims, signedHeaders, TEST_CASE_NUMBER, TEST_SUBGRAPH_SECRET } from '../../support/signedHeaders';
 import { TestClock } from '../../support/testClock';
 
 /**
@@ -198,10 +198,10 @@ describe.each(BACKENDS)('the bureau’s control interface and the subgraph on $n
     const WITHHOLD = `mutation ($input: WithholdIncomeInput!) {
       withholdIncome(input: $input) { withholding { id status monthlyAmount person { idNumber } } refusal { code message limit limitDays } }
     }`;
-    const withhold = async (input: Record<string, unknown>, debtors: string[]) =>
-      postGraphQL(subgraph.url, WITHHOLD, {
-        input: { requestId: `sg-${randomBytes(4).toString('hex')}`, documentNumber: '(2025)浙0106执1001号之二', termDays: 365, ...input },
-      }, await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber: TEST_CASE_NUMBER, debtors, operation: 'mutation' }));
+    const withhold = async (input: Record<string, unknown>, debtors: string[]) => {
+      const variables = { input: { requestId: `sg-${randomBytes(4).toString('hex')}`, documentNumber: '(2025)浙0106执1001号之二', termDays: 365, ...input } };
+      return postGraphQL(subgraph.url, WITHHOLD, variables, await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber: TEST_CASE_NUMBER, debtors, ...mutationClaims(WITHHOLD, variables) }));
+    };
 
     it('refuses a person who is not a debtor of the case before the bureau is asked anything', async () => {
       const answer = await withhold({ idNumber: richDebtor.spouseIdNumber, monthlyAmount: '100.00' }, [richDebtor.idNumber]);
