@@ -96,8 +96,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
     const incoming = incomingContext(options);
+    const read = incoming !== undefined && isSharedRead(options);
     const kase = incoming?.case;
-    if (this.caseRecordAnswers && incoming && kase?.record && isSharedRead(options)) {
+    if (this.caseRecordAnswers && read && kase?.record) {
       const { query, variables } = options.request;
       const answer = query === undefined ? undefined : this.caseRecordAnswers.answer(query, variables, kase.caseNumber, kase.record);
       if (answer) {
@@ -105,7 +106,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         return answer;
       }
     }
-    if (this.inflightReads === undefined || incoming === undefined || !isSharedRead(options)) return super.process(options);
+    if (this.inflightReads === undefined || !read) return super.process(options);
     // A follower never reaches willSendRequest: check and record it here as well.
     this.admit(incoming);
     const { requestId: _ignored, ...facts } = claimsOf(incoming);

@@ -126,9 +126,14 @@ function courtsOwn(requestId: string, courtCode: string): string {
   return requestId.startsWith(`${courtCode}/`) ? requestId.slice(courtCode.length + 1) : requestId;
 }
 
+/** The id a court sees for a bank's deduction: `bank:NCB:deduction:3`. */
+function deductionId(bankCode: string, bankOwnId: string): string {
+  return `${freezeIdPrefix(bankCode)}:deduction:${bankOwnId}`;
+}
+
 export function deductionOf(freeze: DepositFreezeRecord, deduction: AgencyMeasure['deductions'][number]): DepositDeductionValue {
   return {
-    id: `${freezeIdPrefix(freeze.bankCode)}:deduction:${deduction.id}`,
+    id: deductionId(freeze.bankCode, deduction.id),
     requestId: courtsOwn(deduction.requestId, freeze.courtCode),
     amountFen: deduction.amountFen,
     at: deduction.at,
@@ -320,10 +325,9 @@ async function deductible(
   let retry = false;
   for (const { loader, measures } of perBank) {
     for (const freeze of measures) {
-      const record = freezeAt(loader.bank.code, freeze);
       for (const d of freeze.deductions) {
         if (loader.bank.code === target.bankCode && freeze.id === target.localId && courtsOwn(d.requestId, actor.courtCode) === target.requestId) retry = true;
-        if (d.transferredAt === null && !context.deducted.has(deductionOf(record, d).id)) uncountedFen += d.amountFen;
+        if (d.transferredAt === null && !context.deducted.has(deductionId(loader.bank.code, d.id))) uncountedFen += d.amountFen;
       }
     }
   }
