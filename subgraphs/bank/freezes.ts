@@ -188,7 +188,7 @@ export async function freezeDeposit(input: FreezeDepositInput, context: BankCont
   return context.caseLocks.run(actor.caseNumber, async () => {
     const account = await freshAccount(loader, input.accountNumber);
     if (!account) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The bank ${bankCode} keeps no account ${input.accountNumber}.` } };
-    requireDebtorAsset([holderKey(account.holder)], `Account ${input.accountNumber} at bank ${bankCode}`);
+    const debtor = requireDebtorAsset([holderKey(account.holder)], `Account ${input.accountNumber} at bank ${bankCode}`);
     const foreign = foreignCurrency(account);
     if (foreign) return { refusal: foreign };
 
@@ -206,6 +206,7 @@ export async function freezeDeposit(input: FreezeDepositInput, context: BankCont
       documentNumber: input.documentNumber,
       termDays: input.termDays,
       ...(askedFen === null ? {} : { amountFen: askedFen }),
+      partyKey: debtor,
     });
     return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: freezeAt(bankCode, outcome.ok) };
   });

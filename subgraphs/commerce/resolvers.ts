@@ -125,8 +125,8 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
       const stake = await stakeById(input.shareholdingId, loaders);
       if (!stake) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The commerce registry holds no shareholding ${input.shareholdingId}.` } };
       // The stake is the holder's property: the holder, not the company it is in, must be a debtor.
-      requireDebtorAsset([holderKey(stake.holder)], `Shareholding ${stake.id}`);
-      return freezes.submit(control, { requestId: input.requestId, kind: 'FREEZE', assetKey: stake.id, documentNumber: input.documentNumber, termDays: input.termDays });
+      const debtor = requireDebtorAsset([holderKey(stake.holder)], `Shareholding ${stake.id}`);
+      return freezes.submit(control, { requestId: input.requestId, kind: 'FREEZE', assetKey: stake.id, documentNumber: input.documentNumber, termDays: input.termDays, partyKey: debtor });
     },
     renewEquityFreeze: freezes.renew,
     releaseEquityFreeze: freezes.release,

@@ -62,8 +62,8 @@ export const resolvers: GraphQLResolverMap<RealEstateContext> = {
       const unit = await loaders.unitByNumber.load(input.unitNumber);
       if (!unit) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The registries hold no unit ${input.unitNumber}.` } };
       // A unit held jointly with a non-debtor may be sealed: the debtor's share is what it binds.
-      requireDebtorAsset(unit.owners.map((o) => partyKey(o.owner)), `Unit ${input.unitNumber}`);
-      return seals.submit(control, { requestId: input.requestId, kind: 'SEAL', assetKey: unit.unitNumber, documentNumber: input.documentNumber, termDays: input.termDays });
+      const debtor = requireDebtorAsset(unit.owners.map((o) => partyKey(o.owner)), `Unit ${input.unitNumber}`);
+      return seals.submit(control, { requestId: input.requestId, kind: 'SEAL', assetKey: unit.unitNumber, documentNumber: input.documentNumber, termDays: input.termDays, partyKey: debtor });
     },
     renewRealEstateSeal: seals.renew,
     releaseRealEstateSeal: seals.release,

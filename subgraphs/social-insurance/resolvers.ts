@@ -87,7 +87,7 @@ export const resolvers: GraphQLResolverMap<SocialInsuranceContext> = {
       const refusal = withholdings.check(input);
       if (refusal) return { refusal };
       // The gateway checks the subjects it reads in the arguments; checked again here so the rule never rests on that reading.
-      requireDebtorAsset([input.idNumber], `The income of person ${input.idNumber}`);
+      const debtor = requireDebtorAsset([input.idNumber], `The income of person ${input.idNumber}`);
       const income = await loaders.withholdable.load(input.idNumber);
       if (!income) {
         return { refusal: { code: 'ASSET_NOT_FOUND', message: `The social insurance bureau pays person ${input.idNumber} no wage or pension; there is nothing to withhold.` } };
@@ -101,6 +101,7 @@ export const resolvers: GraphQLResolverMap<SocialInsuranceContext> = {
         documentNumber: input.documentNumber,
         termDays: input.termDays,
         amountFen: input.monthlyAmount,
+        partyKey: debtor,
       });
     },
     renewIncomeWithholding: withholdings.renew,

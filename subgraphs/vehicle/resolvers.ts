@@ -64,8 +64,8 @@ export const resolvers: GraphQLResolverMap<VehicleContext> = {
       const vehicle = await loaders.vehicleByVin.load(input.vin);
       if (!vehicle) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The vehicle registry holds no vehicle with VIN ${input.vin}.` } };
       // The registered owner is the one whose property the seizure bans from transfer.
-      requireDebtorAsset([ownerKey(vehicle.owner)], `Vehicle ${input.vin}`);
-      return seizures.submit(control, { requestId: input.requestId, kind: 'SEIZE', assetKey: vehicle.vin, documentNumber: input.documentNumber, termDays: input.termDays });
+      const debtor = requireDebtorAsset([ownerKey(vehicle.owner)], `Vehicle ${input.vin}`);
+      return seizures.submit(control, { requestId: input.requestId, kind: 'SEIZE', assetKey: vehicle.vin, documentNumber: input.documentNumber, termDays: input.termDays, partyKey: debtor });
     },
     renewVehicleSeizure: seizures.renew,
     releaseVehicleSeizure: seizures.release,

@@ -139,6 +139,14 @@ describe.each(BACKENDS)('measure book on $name', (backend) => {
       const input = sealRequest({ requestId: 'dep', assetKind: 'DEPOSIT', assetKey: '6222020200112233', kind: 'FREEZE', termDays: 365, amountFen: 10_000_000 });
       expect(await f.book().request(input)).toEqual(active('1', input, T0));
     });
+
+    it('keeps the debtor the notice names; the same request id naming another debtor is a different request', async () => {
+      const input = sealRequest({ requestId: 'named', partyKey: '330106197504189356' });
+      const made = await f.book().request(input);
+      expect(made.partyKey).toBe('330106197504189356');
+      expect((await f.book().measuresOfCase(input.caseNumber)).map((m) => m.partyKey)).toEqual(['330106197504189356']);
+      expect((await refusal(f.book().request({ ...input, partyKey: '330106198503030911' }))).code).toBe('REQUEST_ID_REUSED');
+    });
   });
 
   describe('renewal (续行)', () => {

@@ -81,6 +81,7 @@ export function row(id: string, input: MeasureRequest, rest: Partial<Measure> & 
     documentNumber: input.documentNumber,
     kind: input.kind,
     amountFen: input.amountFen ?? null,
+    partyKey: input.partyKey ?? null,
     queuePosition: null,
     dueAt: null,
     termDays: input.termDays,

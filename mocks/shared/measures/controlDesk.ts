@@ -5,10 +5,11 @@
  * headers. Amounts are integer fen, times ISO 8601 UTC.
  *
  *   POST {prefix}/submit   { requestId, caseNumber, courtCode, documentNumber, kind, assetKind,
- *                            assetKey, termDays, amountFen? }
+ *                            assetKey, termDays, amountFen?, partyKey? }
  *        -> { measure }   served: SUBMITTED until the agency answers (after its answer delay),
  *                         then ACTIVE / WAITING (queuePosition) / RETURNED (returnReason).
- *                         The same requestId again returns the same measure.
+ *                         The same requestId again returns the same measure. partyKey: the
+ *                         debtor (被执行人) the notice names, kept with the measure.
  *   POST {prefix}/feedback { requestIds: [...] }  at most 100  -> { measures }   (polling)
  *   POST {prefix}/measures { assetKeys: [...] }   at most 100  -> { measures }   every court's
  *   POST {prefix}/case     { caseNumber }                      -> { measures }   one case's
@@ -135,6 +136,7 @@ export function controlRoutes(options: ControlDeskOptions): Route[] {
         kind,
         termDays: body.termDays as number,
         ...(body.amountFen === undefined || body.amountFen === null ? {} : { amountFen: body.amountFen as number }),
+        ...(typeof body.partyKey === 'string' && body.partyKey !== '' ? { partyKey: body.partyKey } : {}),
       };
       options.admit?.(request);
       const measure = await book.request(request);

@@ -61,6 +61,7 @@ interface Row {
   document_number: string;
   kind: MeasureKind;
   amount_fen: string | null;
+  party_key: string | null;
   status: MeasureStatus;
   queue_position: number | null;
   served_at: string;
@@ -78,7 +79,7 @@ interface Row {
 
 const iso = (column: string, as = column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${as}`;
 const COLUMNS = `id::text AS id, request_id, asset_kind, asset_key, case_number, court_code, document_number, kind,
-  amount_fen::text AS amount_fen, status, queue_position, ${iso('served_at')}, ${iso('due_at')}, term_days, ${iso('term_start')},
+  amount_fen::text AS amount_fen, party_key, status, queue_position, ${iso('served_at')}, ${iso('due_at')}, term_days, ${iso('term_start')},
   ${iso('term_end')}, ${iso('ended_at')}, renewals, return_reason, controlled_fen::text AS controlled_fen,
   deducted_fen::text AS deducted_fen, prior`;
 
@@ -96,6 +97,7 @@ function toMeasure(row: Row): Measure {
     documentNumber: row.document_number,
     kind: row.kind,
     amountFen: fen(row.amount_fen),
+    partyKey: row.party_key,
     status: row.status,
     queuePosition: row.queue_position,
     servedAt: row.served_at,
@@ -180,8 +182,8 @@ export class MeasureBook {
         if (again) return { ok: again };
         const inserted = await tx.query<{ id: string }>(
           `INSERT INTO "${this.table}" (request_id, asset_kind, asset_key, case_number, court_code, document_number, kind,
-             amount_fen, status, served_at, due_at, term_days)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'SUBMITTED', $9, $10, $11) RETURNING id::text AS id`,
+             amount_fen, status, served_at, due_at, term_days, party_key)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'SUBMITTED', $9, $10, $11, $12) RETURNING id::text AS id`,
           [
             input.requestId,
             input.assetKind,
@@ -194,6 +196,7 @@ export class MeasureBook {
             now,
             new Date(now.getTime() + this.answerDelayMs),
             input.termDays,
+            input.partyKey ?? null,
           ],
         );
         const id = inserted.rows[0]!.id;
@@ -657,7 +660,8 @@ function sameRequest(stored: Measure, input: MeasureRequest): Measure {
     stored.courtCode === input.courtCode &&
     stored.documentNumber === input.documentNumber &&
     stored.kind === input.kind &&
-    stored.amountFen === (input.amountFen ?? null);
+    stored.amountFen === (input.amountFen ?? null) &&
+    stored.partyKey === (input.partyKey ?? null);
   if (!same) {
     throw new MeasureError('REQUEST_ID_REUSED', `Request id ${input.requestId} was already used for a different request (measure ${stored.id}).`, {
       measureId: stored.id,
@@ -709,6 +713,7 @@ function createStatements(table: string): string[] {
       document_number text NOT NULL CHECK (document_number <> ''),
       kind text NOT NULL CHECK (kind IN ${sqlList(MEASURE_KINDS)}),
       amount_fen bigint CHECK (amount_fen > 0),
+      party_key text,
       status text NOT NULL CHECK (status IN ${sqlList(MEASURE_STATUSES)}),
       queue_position int CHECK (queue_position > 0),
       served_at timestamptz NOT NULL,
@@ -730,6 +735,8 @@ function createStatements(table: string): string[] {
       CHECK ((status = 'RETURNED') = (return_reason IS NOT NULL)),
       CHECK (deducted_fen <= coalesce(controlled_fen, 0))
     )`,
+    // Books made before measures named their debtor gain the column; their old rows stay null.
+    `ALTER TABLE "${table}" ADD COLUMN IF NOT EXISTS party_key text`,
     `CREATE UNIQUE INDEX IF NOT EXISTS "${table}_one_active" ON "${table}" (asset_key) WHERE status = 'ACTIVE'`,
     `CREATE INDEX IF NOT EXISTS "${table}_asset" ON "${table}" (asset_key, status)`,
     `CREATE INDEX IF NOT EXISTS "${table}_case" ON "${table}" (case_number)`,

@@ -41,6 +41,12 @@ export interface MeasureRequest {
    * amount withheld each month. Other kinds: absent.
    */
   amountFen?: number;
+  /**
+   * The debtor (被执行人) whose asset the measure controls, by ID number or credit code, as the
+   * court's notice names them: it lets the court side tell whose asset a measure is on without
+   * asking the agency about the asset. Absent in requests older than the field.
+   */
+  partyKey?: string;
 }
 
 /** Another court's measure the agency found on the asset when it answered. */
@@ -67,6 +73,8 @@ export interface Measure {
   kind: MeasureKind;
   /** As asked (see MeasureRequest.amountFen); null if not asked. */
   amountFen: number | null;
+  /** The debtor the notice names (see MeasureRequest.partyKey); null for measures older than the field. */
+  partyKey: string | null;
   status: MeasureStatus;
   /** 1-based order of service among the asset's WAITING measures; null unless WAITING. */
   queuePosition: number | null;

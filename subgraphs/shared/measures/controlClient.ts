@@ -23,6 +23,8 @@ const measureSchema = z.object({
   documentNumber: z.string(),
   kind: z.enum(['FREEZE', 'SEAL', 'SEIZE', 'WITHHOLD']),
   amountFen: fen.nullable(),
+  // The debtor the court's notice named; agencies' books older than the field answer without it.
+  partyKey: z.string().nullable().default(null),
   status: z.enum(statuses),
   queuePosition: z.number().int().positive().nullable(),
   servedAt: instant,
@@ -100,6 +102,8 @@ export interface MeasureSubmission {
   documentNumber: string;
   termDays: number;
   amountFen?: number;
+  /** The debtor of the case who holds the asset (ID number or credit code), named in the notice. */
+  partyKey: string;
 }
 
 export interface ControlClientOptions {

@@ -28,16 +28,19 @@ export function controlActor(): ControlActor {
 
 /**
  * An asset may be controlled only for a case one of whose debtors holds it: `holders` are the
- * ID numbers / credit codes the agency names as its owners.
+ * ID numbers / credit codes the agency names as its owners. Returns the debtor who holds it,
+ * whom the notice to the agency names.
  */
-export function requireDebtorAsset(holders: readonly string[], asset: string): void {
+export function requireDebtorAsset(holders: readonly string[], asset: string): string {
   const signed = currentCaseContext();
   const debtors = new Set(signed?.debtors ?? []);
-  if (!holders.some((h) => debtors.has(h))) {
+  const debtor = holders.find((h) => debtors.has(h));
+  if (debtor === undefined) {
     throw new GraphQLError(`${asset} is not held by a debtor of case ${signed?.caseNumber ?? '(none)'}; it cannot be controlled in that case.`, {
       extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
     });
   }
+  return debtor;
 }
 
 /**

@@ -119,7 +119,7 @@ describe('retries', () => {
     const control = new ControlClient({ agency: AGENCY, baseUrl: BASE, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: 1000, channels: channels() });
     let attempts = 0;
     nock(BASE).post(`${VEHICLE_CONTROL_PREFIX}/submit`).times(3).reply(() => (attempts++, [503, 'busy']));
-    const submission = { requestId: 'r1', assetKind: 'VEHICLE', kind: 'SEIZE', assetKey: 'LSVAG2186N2100001', documentNumber: 'd1', termDays: 730 } as const;
+    const submission = { requestId: 'r1', assetKind: 'VEHICLE', kind: 'SEIZE', assetKey: 'LSVAG2186N2100001', documentNumber: 'd1', termDays: 730, partyKey: '330106197504189356' } as const;
     const error = await failure(control.submit({ courtCode: '浙0106', caseNumber: '(2025)浙0106执1号' }, submission));
     expect([error.code, attempts]).toEqual(['AGENCY_UNAVAILABLE', 1]);
     nock.cleanAll();
