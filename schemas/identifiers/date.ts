@@ -21,6 +21,14 @@ export function checkCalendarDate(input: unknown): Checked<string> {
   return valid(input);
 }
 
+/** China Standard Time, the courts' and the registries' calendar: UTC+8 all year (no daylight saving since 1991). */
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** The calendar day (`YYYY-MM-DD`) in China Standard Time at an instant, by default now. */
+export function calendarDateInChina(at: number | Date = Date.now()): string {
+  return new Date(Number(at) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
 /**
  * Checks an instant written in ISO 8601 UTC, `YYYY-MM-DDTHH:MM:SS[.fff]Z`, on a calendar day
  * that exists; returns it with milliseconds (`2026-11-25T09:30:00.000Z`).
