@@ -1,13 +1,14 @@
 /**
  * The bank subgraph's control mutations: freeze (冻结), renewal, release and deduction (扣划)
- * of deposits. What the law and the capability matrix forbid is refused here before any bank
- * is asked (capability, term, debtor's account, over-seizure); the rest is the bank's to
- * answer through its control interface, its refusals coming back as data.
+ * of deposits. What the law and the capability matrix forbid is refused here before the bank
+ * is asked to act (capability, term, debtor's account, over-seizure); the rest is the bank's
+ * to answer through its control interface, its refusals coming back as data.
  */
 import { GraphQLError } from 'graphql';
 import { formatFen } from '../../schemas/identifiers';
 import { currentCaseContext } from '../shared/caseContext';
 import type { AgencyMeasure, ControlActor, ControlClient } from '../shared/measures/controlClient';
+import { debtorAsset, type DebtorAssetQuery } from '../shared/measures/debtorAsset';
 import {
   checkMeasureRequest,
   controlActor,
@@ -15,7 +16,6 @@ import {
   localMeasureId,
   type MeasureRefusal,
   refusalOf,
-  requireDebtorAsset,
   unknownMeasure,
 } from '../shared/measures/measureFields';
 import type { BankCapability } from './banks';
@@ -115,10 +115,76 @@ async function freshAccount(loader: BankLoader, accountNumber: string): Promise<
   return outcome.value;
 }
 
-/** What a freeze controls or will control on an account: what it asks, never more than the available balance. */
-function controllableFen(askedFen: number | null, account: BankAccount | null): number {
-  const available = Math.max(0, account?.availableFen ?? 0);
-  return askedFen === null ? available : Math.min(askedFen, available);
+/**
+ * The account among the case's debtors' own accounts at this bank, as the bank reports them
+ * now (not answers cached earlier in the request), with the debtor who holds it. The bank is
+ * asked about the debtors only, never about the number: a stranger's account and a number
+ * nobody holds are refused alike (FORBIDDEN NOT_A_DEBTOR), and the bank never hears of them.
+ */
+async function debtorsAccount(loader: BankLoader, accountNumber: string): Promise<{ account: BankAccount; debtor: string }> {
+  const { asset, debtor } = await debtorAsset(amongDebtorsAccounts(loader, accountNumber, { fresh: true }));
+  return { account: asset, debtor };
+}
+
+/**
+ * An account looked for among the signed debtors' own accounts at one bank (see
+ * debtorAsset.ts); `fresh`: asked of the bank again, not taken from earlier in the request.
+ */
+export function amongDebtorsAccounts(loader: BankLoader, accountNumber: string, { fresh }: { fresh: boolean }): DebtorAssetQuery<BankAccount> {
+  return {
+    holdings: async (holder) => {
+      const outcome = await (fresh ? loader.holdings.clear(holder) : loader.holdings).load(holder);
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value.accounts;
+    },
+    key: accountNumber,
+    keyOf: (account) => account.accountNumber,
+    holdersOf: (account) => [holderKey(account.holder)],
+    description: `account ${accountNumber} at bank ${loader.bank.code}`,
+  };
+}
+
+/**
+ * The most a freeze of the account could ever come to control, as the bank reports it now:
+ * what is available plus what freezes in force hold on it (a waiting freeze, once promoted,
+ * takes what they held), never more than the balance. Fen.
+ */
+async function mostAccountGivesFen(loader: BankLoader, account: BankAccount): Promise<number> {
+  const freezes = await loader.freezesOfAccount!.clear(account.accountNumber).load(account.accountNumber);
+  let heldFen = 0;
+  for (const f of freezes) if (f.status === 'ACTIVE') heldFen += (f.amountControlledFen ?? 0) - f.amountDeductedFen;
+  return Math.max(0, Math.min(account.balanceFen, account.availableFen + heldFen));
+}
+
+/**
+ * The limit (冻结限额) a freeze is served with: what was asked, but never more than the
+ * account could give (absent: all it could give). Counted at its limit until it takes
+ * effect, a freeze so reserves no more than it can ever control. An ask within the
+ * available balance needs no look at the account's other freezes.
+ */
+async function freezeLimitFen(loader: BankLoader, account: BankAccount, askedFen: number | null): Promise<number> {
+  if (askedFen !== null && askedFen <= account.availableFen) return askedFen;
+  const mostFen = await mostAccountGivesFen(loader, account);
+  return askedFen === null ? mostFen : Math.min(askedFen, mostFen);
+}
+
+/**
+ * The limit a retry is sent with: the one its freeze was served with, which the bank compares.
+ * An ask below it cannot be the same request, so it goes as asked for the bank to refuse
+ * (REQUEST_ID_REUSED); an ask above it, or none, may be one that was served trimmed.
+ */
+function retriedLimitFen(askedFen: number | null, servedFen: number | null): number | null {
+  return askedFen === null || (servedFen !== null && askedFen >= servedFen) ? servedFen : askedFen;
+}
+
+/** An account with nothing a freeze could take: no limit above nothing can be served. */
+function nothingToFreeze(account: BankAccount): MeasureRefusal {
+  return {
+    code: 'NOTHING_TO_FREEZE',
+    message:
+      `Account ${account.accountNumber} at bank ${account.bankCode} holds no funds a freeze could take ` +
+      `(${formatFen(Math.max(0, account.availableFen))} yuan available, none of it held by other freezes): there is no deposit to freeze.`,
+  };
 }
 
 /** The court's own request id of an agency request id, which the control client prefixes with the court code. */
@@ -142,11 +208,15 @@ export function deductionOf(freeze: DepositFreezeRecord, deduction: AgencyMeasur
 }
 
 /**
- * The deposits the case controls now at every bank that freezes online: what ACTIVE freezes
- * hold undeducted, and what SUBMITTED ones will hold (asked, at most the available balance).
- * WAITING freezes hold nothing until they take effect. `retry` is the freeze this request id
- * already made at `bankCode`, if any: a retry is answered by the bank, not checked again.
- * A bank that cannot answer fails the check: over-seizure cannot be ruled out without it.
+ * The deposits the case controls, or may come to control without another check, at every bank
+ * that freezes online: what ACTIVE freezes hold undeducted; what SUBMITTED and WAITING ones
+ * may take once they take effect, which is their limit (one served without a limit, before
+ * every freeze had one: the most its account could give); and what was deducted that the
+ * signed outstanding amount does not count yet (in this request, or not yet received into
+ * the case account), as for a deduction. So no answer or promotion to come can take the case
+ * above what it is owed. `retry` is the freeze this request id already made at `bankCode`,
+ * if any: a retry is answered by the bank, not checked again. A bank that cannot answer
+ * fails the check: over-seizure cannot be ruled out without it.
  */
 async function depositsControlled(
   context: BankContext,
@@ -158,20 +228,29 @@ async function depositsControlled(
   const perBank = await Promise.all(freezing.map(async (loader) => ({ loader, measures: await loader.control!.ofCase(actor.caseNumber) })));
   let controlledFen = 0;
   let retry: AgencyMeasure | undefined;
-  await Promise.all(
-    perBank.map(async ({ loader, measures }) => {
-      for (const m of measures) {
-        if (loader.bank.code === bankCode && m.courtCode === actor.courtCode && m.requestId === requestId) retry = m;
-        if (m.status === 'ACTIVE') controlledFen += (m.amountControlledFen ?? 0) - m.amountDeductedFen;
+  const unlimited: Promise<number>[] = [];
+  for (const { loader, measures } of perBank) {
+    for (const m of measures) {
+      if (loader.bank.code === bankCode && m.courtCode === actor.courtCode && m.requestId === requestId) retry = m;
+      if (m.status === 'ACTIVE') controlledFen += (m.amountControlledFen ?? 0) - m.amountDeductedFen;
+      if (m.status === 'SUBMITTED' || m.status === 'WAITING') {
+        if (m.amountFen !== null) controlledFen += m.amountFen;
+        else unlimited.push(mostUnlimitedTakesFen(loader, m.assetKey));
       }
-      const submitted = measures.filter((m) => m.status === 'SUBMITTED');
-      const accounts = await Promise.all(submitted.map((m) => freshAccount(loader, m.assetKey)));
-      submitted.forEach((m, i) => {
-        controlledFen += controllableFen(m.amountFen, accounts[i]!);
-      });
-    }),
-  );
+      for (const d of m.deductions) {
+        if (d.transferredAt === null && !context.deducted.has(deductionId(loader.bank.code, d.id))) controlledFen += d.amountFen;
+      }
+    }
+  }
+  for (const fen of context.deducted.values()) controlledFen += fen;
+  for (const fen of await Promise.all(unlimited)) controlledFen += fen;
   return { controlledFen, retry };
+}
+
+/** The most a freeze served without a limit could take of its account (none, if the bank no longer knows the account). */
+async function mostUnlimitedTakesFen(loader: BankLoader, accountNumber: string): Promise<number> {
+  const account = await freshAccount(loader, accountNumber);
+  return account ? mostAccountGivesFen(loader, account) : 0;
 }
 
 export async function freezeDeposit(input: FreezeDepositInput, context: BankContext): Promise<FreezePayload> {
@@ -186,16 +265,18 @@ export async function freezeDeposit(input: FreezeDepositInput, context: BankCont
   const bankCode = loader.bank.code;
 
   return context.caseLocks.run(actor.caseNumber, async () => {
-    const account = await freshAccount(loader, input.accountNumber);
-    if (!account) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The bank ${bankCode} keeps no account ${input.accountNumber}.` } };
-    const debtor = requireDebtorAsset([holderKey(account.holder)], `Account ${input.accountNumber} at bank ${bankCode}`);
+    const { account, debtor } = await debtorsAccount(loader, input.accountNumber);
     const foreign = foreignCurrency(account);
     if (foreign) return { refusal: foreign };
 
     const outstandingFen = signedOutstandingFen();
     const held = await depositsControlled(context, actor, bankCode, input.requestId);
-    if (!held.retry) {
-      const refusal = overSeizure(actor.caseNumber, outstandingFen, held.controlledFen, askedFen, controllableFen(askedFen, account));
+    let limitFen: number | null;
+    if (held.retry) limitFen = retriedLimitFen(askedFen, held.retry.amountFen);
+    else {
+      limitFen = await freezeLimitFen(loader, account, askedFen);
+      if (limitFen === 0) return { refusal: nothingToFreeze(account) };
+      const refusal = overSeizure(actor.caseNumber, outstandingFen, held.controlledFen, askedFen, limitFen);
       if (refusal) return { refusal };
     }
     const outcome = await control.submit(actor, {
@@ -205,7 +286,7 @@ export async function freezeDeposit(input: FreezeDepositInput, context: BankCont
       assetKey: account.accountNumber,
       documentNumber: input.documentNumber,
       termDays: input.termDays,
-      ...(askedFen === null ? {} : { amountFen: askedFen }),
+      ...(limitFen === null ? {} : { amountFen: limitFen }),
       partyKey: debtor,
     });
     return 'refused' in outcome ? { refusal: refusalOf(outcome.refused) } : { freeze: freezeAt(bankCode, outcome.ok) };
@@ -229,20 +310,22 @@ function foreignCurrency(account: BankAccount): MeasureRefusal | undefined {
 }
 
 /**
- * The law's bar on obvious over-seizure (超标的): what the case controls in deposits, with what
- * this freeze would actually control (a freeze above the balance controls the balance), may
- * not exceed what the case still has outstanding; nor may a freeze ask for more than that.
+ * The law's bar on obvious over-seizure (超标的): what the case controls in deposits, with the
+ * most this freeze could control (its limit, at most what the account could give), may not
+ * exceed what the case still has outstanding; nor may a freeze ask for more than that. A
+ * freeze beyond it is refused, naming the room left, never served with its limit cut to fit.
  */
-function overSeizure(caseNumber: string, outstandingFen: number, controlledFen: number, askedFen: number | null, wouldFen: number): MeasureRefusal | undefined {
-  const limitFen = Math.max(0, outstandingFen - controlledFen);
-  if (wouldFen <= limitFen && (askedFen === null || askedFen <= outstandingFen)) return undefined;
+function overSeizure(caseNumber: string, outstandingFen: number, controlledFen: number, askedFen: number | null, limitFen: number): MeasureRefusal | undefined {
+  const roomFen = Math.max(0, outstandingFen - controlledFen);
+  if (limitFen <= roomFen && (askedFen === null || askedFen <= outstandingFen)) return undefined;
   const asks = askedFen === null ? 'the whole balance' : `${formatFen(askedFen)} yuan`;
   return {
     code: 'OVER_SEIZURE',
-    limit: limitFen,
+    limit: roomFen,
     message:
-      `Case ${caseNumber} has ${formatFen(outstandingFen)} yuan outstanding and already controls ${formatFen(controlledFen)} yuan in deposits, ` +
-      `so at most ${formatFen(limitFen)} yuan more may be frozen; this freeze asks for ${asks} and would control ${formatFen(wouldFen)} yuan.`,
+      `Case ${caseNumber} has ${formatFen(outstandingFen)} yuan outstanding and already controls ${formatFen(controlledFen)} yuan in deposits ` +
+      `(freezes not in force yet count at their limit, deductions not yet received too), so at most ${formatFen(roomFen)} yuan more may be frozen; ` +
+      `this freeze asks for ${asks} and would control up to ${formatFen(limitFen)} yuan.`,
   };
 }
 

@@ -3,9 +3,11 @@ import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
 import { CaseLocks } from './caseLocks';
+import { holderKey } from './clients/bankApi';
 import { connectBanks } from './client';
 import { createBankLoaders } from './loaders';
 import { type BankContext, resolvers } from './resolvers';
+import type { BankAccount } from './types';
 
 export interface BankSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
@@ -33,6 +35,7 @@ export function startBankSubgraph(options: BankSubgraphOptions): Promise<ServedG
   return startSubgraph<BankContext>({
     name: 'bank',
     resolvers,
+    assetHolders: { BankAccount: (account: BankAccount) => [holderKey(account.holder)] },
     channels,
     context: () => ({ loaders: createBankLoaders(banks), caseLocks, deducted: new Map() }),
     secret: options.secret,

@@ -84,21 +84,16 @@ function freezeLoaders(bankCode: string, control: ControlClient | undefined): Pi
     },
     (): DepositFreezeRecord[] => [],
   );
-  const ofCase = new Map<string, Promise<Outcome<DepositFreezeRecord[]>>>();
-  const freezesOfCase = (caseNumber: string) => {
-    let outcome = ofCase.get(caseNumber);
-    if (!outcome) {
-      outcome = control.ofCase(caseNumber).then(
-        (measures): Outcome<DepositFreezeRecord[]> => ({ ok: true, value: measures.map((m) => freezeAt(bankCode, m)) }),
-        (error: unknown): Outcome<DepositFreezeRecord[]> => {
-          if (!(error instanceof AgencyError)) throw error;
-          return { ok: false, error };
-        },
-      );
-      ofCase.set(caseNumber, outcome);
-    }
-    return outcome;
-  };
+  // A docket page's cases go to the bank together; a bank that fails costs its part of each case.
+  const ofCases = settledLoader(
+    CONTROL_MAX_BATCH,
+    async (caseNumbers) => {
+      const found = await control.ofCases(caseNumbers);
+      return new Map([...found].map(([caseNumber, measures]) => [caseNumber, measures.map((m) => freezeAt(bankCode, m))]));
+    },
+    (): DepositFreezeRecord[] => [],
+  );
+  const freezesOfCase = (caseNumber: string) => ofCases.load(caseNumber);
   return { freezesOfAccount, freezesOfCase };
 }
 

@@ -1,10 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { AgencyError, AgencyErrorCode } from '../shared/agencyError';
+import { findDebtorAsset } from '../shared/measures/debtorAsset';
 import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
 import { BANK_CONFIGS, bankConfig, type BankConfig } from './banks';
 import type { CaseLocks } from './caseLocks';
 import { badResponse } from './clients/bankApi';
 import {
+  amongDebtorsAccounts,
   deductFrozenDeposit,
   type DeductFrozenDepositInput,
   deductionOf,
@@ -137,12 +139,12 @@ export const resolvers: GraphQLResolverMap<BankContext> = {
     __resolveType: (party: PartyValue) => ('idNumber' in party ? 'Person' : 'Company'),
   },
   BankAccount: {
-    async __resolveReference(ref: { bankCode: string; accountNumber: string }, { loaders }: BankContext) {
+    // Found among the signed debtors' own accounts at that bank, so the bank never hears of
+    // anyone else's (entityPolicy.ts answers an account no debtor holds with NOT_A_DEBTOR).
+    async __resolveReference(ref: { bankCode: string; accountNumber: string }, { loaders }: BankContext): Promise<BankAccount | null> {
       const loader = loaders.bank(ref.bankCode);
       if (!loader) return null;
-      const outcome = await loader.account.load(ref.accountNumber);
-      if (!outcome.ok) throw outcome.error;
-      return outcome.value;
+      return (await findDebtorAsset(amongDebtorsAccounts(loader, ref.accountNumber, { fresh: false })))?.asset ?? null;
     },
     bank: (account: BankAccount) => bankOf(account.bankCode),
     holder: (account: BankAccount) => partyOf(account.holder),

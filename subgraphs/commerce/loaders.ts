@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import { batchLoader } from '../shared/batchLoader';
+import { caseMeasuresLoader } from '../shared/measures/caseMeasures';
 import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
 import { COMMERCE_MAX_BATCH, type CommerceClient, type Enterprise, type Shareholding } from './client';
 
@@ -13,6 +14,8 @@ export interface CommerceLoaders {
   legalRepresentativeOf: DataLoader<string, string[]>;
   /** Every court's equity freezes per stake (Shareholding id), in order of service. */
   freezesOfStake: DataLoader<string, AgencyMeasure[]>;
+  /** Equity freezes per case number, a docket page at a time. */
+  measuresOfCase: DataLoader<string, AgencyMeasure[]>;
 }
 
 export function createCommerceLoaders(client: CommerceClient, control: ControlClient): CommerceLoaders {
@@ -21,5 +24,6 @@ export function createCommerceLoaders(client: CommerceClient, control: ControlCl
     holdingsOf: batchLoader(COMMERCE_MAX_BATCH, (keys) => client.holdingsOf(keys), () => []),
     legalRepresentativeOf: batchLoader(COMMERCE_MAX_BATCH, (keys) => client.legalRepresentativeOf(keys), () => []),
     freezesOfStake: batchLoader<AgencyMeasure[]>(CONTROL_MAX_BATCH, (ids) => control.ofAssets(ids), () => []),
+    measuresOfCase: caseMeasuresLoader(control),
   };
 }

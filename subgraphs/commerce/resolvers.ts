@@ -1,7 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { AgencyError } from '../shared/agencyError';
 import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
-import { controlMeasureFields, measureSummaryFields, requireDebtorAsset } from '../shared/measures/measureFields';
+import { debtorAsset } from '../shared/measures/debtorAsset';
+import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
 import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
 import { COMMERCE_AGENCY, type Enterprise, type Holder, type Shareholding } from './client';
 import type { CommerceLoaders } from './loaders';
@@ -111,21 +112,28 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
   },
   EnforcementCase: {
     __resolveReference: (ref: { caseNumber: string }) => ref,
-    equityFreezes: ({ caseNumber }: { caseNumber: string }, _: unknown, { control }: CommerceContext) => control.ofCase(caseNumber),
+    equityFreezes: ({ caseNumber }: { caseNumber: string }, _: unknown, { loaders }: CommerceContext) => loaders.measuresOfCase.load(caseNumber),
   },
   CaseProgress: {
     __resolveReference: (ref: { caseNumber: string }) => ref,
-    equityMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, { control }: CommerceContext) => control.ofCase(caseNumber),
+    equityMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, { loaders }: CommerceContext) => loaders.measuresOfCase.load(caseNumber),
   },
   MeasureSummary: measureSummaryFields,
   Mutation: {
     async freezeEquity(_: unknown, { input }: { input: FreezeInput }, { loaders, control }: CommerceContext): Promise<MeasurePayload> {
       const refusal = freezes.check(input);
       if (refusal) return { refusal };
-      const stake = await stakeById(input.shareholdingId, loaders);
-      if (!stake) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The commerce registry holds no shareholding ${input.shareholdingId}.` } };
-      // The stake is the holder's property: the holder, not the company it is in, must be a debtor.
-      const debtor = requireDebtorAsset([holderKey(stake.holder)], `Shareholding ${stake.id}`);
+      // Found among the debtors' own stakes, so the registry never hears of anyone else's (not
+      // even through the company's record). The stake is the holder's property: the holder, not
+      // the company it is in, must be a debtor. An id that names no stake matches none.
+      const parsed = parseShareholdingId(input.shareholdingId);
+      const { asset: stake, debtor } = await debtorAsset({
+        holdings: loaders.holdingsOf,
+        key: parsed ? shareholdingId(parsed.companyCreditCode, parsed.invid) : input.shareholdingId,
+        keyOf: (s) => s.id,
+        holdersOf: (s) => [holderKey(s.holder)],
+        description: `shareholding ${input.shareholdingId}`,
+      });
       return freezes.submit(control, { requestId: input.requestId, kind: 'FREEZE', assetKey: stake.id, documentNumber: input.documentNumber, termDays: input.termDays, partyKey: debtor });
     },
     renewEquityFreeze: freezes.renew,

@@ -47,6 +47,16 @@ export interface RealEstateUnit {
   registeredOn: string | null;
 }
 
+/** An owner's key (ID number or credit code). */
+export function ownerKey(party: Party): string {
+  return party.__typename === 'Person' ? party.idNumber : party.creditCode;
+}
+
+/** Everyone who holds the unit: a co-owned unit is each co-owner's asset. */
+export function unitHolders(unit: RealEstateUnit): string[] {
+  return unit.owners.map((o) => ownerKey(o.owner));
+}
+
 const USAGE = { 住宅: 'RESIDENTIAL', 商业: 'COMMERCIAL', 办公: 'OFFICE', 工业: 'INDUSTRIAL' } as const;
 const OWNERSHIP = { 单独所有: 'SOLE', 按份共有: 'BY_SHARES', 共同共有: 'JOINT' } as const;
 

@@ -3,7 +3,7 @@ import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
 import { ControlClient } from '../shared/measures/controlClient';
-import { REAL_ESTATE_AGENCY, REAL_ESTATE_CONTROL_PREFIX, RealEstateClient } from './client';
+import { REAL_ESTATE_AGENCY, REAL_ESTATE_CONTROL_PREFIX, RealEstateClient, unitHolders } from './client';
 import { createRealEstateLoaders } from './loaders';
 import { type RealEstateContext, resolvers } from './resolvers';
 
@@ -29,6 +29,7 @@ export function startRealEstateSubgraph(options: RealEstateSubgraphOptions): Pro
   return startSubgraph<RealEstateContext>({
     name: 'realestate',
     resolvers,
+    assetHolders: { RealEstateUnit: unitHolders },
     channels,
     context: () => ({ loaders: createRealEstateLoaders(client, control), control }),
     secret: options.secret,

@@ -1,9 +1,10 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { checkUnitNumber } from '../../schemas/identifiers';
 import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
-import { controlMeasureFields, measureSummaryFields, requireDebtorAsset } from '../shared/measures/measureFields';
+import { debtorAsset, type DebtorAssetQuery, findDebtorAsset } from '../shared/measures/debtorAsset';
+import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
 import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
-import type { Mortgage, Party, RealEstateUnit } from './client';
+import { type Mortgage, type Party, type RealEstateUnit, unitHolders } from './client';
 import type { RealEstateLoaders } from './loaders';
 
 export interface RealEstateContext {
@@ -14,7 +15,14 @@ export interface RealEstateContext {
 /** Seal ids a court sees: `realestate:12`. */
 export const SEAL_ID_PREFIX = 'realestate';
 
-const partyKey = (party: Party) => (party.__typename === 'Person' ? party.idNumber : party.creditCode);
+/** A unit looked for among the signed debtors' own units (see debtorAsset.ts). */
+const amongDebtorsUnits = (loaders: RealEstateLoaders, unitNumber: string): DebtorAssetQuery<RealEstateUnit> => ({
+  holdings: loaders.unitsOfOwner,
+  key: unitNumber,
+  keyOf: (unit) => unit.unitNumber,
+  holdersOf: unitHolders,
+  description: `unit ${unitNumber}`,
+});
 
 interface SealInput {
   requestId: string;
@@ -35,10 +43,13 @@ export const resolvers: GraphQLResolverMap<RealEstateContext> = {
     realEstate: ({ creditCode }: { creditCode: string }, _: unknown, { loaders }: RealEstateContext) => loaders.unitsOfOwner.load(creditCode),
   },
   RealEstateUnit: {
-    // A representation's key is not checked by the UnitNumber scalar: a number that cannot exist names no unit.
-    __resolveReference: (ref: { unitNumber: unknown }, { loaders }: RealEstateContext): Promise<RealEstateUnit | null> | null => {
+    // Found among the signed debtors' own units, so the registries never hear of anyone else's
+    // (entityPolicy.ts answers a unit no debtor holds with NOT_A_DEBTOR). A representation's key
+    // is not checked by the UnitNumber scalar: a number that cannot exist names no unit.
+    async __resolveReference(ref: { unitNumber: unknown }, { loaders }: RealEstateContext): Promise<RealEstateUnit | null> {
       const checked = checkUnitNumber(ref.unitNumber);
-      return checked.ok ? loaders.unitByNumber.load(checked.value) : null;
+      if (!checked.ok) return null;
+      return (await findDebtorAsset(amongDebtorsUnits(loaders, checked.value)))?.asset ?? null;
     },
     seals: (unit: RealEstateUnit, _: unknown, { loaders }: RealEstateContext) => loaders.sealsOfUnit.load(unit.unitNumber),
   },
@@ -48,21 +59,22 @@ export const resolvers: GraphQLResolverMap<RealEstateContext> = {
   },
   EnforcementCase: {
     __resolveReference: (ref: { caseNumber: string }) => ref,
-    realEstateSeals: ({ caseNumber }: { caseNumber: string }, _: unknown, { control }: RealEstateContext) => control.ofCase(caseNumber),
+    realEstateSeals: ({ caseNumber }: { caseNumber: string }, _: unknown, { loaders }: RealEstateContext) => loaders.measuresOfCase.load(caseNumber),
   },
   CaseProgress: {
     __resolveReference: (ref: { caseNumber: string }) => ref,
-    realEstateMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, { control }: RealEstateContext) => control.ofCase(caseNumber),
+    realEstateMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, { loaders }: RealEstateContext) => loaders.measuresOfCase.load(caseNumber),
   },
   MeasureSummary: measureSummaryFields,
   Mutation: {
     async sealRealEstate(_: unknown, { input }: { input: SealInput }, { loaders, control }: RealEstateContext): Promise<MeasurePayload> {
       const refusal = seals.check(input);
       if (refusal) return { refusal };
-      const unit = await loaders.unitByNumber.load(input.unitNumber);
-      if (!unit) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The registries hold no unit ${input.unitNumber}.` } };
+      // Found among the debtors' own units, so the registries never hear of anyone else's.
       // A unit held jointly with a non-debtor may be sealed: the debtor's share is what it binds.
-      const debtor = requireDebtorAsset(unit.owners.map((o) => partyKey(o.owner)), `Unit ${input.unitNumber}`);
+      const { asset: unit, debtor } = await debtorAsset(amongDebtorsUnits(loaders, input.unitNumber));
+      // The seal's `unit` is this unit: no second inquiry.
+      loaders.unitByNumber.prime(unit.unitNumber, unit);
       return seals.submit(control, { requestId: input.requestId, kind: 'SEAL', assetKey: unit.unitNumber, documentNumber: input.documentNumber, termDays: input.termDays, partyKey: debtor });
     },
     renewRealEstateSeal: seals.renew,

@@ -1,38 +1,119 @@
-import { defaultFieldResolver, GraphQLError, type GraphQLSchema, isObjectType, Kind } from 'graphql';
+import {
+  defaultFieldResolver,
+  GraphQLError,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  isObjectType,
+  Kind,
+} from 'graphql';
+import { ASSET_TYPES, CASE_DEBTOR_POLICY } from '../../schemas/assetData';
 import { currentCaseContext } from './caseContext';
 
-/** The policy that binds an asset field to the debtors of the case a request states. */
-export const CASE_DEBTOR_POLICY = 'case_debtor';
+/** Who holds an asset an entity of this type is: ID numbers and credit codes. */
+export type HoldersOf = (asset: never) => readonly string[];
+
+export interface EntityPolicyOptions {
+  /**
+   * For every asset type (schemas/assetData.ts ASSET_TYPES) this subgraph resolves as an
+   * entity (`__resolveReference`): who holds one. Without it the subgraph refuses to start,
+   * so no asset can be resolved through `_entities` for someone who is no debtor.
+   * @default none
+   */
+  assetHolders?: Readonly<Record<string, HoldersOf>>;
+}
+
+/** Whose asset a field of `type` is about, read off the parent object without asking anyone. */
+type SubjectsOf = (parent: unknown) => readonly string[];
 
 /**
- * Applies `@policy(policies: [["case_debtor"]])` per entity, in the subgraph that would ask
- * the agency: the field answers only for persons and companies the gateway signed as
- * debtors of the request's case; for anyone else it is null with a FORBIDDEN error, and
- * the agency is never asked. The gateway decides who the debtors are (it checked the case
- * against the court case system); here only the entity's identity is compared, because only
- * the subgraph executing the field knows which entity it is about to look up.
+ * Applies the debtor rule in the subgraph that would ask the agency, on every path:
+ * - a field with `@policy(policies: [["case_debtor"]])` answers only when the party it is
+ *   about is a debtor the gateway signed for the request's case: for Person and Company
+ *   fields the entity itself, for a measure's asset field the debtor its notice names
+ *   (`partyKey`); for anyone else it is null with FORBIDDEN NOT_A_DEBTOR before its resolver
+ *   runs, so the agency is never asked;
+ * - an asset entity resolved through `_entities` is answered only when a debtor holds it.
+ * The gateway decides who the debtors are (it checked the case against the court case
+ * system); here only identities are compared. A guarded field whose parent's party this
+ * cannot tell, or an asset entity with no `assetHolders`, stops the subgraph at start.
  */
-export function enforceEntityPolicies(schema: GraphQLSchema): GraphQLSchema {
+export function enforceEntityPolicies(schema: GraphQLSchema, options: EntityPolicyOptions = {}): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       if (!hasCaseDebtorPolicy(field.astNode?.directives ?? [])) continue;
+      const subjectsOf = subjectsReader(type);
+      const coordinate = `${type.name}.${field.name}`;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (parent, args, context, info) => {
-        const key = entityKey(parent);
-        const signed = currentCaseContext();
-        if (key === undefined || !signed?.caseNumber || !signed.debtors?.includes(key)) {
-          throw new GraphQLError(
-            `${type.name}.${field.name} is answered only for debtors of the case the request states${signed?.caseNumber ? ` (${signed.caseNumber})` : ''}.`,
-            { extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR', field: `${type.name}.${field.name}` } },
-          );
-        }
+        requireDebtor(subjectsOf(parent), coordinate);
         return resolve(parent, args, context, info);
       };
     }
+    if (ASSET_TYPES.has(type.name)) guardReference(type, options.assetHolders?.[type.name]);
   }
   return schema;
 }
+
+/** The debtor rule's refusal: the same whether the asset exists or not. */
+export function notADebtor(coordinate: string): GraphQLError {
+  const caseNumber = currentCaseContext()?.caseNumber;
+  return new GraphQLError(`${coordinate} is answered only for debtors of the case the request states${caseNumber ? ` (${caseNumber})` : ''}.`, {
+    extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR', field: coordinate },
+  });
+}
+
+function requireDebtor(subjects: readonly string[], coordinate: string): void {
+  const signed = currentCaseContext();
+  const debtors = signed?.caseNumber ? new Set(signed.debtors ?? []) : new Set<string>();
+  if (!subjects.some((s) => debtors.has(s))) throw notADebtor(coordinate);
+}
+
+function subjectsReader(type: GraphQLObjectType): SubjectsOf {
+  const fields = type.getFields();
+  if (fields.idNumber || fields.creditCode) return (parent) => keyOf(parent);
+  if (type.getInterfaces().some((i) => i.name === 'ControlMeasure')) {
+    // Measures older than partyKey name no debtor: their asset stays closed.
+    return (parent) => {
+      const partyKey = (parent as { partyKey?: unknown } | null)?.partyKey;
+      return typeof partyKey === 'string' ? [partyKey] : [];
+    };
+  }
+  throw new Error(
+    `${type.name} has a field with @policy(case_debtor), but the subgraph cannot tell whose asset a ${type.name} is about: ` +
+      'put the rule on a field of Person, Company or a ControlMeasure, or teach entityPolicy.ts to read its party.',
+  );
+}
+
+/**
+ * Wraps an asset entity's reference resolver: an asset no signed debtor holds resolves to
+ * an error, never to its data. Its resolver should find the asset among the debtors' own
+ * holdings, so no agency is asked about a stranger's asset either.
+ */
+function guardReference(type: GraphQLObjectType, holdersOf: HoldersOf | undefined): void {
+  const extensions = type.extensions as { apollo?: { subgraph?: { resolveReference?: ReferenceResolver } } };
+  const resolveReference = extensions.apollo?.subgraph?.resolveReference;
+  if (!resolveReference) return;
+  if (!holdersOf) {
+    throw new Error(`${type.name} is asset data resolved through _entities: give enforceEntityPolicies its assetHolders, so it answers only for debtors.`);
+  }
+  const checked: ReferenceResolver = async (reference, context, info) => {
+    const signed = currentCaseContext();
+    if (!signed?.caseNumber || !signed.debtors?.length) throw notADebtor(type.name);
+    const asset = await resolveReference(reference, context, info);
+    // No such asset and a stranger's asset answer alike: the graph is no existence oracle.
+    if (asset === null || asset === undefined) throw notADebtor(type.name);
+    requireDebtor(holdersOf(asset as never), type.name);
+    return asset;
+  };
+  (type as { extensions: unknown }).extensions = {
+    ...type.extensions,
+    apollo: { ...extensions.apollo, subgraph: { ...extensions.apollo?.subgraph, resolveReference: checked } },
+  };
+}
+
+type ReferenceResolver = (reference: unknown, context: unknown, info: GraphQLResolveInfo) => unknown;
 
 type Directive = { name: { value: string }; arguments?: readonly { name: { value: string }; value: { kind: string } }[] };
 
@@ -46,8 +127,8 @@ function hasCaseDebtorPolicy(directives: readonly Directive[]): boolean {
   });
 }
 
-function entityKey(parent: unknown): string | undefined {
+function keyOf(parent: unknown): string[] {
   const p = parent as { idNumber?: unknown; creditCode?: unknown } | null;
   const key = p?.idNumber ?? p?.creditCode;
-  return typeof key === 'string' ? key : undefined;
+  return typeof key === 'string' ? [key] : [];
 }

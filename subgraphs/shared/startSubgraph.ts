@@ -10,7 +10,7 @@ import { GATEWAY_SIGNATURE_HEADER, GatewaySignatureError, MIN_SUBGRAPH_SECRET_LE
 import { type Admission, serveGraphQL, type ServedGraphQL } from '../../lib/serveGraphQL';
 import type { AgencyChannels } from './agencyChannels';
 import { runInCaseContext } from './caseContext';
-import { enforceEntityPolicies } from './entityPolicy';
+import { enforceEntityPolicies, type EntityPolicyOptions } from './entityPolicy';
 import { signedOperationPlugin } from './signedOperation';
 
 /** Room for the gateway's signature on top of ordinary headers. */
@@ -34,6 +34,8 @@ export interface StartSubgraphOptions<TContext extends BaseContext> {
    * they are closed (pooled sockets and all) when the subgraph stops.
    */
   channels?: AgencyChannels;
+  /** Who holds each asset entity the subgraph resolves (see enforceEntityPolicies). @default none */
+  assetHolders?: EntityPolicyOptions['assetHolders'];
 }
 
 /**
@@ -85,8 +87,8 @@ async function serve<TContext extends BaseContext>(options: StartSubgraphOptions
   if (options.secret.length < MIN_SUBGRAPH_SECRET_LENGTH) {
     throw new Error(`The ${options.name} subgraph's secret must be at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters long.`);
   }
-  // Asset fields answer only for the debtors the gateway signed (@policy case_debtor).
-  const schema = enforceEntityPolicies(buildSchemaFor(options.name, options.resolvers));
+  // Asset data answers only for the debtors the gateway signed (@policy case_debtor, asset entities).
+  const schema = enforceEntityPolicies(buildSchemaFor(options.name, options.resolvers), { assetHolders: options.assetHolders });
   return serveGraphQL<TContext>({
     createServer: (plugins) =>
       new ApolloServer<TContext>({

@@ -1,5 +1,6 @@
 import type DataLoader from 'dataloader';
 import { batchLoader } from '../shared/batchLoader';
+import { caseMeasuresLoader } from '../shared/measures/caseMeasures';
 import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
 import {
   HOUSING_FUND_MAX_BATCH,
@@ -28,6 +29,8 @@ export interface SocialInsuranceLoaders {
 export interface WithholdingLoaders {
   /** Every court's income withholdings per ID number, from the bureau's control interface. */
   withholdingsOfPerson: DataLoader<string, AgencyMeasure[]>;
+  /** Income withholdings per case number, a docket page at a time. */
+  measuresOfCase: DataLoader<string, AgencyMeasure[]>;
 }
 
 /** One loader per system, each split by that system's own batch limit. Made per request. */
@@ -43,5 +46,6 @@ export function createSocialInsuranceLoaders(clients: SocialInsuranceClients): S
 export function createWithholdingLoaders(control: ControlClient): WithholdingLoaders {
   return {
     withholdingsOfPerson: batchLoader(CONTROL_MAX_BATCH, (keys) => control.ofAssets(keys), () => []),
+    measuresOfCase: caseMeasuresLoader(control),
   };
 }

@@ -2,7 +2,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Fen } from '../../schemas/identifiers';
 import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
-import { controlMeasureFields, measureSummaryFields, requireDebtorAsset } from '../shared/measures/measureFields';
+import { debtorAsset } from '../shared/measures/debtorAsset';
+import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
 import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
 import type { HousingFundAccount, InsuredRecord, PensionPayment } from './client';
 import type { SocialInsuranceLoaders, WithholdingLoaders } from './loaders';
@@ -74,11 +75,11 @@ export const resolvers: GraphQLResolverMap<SocialInsuranceContext> = {
   },
   EnforcementCase: {
     __resolveReference: (ref: { caseNumber: string }) => ref,
-    incomeWithholdings: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: SocialInsuranceContext) => control.ofCase(caseNumber),
+    incomeWithholdings: ({ caseNumber }: { caseNumber: string }, _args: unknown, { loaders }: SocialInsuranceContext) => loaders.measuresOfCase.load(caseNumber),
   },
   CaseProgress: {
     __resolveReference: (ref: { caseNumber: string }) => ref,
-    incomeMeasures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: SocialInsuranceContext) => control.ofCase(caseNumber),
+    incomeMeasures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { loaders }: SocialInsuranceContext) => loaders.measuresOfCase.load(caseNumber),
   },
   MeasureSummary: measureSummaryFields,
   Mutation: {
@@ -87,7 +88,15 @@ export const resolvers: GraphQLResolverMap<SocialInsuranceContext> = {
       const refusal = withholdings.check(input);
       if (refusal) return { refusal };
       // The gateway checks the subjects it reads in the arguments; checked again here so the rule never rests on that reading.
-      const debtor = requireDebtorAsset([input.idNumber], `The income of person ${input.idNumber}`);
+      // A person's income is their own: a debtor's holdings are known without asking the bureau, so
+      // anyone else is refused alike, paid or not, known or not, and the bureau never hears of them.
+      const { debtor } = await debtorAsset({
+        holdings: (holder) => [holder],
+        key: input.idNumber,
+        keyOf: (idNumber) => idNumber,
+        holdersOf: (idNumber) => [idNumber],
+        description: `the income of person ${input.idNumber}`,
+      });
       const income = await loaders.withholdable.load(input.idNumber);
       if (!income) {
         return { refusal: { code: 'ASSET_NOT_FOUND', message: `The social insurance bureau pays person ${input.idNumber} no wage or pension; there is nothing to withhold.` } };

@@ -3,7 +3,7 @@ import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
-import { VEHICLE_AGENCY, VEHICLE_CONTROL_PREFIX, VehicleClient } from './client';
+import { ownerKey, type Vehicle, VEHICLE_AGENCY, VEHICLE_CONTROL_PREFIX, VehicleClient } from './client';
 import { createVehicleLoaders } from './loaders';
 import { resolvers, type VehicleContext } from './resolvers';
 
@@ -30,6 +30,7 @@ export function startVehicleSubgraph(options: VehicleSubgraphOptions): Promise<S
   return startSubgraph<VehicleContext>({
     name: 'vehicle',
     resolvers,
+    assetHolders: { Vehicle: (vehicle: Vehicle) => [ownerKey(vehicle.owner)] },
     channels,
     context: () => ({ loaders: createVehicleLoaders(client, control), control }),
     secret: options.secret,

@@ -1,4 +1,5 @@
 import { batchLoader } from '../shared/batchLoader';
+import { caseMeasuresLoader } from '../shared/measures/caseMeasures';
 import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
 import { type Vehicle, type VehicleClient, VEHICLE_MAX_BATCH } from './client';
 
@@ -11,6 +12,8 @@ export function createVehicleLoaders(client: VehicleClient, control: ControlClie
     vehicleByVin: batchLoader<Vehicle | null>(VEHICLE_MAX_BATCH, (vins) => client.vehiclesByVin(vins), () => null),
     /** Every court's seizures per VIN, in order of service; [] for a vehicle never seized. */
     seizuresOfVehicle: batchLoader<AgencyMeasure[]>(CONTROL_MAX_BATCH, (vins) => control.ofAssets(vins), () => []),
+    /** Every court's seizures per case number, a docket page at a time. */
+    measuresOfCase: caseMeasuresLoader(control),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
-import { controlMeasureFields, measureSummaryFields, requireDebtorAsset } from '../shared/measures/measureFields';
+import { debtorAsset, type DebtorAssetQuery, findDebtorAsset } from '../shared/measures/debtorAsset';
+import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
 import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
 import { ownerKey, type Vehicle, type VehicleOwner } from './client';
 import type { VehicleLoaders } from './loaders';
@@ -30,6 +31,15 @@ interface SeizeInput {
 
 const seizures = measureMutations<VehicleContext>({ field: 'seizure', idPrefix: SEIZURE_ID_PREFIX, assetKind: 'VEHICLE' });
 
+/** A vehicle looked for among the signed debtors' own vehicles (see debtorAsset.ts). */
+const amongDebtorsVehicles = (loaders: VehicleLoaders, vin: string): DebtorAssetQuery<Vehicle> => ({
+  holdings: loaders.vehiclesByOwner,
+  key: vin,
+  keyOf: (vehicle) => vehicle.vin,
+  holdersOf: (vehicle) => [ownerKey(vehicle.owner)],
+  description: `the vehicle with VIN ${vin}`,
+});
+
 export const resolvers: GraphQLResolverMap<VehicleContext> = {
   Person: {
     __resolveReference: (person: PersonRef) => person,
@@ -40,7 +50,11 @@ export const resolvers: GraphQLResolverMap<VehicleContext> = {
     vehicles: (company: CompanyRef, _args: unknown, { loaders }: VehicleContext) => loaders.vehiclesByOwner.load(company.creditCode),
   },
   Vehicle: {
-    __resolveReference: (vehicle: { vin: string }, { loaders }: VehicleContext) => loaders.vehicleByVin.load(vehicle.vin),
+    // Found among the signed debtors' own vehicles, so the registry never hears of anyone else's
+    // (entityPolicy.ts answers a vehicle no debtor holds with NOT_A_DEBTOR).
+    async __resolveReference(ref: { vin: string }, { loaders }: VehicleContext): Promise<Vehicle | null> {
+      return (await findDebtorAsset(amongDebtorsVehicles(loaders, String(ref.vin).toUpperCase())))?.asset ?? null;
+    },
     mortgaged: (vehicle: Vehicle) => vehicle.status.includes('MORTGAGED'),
     seizures: (vehicle: Vehicle, _args: unknown, { loaders }: VehicleContext) => loaders.seizuresOfVehicle.load(vehicle.vin),
   },
@@ -50,21 +64,22 @@ export const resolvers: GraphQLResolverMap<VehicleContext> = {
   },
   EnforcementCase: {
     __resolveReference: (ref: { caseNumber: string }) => ref,
-    vehicleSeizures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: VehicleContext) => control.ofCase(caseNumber),
+    vehicleSeizures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { loaders }: VehicleContext) => loaders.measuresOfCase.load(caseNumber),
   },
   CaseProgress: {
     __resolveReference: (ref: { caseNumber: string }) => ref,
-    vehicleMeasures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { control }: VehicleContext) => control.ofCase(caseNumber),
+    vehicleMeasures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { loaders }: VehicleContext) => loaders.measuresOfCase.load(caseNumber),
   },
   MeasureSummary: measureSummaryFields,
   Mutation: {
     async seizeVehicle(_: unknown, { input }: { input: SeizeInput }, { loaders, control }: VehicleContext): Promise<MeasurePayload> {
       const refusal = seizures.check(input);
       if (refusal) return { refusal };
-      const vehicle = await loaders.vehicleByVin.load(input.vin);
-      if (!vehicle) return { refusal: { code: 'ASSET_NOT_FOUND', message: `The vehicle registry holds no vehicle with VIN ${input.vin}.` } };
+      // Found among the debtors' own vehicles, so the registry never hears of anyone else's.
       // The registered owner is the one whose property the seizure bans from transfer.
-      const debtor = requireDebtorAsset([ownerKey(vehicle.owner)], `Vehicle ${input.vin}`);
+      const { asset: vehicle, debtor } = await debtorAsset(amongDebtorsVehicles(loaders, input.vin));
+      // The seizure's `vehicle` is this vehicle: no second inquiry.
+      loaders.vehicleByVin.prime(vehicle.vin, vehicle);
       return seizures.submit(control, { requestId: input.requestId, kind: 'SEIZE', assetKey: vehicle.vin, documentNumber: input.documentNumber, termDays: input.termDays, partyKey: debtor });
     },
     renewVehicleSeizure: seizures.renew,

@@ -1,5 +1,5 @@
-import { formatFen } from '../../schemas/identifiers';
-import type { BankAccountRecord, PartyRef } from '../../mocks/population';
+import { decimalToFen, formatFen } from '../../schemas/identifiers';
+import { type BankAccountRecord, createPopulation, type PartyRef } from '../../mocks/population';
 import { postInCase } from '../support/courtRequest';
 import { useStack } from '../support/stack';
 import { DAY_MS, plus, TestClock } from '../support/testClock';
@@ -8,12 +8,28 @@ import { DAY_MS, plus, TestClock } from '../support/testClock';
  * Deposit freezes and deductions through the gateway (issue 5 for deposits): banks answer an
  * hour after they are served (on the agencies' clock, which the test moves), a second court
  * queues behind the first, deductions reach the court's case account, and the capability
- * matrix, the over-seizure bar and idempotency hold.
+ * matrix, the over-seizure bar and idempotency hold. Issue 12: a waiting freeze cannot take
+ * its case above what it is owed, and an account no debtor holds is refused unasked.
  */
 const T0 = '2026-02-02T01:00:00.000Z';
 const HOUR = 3_600_000;
 const clock = new TestClock(T0);
-const stack = useStack({ persons: 300, clock: clock.now, agencyAnswerDelayMs: HOUR });
+const province = createPopulation({ persons: 300 });
+/**
+ * Two more accounts of the debtor in two courts (who otherwise holds one, at HZCB): the first
+ * with part of its balance held back by the bank, so a whole-balance freeze there controls
+ * 48,000.00 of its 60,000.00; the second free.
+ */
+const WAITING_LIST = (() => {
+  const holder: PartyRef = { kind: 'PERSON', idNumber: province.scenarios.debtorInTwoCourts.idNumber };
+  const account = (bankCode: string, accountNumber: string, balanceFen: number, availableFen: number): BankAccountRecord => ({
+    bankCode, accountNumber, holder, type: 'DEMAND', currency: 'CNY', balanceFen, availableFen, status: 'NORMAL', branchCode: `${bankCode}0001`, openedOn: '2019-05-05',
+  });
+  const accounts = { first: account('NCB', '6222000000099990001', 60_000_00, 48_000_00), second: account('WEB', 'W000000099990002', 40_000_00, 40_000_00) };
+  province.bankAccounts.push(accounts.first, accounts.second);
+  return accounts;
+})();
+const stack = useStack({ population: province, clock: clock.now, agencyAnswerDelayMs: HOUR });
 
 const FREEZE_FIELDS = `id requestId status queuePosition courtCode documentNumber termDays termStart termEnd servedAt endedAt returnReason
   amountAsked amountControlled amountDeducted case { caseNumber } bank { code }
@@ -88,7 +104,8 @@ describe('deposit freezes and deductions through the gateway', () => {
       courtCode: '浙0106',
       servedAt: T0,
       termStart: null,
-      amountAsked: formatFen(askedFen),
+      // A limit above what the account could give is served as what it could give: all it can ever reserve.
+      amountAsked: formatFen(account.availableFen),
       amountControlled: null,
       amountDeducted: '0.00',
       case: { caseNumber: kase },
@@ -107,7 +124,7 @@ describe('deposit freezes and deductions through the gateway', () => {
       status: 'ACTIVE',
       termStart: answeredAt,
       termEnd: plus(answeredAt, 365 * DAY_MS),
-      amountAsked: formatFen(askedFen),
+      amountAsked: formatFen(account.availableFen),
       amountControlled: formatFen(account.availableFen),
       priorMeasures: [],
       history: [
@@ -182,7 +199,8 @@ describe('deposit freezes and deductions through the gateway', () => {
     // Both courts serve the same account at once; the bank answers both an hour later, in order of service.
     const a = (await freeze(caseA, account, { requestId: 'same-id' })).data!.freezeDeposit.freeze;
     const b = (await freeze(caseB, account, { requestId: 'same-id' })).data!.freezeDeposit.freeze;
-    expect([a.status, b.status, a.amountAsked, a.id === b.id]).toEqual(['SUBMITTED', 'SUBMITTED', null, false]);
+    // Neither asked for an amount: each is served with all the account could give as its limit.
+    expect([a.status, b.status, a.amountAsked, b.amountAsked, a.id === b.id]).toEqual(['SUBMITTED', 'SUBMITTED', formatFen(available), formatFen(available), false]);
     const answeredAt = clock.advance(HOUR);
     const [activeA] = (await caseFreezes(caseA)).depositFreezes;
     const [waitingB] = (await caseFreezes(caseB)).depositFreezes;
@@ -266,5 +284,112 @@ describe('deposit freezes and deductions through the gateway', () => {
     expect(onAccount.freezes.filter((f: any) => f.requestId === 'web-once')).toEqual([
       { id: [...ids][0], requestId: 'web-once', status: 'SUBMITTED', case: { caseNumber: kase } },
     ]);
+  });
+
+  it('keeps what a case controls within its outstanding amount when its waiting freeze is promoted (issue 12, defect 3)', async () => {
+    const [caseA, caseB] = two().caseNumbers;
+    const { first, second } = WAITING_LIST;
+    const owedB = outstandingOf(caseB);
+    expect(owedB).toBe(45_500_50);
+    const release = (caseNumber: string, measureId: string) =>
+      inCase(caseNumber, RELEASE, { input: { measureId, documentNumber: `${caseNumber}之二` } });
+    /**
+     * What case B holds on the two accounts, in fen: what its freezes in force control now, and
+     * what it may come to control (freezes not in force yet at their limit; none may lack one).
+     */
+    const heldByB = async () => {
+      const { outstanding, depositFreezes } = await caseFreezes(caseB);
+      expect(outstanding).toBe(formatFen(owedB));
+      let controls = 0;
+      let pending = 0;
+      for (const f of depositFreezes.filter((f: { requestId: string }) => f.requestId.startsWith('wl-'))) {
+        if (f.status === 'ACTIVE') controls += decimalToFen(f.amountControlled, 100) - decimalToFen(f.amountDeducted, 100);
+        if (f.status === 'SUBMITTED' || f.status === 'WAITING') pending += f.amountAsked === null ? Number.POSITIVE_INFINITY : decimalToFen(f.amountAsked, 100);
+      }
+      expect(controls + pending).toBeLessThanOrEqual(owedB);
+      return { controls, mayControl: controls + pending };
+    };
+
+    // Court A freezes the first account's whole balance.
+    const a = await freeze(caseA, first, { requestId: 'wl-a-1' });
+    expect(a.data!.freezeDeposit.freeze).toMatchObject({ status: 'SUBMITTED' });
+    clock.advance(HOUR);
+    // Served with what the bank would freeze of it as its limit: 48,000.00, not the balance.
+    expect((await caseFreezes(caseA)).depositFreezes.find((f) => f.requestId === 'wl-a-1')).toMatchObject({ status: 'ACTIVE', amountControlled: '48000.00' });
+
+    // B's whole-balance freeze would wait, and once promoted take 48,000.00: more than B is owed.
+    const whole = await freeze(caseB, first, { requestId: 'wl-b-1' });
+    expect(whole.data!.freezeDeposit).toEqual({
+      freeze: null,
+      refusal: {
+        code: 'OVER_SEIZURE',
+        limit: '45500.50',
+        limitDays: null,
+        message:
+          `Case ${caseB} has 45500.50 yuan outstanding and already controls 0.00 yuan in deposits (freezes not in force yet count at their limit, deductions not yet received too), ` +
+          'so at most 45500.50 yuan more may be frozen; this freeze asks for the whole balance and would control up to 48000.00 yuan.',
+      },
+    });
+    // With a limit it is served, waits behind A, and reserves its limit.
+    const waiting = (await freeze(caseB, first, { requestId: 'wl-b-2', amount: '20000.00' })).data!.freezeDeposit.freeze;
+    expect(waiting).toMatchObject({ status: 'SUBMITTED', amountAsked: '20000.00' });
+    clock.advance(HOUR);
+    expect((await caseFreezes(caseB)).depositFreezes.find((f) => f.id === waiting.id)).toMatchObject({ status: 'WAITING', queuePosition: 1, amountControlled: null });
+    expect(await heldByB()).toEqual({ controls: 0, mayControl: 20_000_00 });
+
+    // B freezes the second account: only what the waiting freeze leaves room for.
+    const rest = await freeze(caseB, second, { requestId: 'wl-b-3' });
+    expect(rest.data!.freezeDeposit.refusal).toMatchObject({ code: 'OVER_SEIZURE', limit: '25500.50' });
+    expect(rest.data!.freezeDeposit.refusal.message).toContain('already controls 20000.00 yuan in deposits');
+    const onSecond = (await freeze(caseB, second, { requestId: 'wl-b-4', amount: '25500.50' })).data!.freezeDeposit.freeze;
+    expect(onSecond).toMatchObject({ status: 'SUBMITTED', amountAsked: '25500.50' });
+    clock.advance(HOUR);
+    expect(await heldByB()).toEqual({ controls: 25_500_50, mayControl: owedB });
+    const more = await freeze(caseB, second, { requestId: 'wl-b-5', amount: '0.01' });
+    expect(more.data!.freezeDeposit.refusal).toMatchObject({ code: 'OVER_SEIZURE', limit: '0.00' });
+
+    // A releases; B's freeze is promoted and controls its limit, not the 48,000.00 now available.
+    const releasedAt = clock.advance(DAY_MS);
+    expect((await release(caseA, a.data!.freezeDeposit.freeze.id)).data!.releaseDepositFreeze.freeze).toMatchObject({ status: 'RELEASED' });
+    expect((await caseFreezes(caseA)).depositFreezes.find((f) => f.requestId === 'wl-a-1')).toMatchObject({ status: 'RELEASED', amountAsked: '48000.00' });
+    const promoted = (await caseFreezes(caseB)).depositFreezes.find((f) => f.id === waiting.id);
+    expect(promoted).toMatchObject({ status: 'ACTIVE', queuePosition: null, termStart: releasedAt, amountAsked: '20000.00', amountControlled: '20000.00' });
+    expect(promoted.history.at(-1)).toEqual({ kind: 'ACTIVE', at: releasedAt, note: 'promoted from the waiting list' });
+    expect(await heldByB()).toEqual({ controls: owedB, mayControl: owedB });
+    // The rest of the first account is the holder's again.
+    expect(await accountNow(caseB, two().idNumber, first.accountNumber)).toMatchObject({ balance: '60000.00', availableBalance: '28000.00' });
+  });
+
+  it('refuses a stranger’s account and a number nobody holds alike, asking the bank only about the debtors (issue 12, defect 4)', async () => {
+    const kase = rich().caseNumber;
+    const debtors = new Set(population().cases.find((c) => c.caseNumber === kase)!.debtors.map(keyOf));
+    const stranger = population().bankAccounts.find((a) => a.bankCode === 'NCB' && a.currency === 'CNY' && !debtors.has(keyOf(a.holder)))!;
+    const nobodys: BankAccountRecord = { ...stranger, accountNumber: '6222000000099999999' };
+    expect(population().bankAccounts.map((a) => a.accountNumber)).not.toContain(nobodys.accountNumber);
+    const ncb = stack().emulators['bank:NCB']!;
+    ncb.resetCalls();
+
+    const ofStranger = await freeze(kase, stranger, { requestId: 'probe-1' });
+    const ofNobody = await freeze(kase, nobodys, { requestId: 'probe-1' });
+    const blotted = (answer: unknown, key: string) => JSON.parse(JSON.stringify(answer).split(key).join('<key>'));
+    expect(blotted(ofStranger, stranger.accountNumber)).toEqual(blotted(ofNobody, nobodys.accountNumber));
+    expect(ofStranger).toEqual({
+      status: 200,
+      data: null,
+      errors: [
+        {
+          message: `No debtor of case ${kase} holds account ${stranger.accountNumber} at bank NCB: it cannot be controlled in that case.`,
+          path: ['freezeDeposit'],
+          extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR', serviceName: 'bank' },
+        },
+      ],
+    });
+    // The bank was asked for the debtors' accounts, twice (fresh each time), and heard of neither number.
+    expect(ncb.calls.map((c) => [c.method, c.path, [...(c.body as { idNos: string[] }).idNos].sort()])).toEqual(
+      Array.from({ length: 2 }, () => ['POST', '/ncb/v3/inquiry/accounts', [...debtors].sort()]),
+    );
+    const sent = JSON.stringify(ncb.calls.map((c) => c.body));
+    expect(sent).not.toContain(stranger.accountNumber);
+    expect(sent).not.toContain(nobodys.accountNumber);
   });
 });

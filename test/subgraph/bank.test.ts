@@ -5,7 +5,7 @@ import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { creditCodeCheckChar, formatFen, idNumberCheckChar } from '../../schemas/identifiers';
 import { startBankSubgraph } from '../../subgraphs/bank';
 import { BANK_CONFIGS } from '../../subgraphs/bank/banks';
-import { signedForDebtorsIn, signedHeaders, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
+import { signedForDebtorsIn, signedHeaders, TEST_CASE_NUMBER, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const generated = createPopulation({ persons: 300 });
 const { richDebtor } = generated.scenarios;
@@ -176,14 +176,36 @@ describe('bank subgraph over the four bank emulators', () => {
     expect(inquiryOf(UNKNOWN_PERSON).map((i) => i.accountCount)).toEqual([0, 0, 0, 0]);
   });
 
-  it('resolves BankAccount entities by bank code and account number; an unknown one is null', async () => {
+  it("resolves a debtor's BankAccount entities from the debtor's own accounts; a stranger's, an unknown one and one at no bank answer NOT_A_DEBTOR alike, and no bank hears of them", async () => {
     const sample = BANK_ORDER.map((bank) => population.bankAccounts.find((a) => a.bankCode === bank && a.holder.kind === 'COMPANY')!);
-    const answer = await query([
-      ...sample.map((a) => ({ __typename: 'BankAccount', bankCode: a.bankCode, accountNumber: a.accountNumber })),
+    const debtors = [...new Set(sample.map((a) => keyOf(a.holder)))];
+    const stranger = population.bankAccounts.find((a) => a.bankCode === 'HZCB' && !debtors.includes(keyOf(a.holder)))!;
+    const refused = [
+      { __typename: 'BankAccount', bankCode: stranger.bankCode, accountNumber: stranger.accountNumber },
       { __typename: 'BankAccount', bankCode: 'HZCB', accountNumber: '3301000000000000' },
       { __typename: 'BankAccount', bankCode: 'XYZ', accountNumber: sample[0]!.accountNumber },
-    ]);
-    expect(answer).toEqual({ data: { _entities: [...sample.map(expectedAccount), null, null] } });
+    ];
+    const reps = [...sample.map((a) => ({ __typename: 'BankAccount', bankCode: a.bankCode, accountNumber: a.accountNumber })), ...refused];
+    const response = await fetch(subgraph.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber: TEST_CASE_NUMBER, debtors })) },
+      body: JSON.stringify({ query: ENTITIES, variables: { reps } }),
+    });
+    const answer = (await response.json()) as GraphQLAnswer;
+    expect(answer.data).toEqual({ _entities: [...sample.map(expectedAccount), null, null, null] });
+    const byPosition = [...(answer.errors ?? [])].sort((x, y) => Number(x.path![1]) - Number(y.path![1]));
+    expect(byPosition).toEqual(
+      refused.map((_, i) => ({
+        message: `BankAccount is answered only for debtors of the case the request states (${TEST_CASE_NUMBER}).`,
+        locations: [expect.anything()],
+        path: ['_entities', sample.length + i],
+        extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR', field: 'BankAccount' },
+      })),
+    );
+    // The banks were asked about the debtors' holdings, never about the refused accounts.
+    const bodies = Object.values(banks).flatMap((b) => b.calls.map((c) => JSON.stringify(c.body ?? '') + c.path));
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const number of [stranger.accountNumber, '3301000000000000']) expect(bodies.filter((b) => b.includes(number))).toEqual([]);
   });
 
   it('follows every RCC page: 23 accounts at RCC come back whole, in 3 calls', async () => {

@@ -5,7 +5,8 @@ import type { Emulator } from '../../mocks/shared/startEmulator';
 import { REAL_ESTATE_MAX_BATCH } from '../../subgraphs/realestate/client';
 import { startRealEstateSubgraph } from '../../subgraphs/realestate';
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
-import { postSigned, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
+import { postGraphQL } from '../support/postGraphQL';
+import { postSigned, signedHeaders, TEST_CASE_NUMBER, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const population = createPopulation({ persons: 300 });
 const { richDebtor } = population.scenarios;
@@ -74,11 +75,24 @@ interface Answer {
   errors?: unknown[];
 }
 
-/** `_entities` as the gateway would send it for a case whose debtors are the owners asked about. */
-async function entities(reps: Array<Record<string, unknown>>): Promise<Answer> {
-  const { status: _status, ...answer } = await postSigned<Answer['data']>(subgraph.url, ENTITIES, { reps });
+/**
+ * `_entities` as the gateway would send it for a case whose debtors are the owners asked
+ * about, or `debtors` (unit representations name no owner).
+ */
+async function entities(reps: Array<Record<string, unknown>>, debtors?: string[]): Promise<Answer> {
+  const { status: _status, ...answer } = debtors
+    ? await postGraphQL<Answer['data']>(subgraph.url, ENTITIES, { reps }, await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber: TEST_CASE_NUMBER, debtors }))
+    : await postSigned<Answer['data']>(subgraph.url, ENTITIES, { reps });
   return answer as Answer;
 }
+
+const ownersOf = (units: readonly RealEstateUnitRecord[]) => [...new Set(units.flatMap((u) => u.owners.map((o) => keyOf(o.party))))];
+const notADebtor = (index: number) => ({
+  message: `RealEstateUnit is answered only for debtors of the case the request states (${TEST_CASE_NUMBER}).`,
+  locations: [expect.anything()],
+  path: ['_entities', index],
+  extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR', field: 'RealEstateUnit' },
+});
 
 /** Where (1-based) `word` stands on the line of `source` that holds `lineText`. */
 function locationIn(source: string, lineText: string, word: string): { line: number; column: number } {
@@ -117,33 +131,32 @@ describe('realestate subgraph', () => {
     expect(joint).toEqual([expect.objectContaining({ ownership: 'BY_SHARES', owners }), expect.objectContaining({ ownership: 'BY_SHARES', owners })]);
   });
 
-  it('resolves every unit of the province by number, areas and dates exact in every county, in ceil(N / 10) calls', async () => {
+  it("resolves every unit of the province as an entity from its owners' own units, exact in every county, asking by owner only", async () => {
     const all = population.realEstate;
     // Not vacuous: the compact-writing counties and mortgages are among them.
     expect([all.some((u) => u.countyCode === '330302'), all.some((u) => u.countyCode === '330502'), all.some((u) => u.mortgages.length > 0)]).toEqual([true, true, true]);
-    const answer = await entities(all.map((u) => unitRep(u.unitNumber)));
+    const owners = ownersOf(all);
+    const answer = await entities(all.map((u) => unitRep(u.unitNumber)), owners);
     expect(answer).toEqual({ data: { _entities: all.map(expectedUnit) } });
-    // Full batches go to the batch endpoint; a lone unit left over goes through the single-unit GET.
-    const calls = Math.ceil(all.length / REAL_ESTATE_MAX_BATCH);
-    const loneLast = all.length % REAL_ESTATE_MAX_BATCH === 1;
-    // The calls go out together, so they arrive in any order.
-    expect(emulator.calls.map((c) => c.path).sort()).toEqual(
-      [...Array(loneLast ? calls - 1 : calls).fill('/bdc/api/bdcdy/cx'), ...(loneLast ? [`/bdc/api/bdcdy/${all.at(-1)!.unitNumber}`] : [])].sort(),
-    );
+    // The registry is asked about the debtors (ceil(N / 10) owner queries), never about a unit by its number.
+    expect(emulator.calls.map((c) => c.path)).toEqual(Array(Math.ceil(owners.length / REAL_ESTATE_MAX_BATCH)).fill('/bdc/api/qlr/cx'));
   });
 
   it('gives mortgage amounts exact to the fen', async () => {
     const mortgaged = population.realEstate.filter((u) => u.mortgages.length > 0);
-    const answer = await entities(mortgaged.map((u) => unitRep(u.unitNumber)));
+    const answer = await entities(mortgaged.map((u) => unitRep(u.unitNumber)), ownersOf(mortgaged));
     expect(answer.data!._entities.map((u) => (u!.mortgages as Array<{ amount: string }>).map((m) => m.amount))).toEqual(
       mortgaged.map((u) => u.mortgages.map((m) => formatFen(m.amountFen))),
     );
   });
 
-  it('looks one unit up with a single GET', async () => {
-    const unit = population.realEstate.find((u) => u.unitNumber === richDebtor.jointUnitNumber)!;
-    expect(await entities([unitRep(unit.unitNumber)])).toEqual({ data: { _entities: [expectedUnit(unit)] } });
-    expect(emulator.calls.map((c) => `${c.method} ${c.path}`)).toEqual([`GET /bdc/api/bdcdy/${unit.unitNumber}`]);
+  it("answers a stranger's unit, an unknown and an impossible unit number alike (NOT_A_DEBTOR); the registry hears only of the debtors", async () => {
+    const joint = population.realEstate.find((u) => u.unitNumber === richDebtor.jointUnitNumber)!;
+    const stranger = population.realEstate.find((u) => !u.owners.some((o) => keyOf(o.party) === richDebtor.idNumber))!;
+    const answer = await entities([unitRep(joint.unitNumber), unitRep(stranger.unitNumber), unitRep(UNKNOWN_UNIT), unitRep('not-a-unit')], [richDebtor.idNumber]);
+    expect(answer.data).toEqual({ _entities: [expectedUnit(joint), null, null, null] });
+    expect([...(answer.errors as { path: number[] }[])].sort((x, y) => x.path[1]! - y.path[1]!)).toEqual([notADebtor(1), notADebtor(2), notADebtor(3)]);
+    expect(emulator.calls.map((c) => [c.path, c.body])).toEqual([['/bdc/api/qlr/cx', expect.objectContaining({ zjhm: [richDebtor.idNumber] })]]);
   });
 
   it('costs ceil(N / 10) owner queries for N persons in one request, each within the batch limit', async () => {
@@ -173,11 +186,9 @@ describe('realestate subgraph', () => {
     });
   });
 
-  it('gives unknown owners an empty list and unknown or impossible unit numbers null, without errors', async () => {
-    expect(await entities([personRep(UNKNOWN_PERSON), companyRep(UNKNOWN_COMPANY), unitRep(UNKNOWN_UNIT), unitRep('not-a-unit')])).toEqual({
-      data: {
-        _entities: [{ idNumber: UNKNOWN_PERSON, realEstate: [] }, { creditCode: UNKNOWN_COMPANY, realEstate: [] }, null, null],
-      },
+  it('gives unknown owners an empty list, without errors', async () => {
+    expect(await entities([personRep(UNKNOWN_PERSON), companyRep(UNKNOWN_COMPANY)])).toEqual({
+      data: { _entities: [{ idNumber: UNKNOWN_PERSON, realEstate: [] }, { creditCode: UNKNOWN_COMPANY, realEstate: [] }] },
     });
   });
 });

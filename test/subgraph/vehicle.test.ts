@@ -6,7 +6,8 @@ import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { startVehicleSubgraph } from '../../subgraphs/vehicle';
 import { VEHICLE_MAX_BATCH, VehicleClient } from '../../subgraphs/vehicle/client';
 import { AgencyError } from '../../subgraphs/shared/agencyError';
-import { postSigned, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
+import { postGraphQL } from '../support/postGraphQL';
+import { postSigned, signedHeaders, TEST_CASE_NUMBER, TEST_SUBGRAPH_SECRET } from '../support/signedHeaders';
 
 const population = createPopulation({ persons: 300 });
 const { richDebtor } = population.scenarios;
@@ -73,11 +74,23 @@ interface Answer {
   errors?: unknown[];
 }
 
-/** `_entities` as the gateway would send it for a case whose debtors are the owners asked about. */
-async function entities(reps: Array<Record<string, unknown>>): Promise<Answer> {
-  const { status: _status, ...answer } = await postSigned<Answer['data']>(subgraph.url, ENTITIES, { reps });
+/**
+ * `_entities` as the gateway would send it for a case whose debtors are the owners asked
+ * about, or `debtors` (vehicle representations name no owner).
+ */
+async function entities(reps: Array<Record<string, unknown>>, debtors?: string[]): Promise<Answer> {
+  const { status: _status, ...answer } = debtors
+    ? await postGraphQL<Answer['data']>(subgraph.url, ENTITIES, { reps }, await signedHeaders(TEST_SUBGRAPH_SECRET, { caseNumber: TEST_CASE_NUMBER, debtors }))
+    : await postSigned<Answer['data']>(subgraph.url, ENTITIES, { reps });
   return answer as Answer;
 }
+
+const notADebtor = (index: number) => ({
+  message: `Vehicle is answered only for debtors of the case the request states (${TEST_CASE_NUMBER}).`,
+  locations: [expect.anything()],
+  path: ['_entities', index],
+  extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR', field: 'Vehicle' },
+});
 
 /** Where (1-based) `word` stands in ENTITIES on the line that holds `lineText`. */
 function locationOf(lineText: string, word: string): { line: number; column: number } {
@@ -115,27 +128,37 @@ describe('vehicle subgraph', () => {
     ]);
   });
 
-  it('resolves the mortgaged car by VIN with status [MORTGAGED], in one byVin call', async () => {
-    const answer = await entities([vehicleRep(richDebtor.mortgagedVin)]);
+  it("resolves the mortgaged car as an entity from its owner's own vehicles, with status [MORTGAGED], asking by owner only", async () => {
+    const answer = await entities([vehicleRep(richDebtor.mortgagedVin)], [richDebtor.idNumber]);
     expect(answer).toEqual({
       data: {
         _entities: [{ ...vehiclesOf(richDebtor.idNumber).find((v) => v.vin === richDebtor.mortgagedVin), status: ['MORTGAGED'], mortgaged: true }],
       },
     });
-    expect(batchesSent('/jdc/query/byVin', 'CLSBDH')).toEqual([[richDebtor.mortgagedVin]]);
+    expect(batchesSent('/jdc/query/byOwner', 'SFZMHM')).toEqual([[richDebtor.idNumber]]);
+    expect(emulator.calls.map((c) => c.path)).toEqual(['/jdc/query/byOwner']);
   });
 
-  it('resolves every vehicle of the province by VIN exactly, in ceil(N / 25) calls', async () => {
+  it("resolves every vehicle of the province exactly as its owners' entity, in ceil(owners / 25) owner queries and no query by VIN", async () => {
     const all = population.vehicles;
     // Not vacuous: every flag, both owner kinds and every vehicle type the population has are among them.
     expect(new Set(all.flatMap((v) => [...v.flags, v.owner.kind, v.vehicleType]))).toEqual(
       new Set(['MORTGAGED', 'PLEDGED', 'PERSON', 'COMPANY', 'SMALL_CAR', 'LIGHT_TRUCK', 'HEAVY_TRUCK']),
     );
-    const answer = await entities(all.map((v) => vehicleRep(v.vin)));
+    const owners = [...new Set(all.map((v) => keyOf(v.owner)))];
+    const answer = await entities(all.map((v) => vehicleRep(v.vin)), owners);
     expect(answer).toEqual({ data: { _entities: all.map(expectedVehicle) } });
-    const batches = batchesSent('/jdc/query/byVin', 'CLSBDH');
-    expect(batches.length).toBe(Math.ceil(all.length / VEHICLE_MAX_BATCH));
-    expect(batches.flat()).toEqual(all.map((v) => v.vin));
+    // Every call is an owner query (batchesSent checks each call's path).
+    expect(batchesSent('/jdc/query/byOwner', 'SFZMHM').length).toBe(Math.ceil(owners.length / VEHICLE_MAX_BATCH));
+  });
+
+  it("answers a stranger's vehicle and an unknown VIN alike (NOT_A_DEBTOR); the registry hears only of the debtors", async () => {
+    const stranger = population.vehicles.find((v) => keyOf(v.owner) !== richDebtor.idNumber)!;
+    const answer = await entities([vehicleRep(stranger.vin), vehicleRep(UNKNOWN_VIN)], [richDebtor.idNumber]);
+    expect(answer.data).toEqual({ _entities: [null, null] });
+    expect([...(answer.errors as { path: number[] }[])].sort((x, y) => x.path[1]! - y.path[1]!)).toEqual([notADebtor(0), notADebtor(1)]);
+    expect(batchesSent('/jdc/query/byOwner', 'SFZMHM')).toEqual([[richDebtor.idNumber]]);
+    expect(emulator.calls.map((c) => c.path)).toEqual(['/jdc/query/byOwner']);
   });
 
   it('costs ceil(N / 25) owner queries for N persons and companies in one request, each within the limit', async () => {
@@ -170,9 +193,9 @@ describe('vehicle subgraph', () => {
     });
   });
 
-  it('gives unknown owners an empty list and an unknown VIN null, without errors', async () => {
-    expect(await entities([personRep(UNKNOWN_PERSON), companyRep(UNKNOWN_COMPANY), vehicleRep(UNKNOWN_VIN)])).toEqual({
-      data: { _entities: [{ idNumber: UNKNOWN_PERSON, vehicles: [] }, { creditCode: UNKNOWN_COMPANY, vehicles: [] }, null] },
+  it('gives unknown owners an empty list, without errors', async () => {
+    expect(await entities([personRep(UNKNOWN_PERSON), companyRep(UNKNOWN_COMPANY)])).toEqual({
+      data: { _entities: [{ idNumber: UNKNOWN_PERSON, vehicles: [] }, { creditCode: UNKNOWN_COMPANY, vehicles: [] }] },
     });
   });
 

@@ -13,6 +13,7 @@
  *   POST {prefix}/feedback { requestIds: [...] }  at most 100  -> { measures }   (polling)
  *   POST {prefix}/measures { assetKeys: [...] }   at most 100  -> { measures }   every court's
  *   POST {prefix}/case     { caseNumber }                      -> { measures }   one case's
+ *   POST {prefix}/cases    { caseNumbers: [...] } at most 100 -> { measures }   several cases' (a docket page)
  *   POST {prefix}/renew    { measureId, termDays, courtCode, caseNumber, documentNumber } -> { measure }
  *   POST {prefix}/release  { measureId, courtCode, caseNumber, documentNumber }           -> { measure, promoted }
  *        only the court and case that placed a measure may renew or release it
@@ -154,6 +155,10 @@ export function controlRoutes(options: ControlDeskOptions): Route[] {
       if (typeof body.caseNumber !== 'string' || body.caseNumber === '') throw new AgencyRefusal(400, 'INVALID_INPUT', 'caseNumber is required');
       await book.settleDue();
       return { measures: await wire(await book.measuresOfCase(body.caseNumber)) };
+    }),
+    route('cases', async (body) => {
+      await book.settleDue();
+      return { measures: await wire(await book.measuresOfCases(batchKeys(body, 'caseNumbers', CONTROL_MAX_BATCH, 'BATCH_TOO_LARGE'))) };
     }),
     route('renew', async (body) => {
       const renewed = await book.renew(String(body.measureId), body.termDays as number, actor(body));

@@ -407,6 +407,14 @@ export class MeasureBook {
     return rows.map(toMeasure);
   }
 
+  /** Every measure of each of these cases, on any asset, in order of service. */
+  async measuresOfCases(caseNumbers: readonly string[]): Promise<Measure[]> {
+    const { rows } = await this.db.query<Row>(`SELECT ${COLUMNS} FROM "${this.table}" WHERE case_number = ANY($1::text[]) ORDER BY "${this.table}".id`, [
+      [...caseNumbers],
+    ]);
+    return rows.map(toMeasure);
+  }
+
   /** Measures by their request ids (the court's idempotency keys), in order of service. */
   async measuresByRequestId(requestIds: readonly string[]): Promise<Measure[]> {
     const { rows } = await this.db.query<Row>(`SELECT ${COLUMNS} FROM "${this.table}" WHERE request_id = ANY($1::text[]) ORDER BY "${this.table}".id`, [

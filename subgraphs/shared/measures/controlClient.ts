@@ -176,7 +176,18 @@ export class ControlClient {
     return byAsset;
   }
 
-  /** Every measure of one case at this agency, in order of service. */
+  /**
+   * Every measure of each case (at most CONTROL_MAX_BATCH), by case number, in order of
+   * service: one call for a docket page, not one per case.
+   */
+  async ofCases(caseNumbers: readonly string[]): Promise<Map<string, AgencyMeasure[]>> {
+    const { measures } = await this.read('cases', { caseNumbers }, many);
+    const byCase = new Map<string, AgencyMeasure[]>();
+    for (const m of measures) byCase.set(m.caseNumber, [...(byCase.get(m.caseNumber) ?? []), shown(m)]);
+    return byCase;
+  }
+
+  /** Every measure of one case at this agency, in order of service (read fresh, for a control act's checks). */
   async ofCase(caseNumber: string): Promise<AgencyMeasure[]> {
     return (await this.read('case', { caseNumber }, many)).measures.map(shown);
   }

@@ -27,23 +27,6 @@ export function controlActor(): ControlActor {
 }
 
 /**
- * An asset may be controlled only for a case one of whose debtors holds it: `holders` are the
- * ID numbers / credit codes the agency names as its owners. Returns the debtor who holds it,
- * whom the notice to the agency names.
- */
-export function requireDebtorAsset(holders: readonly string[], asset: string): string {
-  const signed = currentCaseContext();
-  const debtors = new Set(signed?.debtors ?? []);
-  const debtor = holders.find((h) => debtors.has(h));
-  if (debtor === undefined) {
-    throw new GraphQLError(`${asset} is not held by a debtor of case ${signed?.caseNumber ?? '(none)'}; it cannot be controlled in that case.`, {
-      extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
-    });
-  }
-  return debtor;
-}
-
-/**
  * The checks every control request passes before an agency is bothered: a document number
  * and a term within the law's limit for the asset kind (refusals as data); a term that is not
  * a positive whole number of days is malformed input.

@@ -87,10 +87,11 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
   });
   const caseFreezes = async (caseNumber: string) =>
     (await inCase(caseNumber, [], 1, CASE, { reps: [{ __typename: 'EnforcementCase', caseNumber }] })).data!._entities[0].depositFreezes as any[];
+  // Signed for the holder: an account answers only for a debtor of the request's case.
   const accountNow = async (account: BankAccountRecord) =>
-    (await inCase(rich.caseNumber, [], 1, ACCOUNT, { reps: [{ __typename: 'BankAccount', bankCode: account.bankCode, accountNumber: account.accountNumber }] })).data!._entities[0];
+    (await inCase(rich.caseNumber, [keyOf(account.holder)], 1, ACCOUNT, { reps: [{ __typename: 'BankAccount', bankCode: account.bankCode, accountNumber: account.accountNumber }] })).data!._entities[0];
 
-  it('returns (回退) a freeze of a closed account when the bank answers, and refuses an account it does not keep', async () => {
+  it('returns (回退) a freeze of a closed account when the bank answers, and refuses an account no debtor holds', async () => {
     const stranger = '(2025)浙0106执9001号';
     const holder = keyOf(closedAccount.holder);
     const served = await inCase(stranger, [holder], 1_000_000_00, FREEZE, freezeInput(closedAccount, 'closed-1'));
@@ -115,8 +116,13 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
     expect((await post(banks.WEB!, '/openapi/v1/control/submit', { ...unknown, assetKind: 'VEHICLE', kind: 'SEIZE' })).body.code).toBe('NOT_SUPPORTED');
     // RCC freezes on paper only: it has no control interface at all.
     expect((await post(banks.RCC!, '/rcc/control/submit', unknown)).status).toBe(404);
+    // A number the bank does not keep is not among the debtor's accounts: refused as any account no debtor holds, the bank not asked about it.
+    banks.WEB!.resetCalls();
     const notFound = await inCase(stranger, [holder], 1_000_000_00, FREEZE, { input: { ...freezeInput(closedAccount, 'closed-2').input, accountNumber: 'W000' } });
-    expect(notFound.data!.freezeDeposit).toMatchObject({ freeze: null, refusal: { code: 'ASSET_NOT_FOUND' } });
+    expect(notFound.errors).toMatchObject([
+      { message: `No debtor of case ${stranger} holds account W000 at bank WEB: it cannot be controlled in that case.`, extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' } },
+    ]);
+    expect(banks.WEB!.calls.map((c) => [c.path, c.body])).toEqual([['/openapi/v1/holdings:batchQuery', expect.objectContaining({ holderIds: [holder] })]]);
   });
 
   it('counts what the case controls at every bank, unanswered freezes too, against its outstanding amount', async () => {
@@ -126,7 +132,7 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
     const hzcb = accountOf(rich.idNumber, 'HZCB');
     const web = accountOf(rich.idNumber, 'WEB');
     const outstanding = ncb.availableFen + 1_000_00;
-    // Unanswered, the NCB freeze counts with what it will hold: the available balance.
+    // Unanswered, the NCB freeze counts at its limit: served with the available balance, all it could hold.
     const first = await inCase(kase, debtors, outstanding, FREEZE, freezeInput(ncb, 'o-1'));
     expect(first.data!.freezeDeposit.freeze.status).toBe('SUBMITTED');
     const tooMuch = await inCase(kase, debtors, outstanding, FREEZE, freezeInput(hzcb, 'o-2'));
@@ -136,8 +142,9 @@ describe.each(BACKENDS)('bank control on $name', (backend) => {
         code: 'OVER_SEIZURE',
         limit: '1000.00',
         message:
-          `Case ${kase} has ${formatFen(outstanding)} yuan outstanding and already controls ${formatFen(ncb.availableFen)} yuan in deposits, ` +
-          `so at most 1000.00 yuan more may be frozen; this freeze asks for the whole balance and would control ${formatFen(hzcb.availableFen)} yuan.`,
+          `Case ${kase} has ${formatFen(outstanding)} yuan outstanding and already controls ${formatFen(ncb.availableFen)} yuan in deposits ` +
+          '(freezes not in force yet count at their limit, deductions not yet received too), so at most 1000.00 yuan more may be frozen; ' +
+          `this freeze asks for the whole balance and would control up to ${formatFen(hzcb.availableFen)} yuan.`,
       },
     });
     const hzcbCalls = banks.HZCB!.calls.filter((c) => c.path.startsWith('/api/control/submit')).length;

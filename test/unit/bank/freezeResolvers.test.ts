@@ -6,12 +6,13 @@ import { createBankLoaders } from '../../../subgraphs/bank/loaders';
 import { resolvers } from '../../../subgraphs/bank/resolvers';
 import { runInCaseContext } from '../../../subgraphs/shared/caseContext';
 import { buildSchemaFor } from '../../../subgraphs/shared/startSubgraph';
-import { bodyOf, nockAtTheBankEdge, PERSON_ID } from './harness';
+import { bodyOf, COMPANY_ID, nockAtTheBankEdge, PERSON_ID } from './harness';
 
 /**
  * The bank subgraph's control fields over the banks' control interfaces, with nock at the
  * bank edge: capability refusals before any call, batching per bank, one bank failing among
- * several, refusals as data, and the over-seizure sum across banks.
+ * several, refusals as data, the over-seizure sum across banks (freezes not in force yet at
+ * their limit), the limit every freeze is served with, and accounts no debtor holds.
  */
 nockAtTheBankEdge();
 
@@ -43,10 +44,29 @@ function ncbAccount(availableFen: number, ccy = '156') {
   ] as const;
 }
 
-/** Runs an operation as the gateway signed it for CASE (debtor: PERSON_ID) with `outstandingFen` to recover. */
-async function run(source: string, variableValues: Record<string, unknown> = {}, outstandingFen = 1_000_000_00) {
+/** An NCB account row (fen; ISO 4217 numeric currency). */
+function ncbRow(acctNo: string, balance: number, availBalance = balance) {
+  return { acctNo, acctType: '01', ccy: '156', balance, availBalance, acctStatus: '0', branchNo: 'NCB0001', openDate: '2020-01-02' };
+}
+
+/** NCB answers, once, an inquiry into the accounts of these debtors (and of nothing else) with these accounts each. */
+function debtorsAccountsAtNcb(accounts: Record<string, ReturnType<typeof ncbRow>[]>): void {
+  const holders = Object.keys(accounts);
+  nock(URL_OF.NCB)
+    .post('/ncb/v3/inquiry/accounts', (body) => JSON.stringify(body.idNos) === JSON.stringify(holders) && !('acctNos' in body))
+    .reply((_uri, body) => [
+      200,
+      {
+        retCode: '0000', retMsg: 'success', requestNo: bodyOf(body).requestNo,
+        results: holders.map((idNo) => ({ idNo, custFound: 'Y', idType: idNo === COMPANY_ID ? '20' : '01', accounts: accounts[idNo] })),
+      },
+    ]);
+}
+
+/** Runs an operation as the gateway signed it for CASE (debtors: PERSON_ID unless said) with `outstandingFen` to recover. */
+async function run(source: string, variableValues: Record<string, unknown> = {}, outstandingFen = 1_000_000_00, debtors = [PERSON_ID]) {
   const loaders = createBankLoaders(connectBanks(URL_OF, 1000));
-  const claims = { requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors: [PERSON_ID], caseOutstandingFen: String(outstandingFen) };
+  const claims = { requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors, caseOutstandingFen: String(outstandingFen) };
   const result = await runInCaseContext(claims, () => graphql({ schema, source, variableValues, contextValue: { loaders, caseLocks: new CaseLocks(), deducted: new Map() } }));
   return JSON.parse(JSON.stringify(result)) as { data?: any; errors?: any[] };
 }
@@ -98,23 +118,190 @@ describe('deposit freezes in the bank subgraph', () => {
   });
 
   it('sum what the case controls at every bank and refuse a freeze beyond the outstanding amount, naming the limit', async () => {
-    nock(URL_OF.NCB).post('/ncb/v3/inquiry/accounts').reply(ncbAccount(8_000_00));
+    nock(URL_OF.NCB).post('/ncb/v3/inquiry/accounts', (body) => JSON.stringify(body.idNos) === JSON.stringify([PERSON_ID])).reply(ncbAccount(8_000_00));
     nock(URL_OF.NCB).post('/ncb/v3/control/case', { caseNumber: CASE }).reply(200, { measures: [measure({ id: '7', requestId: '浙0106/f-0', assetKey: 'OTHER', amountControlledFen: 5_000_00, amountDeductedFen: 1_000_00 })] });
     nock(URL_OF.HZCB).post('/api/control/case').reply(200, { measures: [] });
-    nock(URL_OF.WEB).post('/openapi/v1/control/case').reply(200, { measures: [measure({ id: '2', assetKey: 'W1', status: 'WAITING', queuePosition: 1, amountControlledFen: null })] });
-    // Outstanding 10,000.00; 4,000.00 held undeducted at NCB, the WEB freeze waits and holds nothing.
+    nock(URL_OF.WEB).post('/openapi/v1/control/case').reply(200, { measures: [measure({ id: '2', assetKey: 'W1', status: 'WAITING', queuePosition: 1, amountFen: 1_000_00, amountControlledFen: null })] });
+    // Nothing else holds the account: the whole balance is its available balance.
+    nock(URL_OF.NCB).post('/ncb/v3/control/measures', { assetKeys: [NCB_ACCOUNT] }).reply(200, { measures: [] });
+    // Outstanding 10,000.00; 4,000.00 held undeducted at NCB, the WEB freeze waits and reserves its limit of 1,000.00.
     const answer = await run(FREEZE, freezeInput(), 10_000_00);
     expect(answer.data.freezeDeposit).toEqual({
       freeze: null,
       refusal: {
         code: 'OVER_SEIZURE',
-        limit: '6000.00',
+        limit: '5000.00',
         limitDays: null,
         message:
-          `Case ${CASE} has 10000.00 yuan outstanding and already controls 4000.00 yuan in deposits, so at most 6000.00 yuan more ` +
-          'may be frozen; this freeze asks for the whole balance and would control 8000.00 yuan.',
+          `Case ${CASE} has 10000.00 yuan outstanding and already controls 5000.00 yuan in deposits (freezes not in force yet count at their limit, deductions not yet received too), ` +
+          'so at most 5000.00 yuan more may be frozen; this freeze asks for the whole balance and would control up to 8000.00 yuan.',
       },
     });
+  });
+
+  it('count freezes not in force yet at their limit, old ones without a limit at the most their account could give, and what is deducted but not received', async () => {
+    const pending = { dueAt: '2026-03-03T00:00:00.000Z', termStart: null, termEnd: null, amountControlledFen: null };
+    const received = { id: '8', requestId: '浙0106/d-0', amountFen: 1_000_00, at: '2026-03-02T12:00:00.000Z', transferredAt: '2026-03-02T12:00:01.000Z' };
+    const inTransit = { id: '9', requestId: '浙0106/d-1', amountFen: 500_00, at: '2026-03-03T00:00:00.000Z', transferredAt: null };
+    const setUp = () => {
+      debtorsAccountsAtNcb({ [PERSON_ID]: [ncbRow(NCB_ACCOUNT, 8_000_00)] });
+      freezesOfCaseAt(
+        [
+          // 5,000.00 controlled, 1,500.00 deducted: 3,500.00 held; 500.00 of it on its way to the case account.
+          measure({ id: '1', requestId: '浙0106/f-a', assetKey: 'N-ACTIVE', amountDeductedFen: 1_500_00, deductions: [received, inTransit] }),
+          measure({ id: '2', requestId: '浙0106/f-s', assetKey: 'N-SUB', status: 'SUBMITTED', amountFen: 1_500_00, ...pending }),
+          measure({ id: '3', requestId: '浙0106/f-old', assetKey: 'N-OLD', status: 'WAITING', queuePosition: 2, ...pending, dueAt: null }),
+          measure({ id: '4', requestId: '浙0106/f-r', assetKey: 'N-RET', status: 'RETURNED', amountFen: 9_000_00, returnReason: '账户已销户', ...pending, dueAt: null }),
+        ],
+        [],
+        [measure({ id: '5', requestId: '浙0106/f-w', assetKey: 'W1', status: 'WAITING', queuePosition: 1, amountFen: 2_000_00, ...pending, dueAt: null })],
+      );
+      // The old freeze's account: 9,000.00, none of it free, 6,000.00 held by another court's freeze it waits behind.
+      nock(URL_OF.NCB)
+        .post('/ncb/v3/inquiry/accounts', (body) => JSON.stringify(body.acctNos) === JSON.stringify(['N-OLD']))
+        .reply((_uri, body) => [200, { retCode: '0000', retMsg: 'success', requestNo: bodyOf(body).requestNo, results: [{ idNo: PERSON_ID, custFound: 'Y', idType: '01', accounts: [ncbRow('N-OLD', 9_000_00, 0)] }] }]);
+      nock(URL_OF.NCB)
+        .post('/ncb/v3/control/measures', { assetKeys: ['N-OLD'] })
+        .reply(200, { measures: [measure({ id: '30', requestId: '浙0203/x', courtCode: '浙0203', caseNumber: '(2025)浙0203执1号', assetKey: 'N-OLD', amountControlledFen: 6_000_00 })] });
+    };
+    // 3,500.00 + 500.00 + 1,500.00 + 6,000.00 + 2,000.00 = 13,500.00 of 20,000.00; the returned freeze counts nothing.
+    setUp();
+    const refused = await run(FREEZE, freezeInput({ amount: '6500.01' }), 20_000_00);
+    expect(refused.data.freezeDeposit).toEqual({
+      freeze: null,
+      refusal: {
+        code: 'OVER_SEIZURE',
+        limit: '6500.00',
+        limitDays: null,
+        message:
+          `Case ${CASE} has 20000.00 yuan outstanding and already controls 13500.00 yuan in deposits (freezes not in force yet count at their limit, deductions not yet received too), ` +
+          'so at most 6500.00 yuan more may be frozen; this freeze asks for 6500.01 yuan and would control up to 6500.01 yuan.',
+      },
+    });
+
+    setUp();
+    nock(URL_OF.NCB)
+      .post('/ncb/v3/control/submit', (body) => body.assetKey === NCB_ACCOUNT && body.amountFen === 6_500_00 && body.partyKey === PERSON_ID)
+      .reply(200, { measure: measure({ amountFen: 6_500_00, status: 'SUBMITTED', ...pending }) });
+    const fits = await run(FREEZE, freezeInput({ amount: '6500.00' }), 20_000_00);
+    expect(fits.data.freezeDeposit).toEqual({ freeze: { id: 'bank:NCB:7', status: 'SUBMITTED', amountAsked: '6500.00' }, refusal: null });
+  });
+
+  it('serve every freeze with a limit of at most what the account could give; refuse an account with nothing to freeze', async () => {
+    const pending = { status: 'SUBMITTED', dueAt: '2026-03-03T00:00:00.000Z', termStart: null, termEnd: null, amountControlledFen: null };
+    const servedWith = (account: string, amountFen: number) =>
+      nock(URL_OF.NCB)
+        .post('/ncb/v3/control/submit', (body) => body.assetKey === account && body.amountFen === amountFen && body.partyKey === PERSON_ID && body.requestId === '浙0106/f-1')
+        .reply(200, { measure: measure({ assetKey: account, amountFen, ...pending }) });
+    const freezesOn = (account: string, measures: unknown[]) => nock(URL_OF.NCB).post('/ncb/v3/control/measures', { assetKeys: [account] }).reply(200, { measures });
+    const otherCourts = (account: string, overrides: Record<string, unknown>) =>
+      measure({ id: '40', requestId: '浙0203/x', courtCode: '浙0203', caseNumber: '(2025)浙0203执1号', assetKey: account, ...overrides });
+    const freezeOf = async (account: string, amount?: string) =>
+      (await run(FREEZE, freezeInput({ accountNumber: account, ...(amount ? { amount } : {}) }))).data.freezeDeposit;
+
+    // A free account: its available balance (the bank holds 2,000.00 of the 10,000.00 back for its own reasons).
+    debtorsAccountsAtNcb({ [PERSON_ID]: [ncbRow('FREE', 10_000_00, 8_000_00)] });
+    freezesOfCaseAt([]);
+    freezesOn('FREE', [otherCourts('FREE', pending)]);
+    servedWith('FREE', 8_000_00);
+    expect(await freezeOf('FREE')).toEqual({ freeze: { id: 'bank:NCB:7', status: 'SUBMITTED', amountAsked: '8000.00' }, refusal: null });
+
+    // Another court's freeze holds 4,000.00 of it, a third waits: what is free plus that hold, which it takes once promoted.
+    const held = () => {
+      debtorsAccountsAtNcb({ [PERSON_ID]: [ncbRow('HELD', 10_000_00, 3_000_00)] });
+      freezesOfCaseAt([]);
+    };
+    const holding = [otherCourts('HELD', { amountControlledFen: 5_000_00, amountDeductedFen: 1_000_00 }), otherCourts('HELD', { ...pending, id: '41', status: 'WAITING', dueAt: null, queuePosition: 1, amountFen: 50_000_00 })];
+    held();
+    freezesOn('HELD', holding);
+    servedWith('HELD', 7_000_00);
+    expect(await freezeOf('HELD')).toMatchObject({ freeze: { amountAsked: '7000.00' } });
+    // A limit above that is served as that; one within the available balance as asked, without reading the account's freezes.
+    held();
+    freezesOn('HELD', holding);
+    servedWith('HELD', 7_000_00);
+    expect(await freezeOf('HELD', '100000.00')).toMatchObject({ freeze: { amountAsked: '7000.00' } });
+    held();
+    servedWith('HELD', 2_500_00);
+    expect(await freezeOf('HELD', '2500.00')).toMatchObject({ freeze: { amountAsked: '2500.00' } });
+
+    // Nothing a freeze could take: refused, nothing sent.
+    debtorsAccountsAtNcb({ [PERSON_ID]: [ncbRow('EMPTY', 0)] });
+    freezesOfCaseAt([]);
+    freezesOn('EMPTY', []);
+    expect(await freezeOf('EMPTY')).toEqual({
+      freeze: null,
+      refusal: {
+        code: 'NOTHING_TO_FREEZE',
+        limit: null,
+        limitDays: null,
+        message: 'Account EMPTY at bank NCB holds no funds a freeze could take (0.00 yuan available, none of it held by other freezes): there is no deposit to freeze.',
+      },
+    });
+
+    // A retry of a freeze served before is sent with the limit it was served with, whatever the account holds now.
+    debtorsAccountsAtNcb({ [PERSON_ID]: [ncbRow('FREE', 10_000_00, 0)] });
+    freezesOfCaseAt([measure({ assetKey: 'FREE', amountFen: 8_000_00, amountControlledFen: 8_000_00 })]);
+    nock(URL_OF.NCB)
+      .post('/ncb/v3/control/submit', (body) => body.assetKey === 'FREE' && body.amountFen === 8_000_00)
+      .reply(200, { measure: measure({ assetKey: 'FREE', amountFen: 8_000_00, amountControlledFen: 8_000_00 }) });
+    expect(await freezeOf('FREE')).toEqual({ freeze: { id: 'bank:NCB:7', status: 'ACTIVE', amountAsked: '8000.00' }, refusal: null });
+  });
+
+  it('refuse an account no debtor holds the same way whether anyone holds it, asking the bank only for the debtors’ accounts', async () => {
+    const debtors = [PERSON_ID, COMPANY_ID];
+    const theirs = { [PERSON_ID]: [ncbRow(NCB_ACCOUNT, 100_00)], [COMPANY_ID]: [ncbRow('C-1', 100_00)] };
+    const refusedFor = async (accountNumber: string) => {
+      debtorsAccountsAtNcb(theirs);
+      const answer = await run(FREEZE, freezeInput({ accountNumber }), 1_000_000_00, debtors);
+      // nock refuses any other call: had the bank been asked about the account, the answer would be an agency error.
+      expect(nock.pendingMocks()).toEqual([]);
+      return answer;
+    };
+    const someonesElse = await refusedFor('6222000000000099');
+    const nobodys = await refusedFor('6222000000000098');
+    const blotted = (answer: unknown, key: string) => JSON.parse(JSON.stringify(answer).split(key).join('<key>'));
+    expect(blotted(someonesElse, '6222000000000099')).toEqual(blotted(nobodys, '6222000000000098'));
+    expect(someonesElse).toEqual({
+      data: null,
+      errors: [
+        expect.objectContaining({
+          message: `No debtor of case ${CASE} holds account 6222000000000099 at bank NCB: it cannot be controlled in that case.`,
+          path: ['freezeDeposit'],
+          extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
+        }),
+      ],
+    });
+
+    // The company's account is frozen in the company's name.
+    debtorsAccountsAtNcb(theirs);
+    freezesOfCaseAt([]);
+    nock(URL_OF.NCB)
+      .post('/ncb/v3/control/submit', (body) => body.assetKey === 'C-1' && body.partyKey === COMPANY_ID && body.amountFen === 50_00)
+      .reply(200, { measure: measure({ assetKey: 'C-1', amountFen: 50_00, partyKey: COMPANY_ID }) });
+    expect((await run(FREEZE, freezeInput({ accountNumber: 'C-1', amount: '50.00' }), 1_000_000_00, debtors)).data.freezeDeposit.freeze).toMatchObject({ amountAsked: '50.00' });
+
+    // A bank that cannot say what the debtors hold fails the freeze; it is not taken for "no debtor holds it".
+    nock(URL_OF.NCB).post('/ncb/v3/inquiry/accounts').reply(500, { retCode: '9999', retMsg: 'system busy' });
+    const down = await run(FREEZE, freezeInput(), 1_000_000_00, debtors);
+    expect(down.errors).toEqual([expect.objectContaining({ path: ['freezeDeposit'], extensions: expect.objectContaining({ code: 'AGENCY_UNAVAILABLE', provider: 'NCB' }) })]);
+  });
+
+  it('ask the bank afresh for the debtors’ accounts for every freeze, not from an answer read earlier in the request', async () => {
+    for (const [requestId, amountFen] of [['f-1', 10_00], ['f-2', 20_00]] as const) {
+      debtorsAccountsAtNcb({ [PERSON_ID]: [ncbRow(NCB_ACCOUNT, 100_00)] });
+      freezesOfCaseAt([]);
+      nock(URL_OF.NCB)
+        .post('/ncb/v3/control/submit', (body) => body.requestId === `浙0106/${requestId}` && body.amountFen === amountFen)
+        .reply(200, { measure: measure({ requestId: `浙0106/${requestId}`, amountFen }) });
+    }
+    const both = await run(
+      `mutation($a: FreezeDepositInput!, $b: FreezeDepositInput!) {
+        a: freezeDeposit(input: $a) { freeze { amountAsked } refusal { code } }
+        b: freezeDeposit(input: $b) { freeze { amountAsked } refusal { code } } }`,
+      { a: freezeInput({ amount: '10.00' }).input, b: freezeInput({ requestId: 'f-2', amount: '20.00' }).input },
+    );
+    expect(both).toEqual({ data: { a: { freeze: { amountAsked: '10.00' }, refusal: null }, b: { freeze: { amountAsked: '20.00' }, refusal: null } } });
   });
 
   it('refuse a freeze of an account held in another currency than yuan, before the case\'s freezes are read or anything is sent', async () => {
@@ -209,7 +396,8 @@ describe('deposit freezes in the bank subgraph', () => {
   it('read the freezes of accounts in one control call per bank, and a case’s freezes with one failed bank as one null item', async () => {
     const row = (acctNo: string) => ({ acctNo, acctType: '01', ccy: '156', balance: 100, availBalance: 100, acctStatus: '0', branchNo: 'NCB0001', openDate: '2020-01-02' });
     nock(URL_OF.NCB)
-      .post('/ncb/v3/inquiry/accounts', (body) => JSON.stringify(body.acctNos) === JSON.stringify([NCB_ACCOUNT, 'N2']))
+      // Found among the debtor's own accounts: the bank is asked about the debtor, not the numbers.
+      .post('/ncb/v3/inquiry/accounts', (body) => JSON.stringify(body.idNos) === JSON.stringify([PERSON_ID]) && !('acctNos' in body))
       .reply((_uri, body) => [200, { retCode: '0000', retMsg: 'success', requestNo: bodyOf(body).requestNo, results: [{ idNo: PERSON_ID, custFound: 'Y', idType: '01', accounts: [row(NCB_ACCOUNT), row('N2')] }] }]);
     nock(URL_OF.NCB)
       .post('/ncb/v3/control/measures', { assetKeys: [NCB_ACCOUNT, 'N2'] })
@@ -232,9 +420,10 @@ describe('deposit freezes in the bank subgraph', () => {
       },
     });
 
-    nock(URL_OF.NCB).post('/ncb/v3/control/case').reply(200, { measures: [measure()] });
-    nock(URL_OF.HZCB).post('/api/control/case').reply(500, { code: 'INTERNAL', message: 'down' });
-    nock(URL_OF.WEB).post('/openapi/v1/control/case').reply(200, { measures: [measure({ id: '3', assetKey: 'W1', amountFen: 100_00, amountControlledFen: 100_00 })] });
+    // A case's freezes come from the batched read of the cases of the request (a docket page at once).
+    nock(URL_OF.NCB).post('/ncb/v3/control/cases', { caseNumbers: [CASE] }).reply(200, { measures: [measure()] });
+    nock(URL_OF.HZCB).post('/api/control/cases').reply(500, { code: 'INTERNAL', message: 'down' });
+    nock(URL_OF.WEB).post('/openapi/v1/control/cases').reply(200, { measures: [measure({ id: '3', assetKey: 'W1', amountFen: 100_00, amountControlledFen: 100_00 })] });
     const ofCase = await run(`{ _entities(representations: [{ __typename: "EnforcementCase", caseNumber: "${CASE}" }]) {
       ... on EnforcementCase { depositFreezes { id requestId amountAsked amountControlled bank { code } } } } }`);
     expect(ofCase.data._entities[0].depositFreezes).toEqual([

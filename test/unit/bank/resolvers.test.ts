@@ -5,6 +5,7 @@ import { createBankLoaders } from '../../../subgraphs/bank/loaders';
 import { resolvers } from '../../../subgraphs/bank/resolvers';
 import type { BankAccount, BankClient, HolderHoldings, WealthHolding } from '../../../subgraphs/bank/types';
 import { AgencyError, type AgencyErrorCode } from '../../../subgraphs/shared/agencyError';
+import { runInCaseContext } from '../../../subgraphs/shared/caseContext';
 import { buildSchemaFor } from '../../../subgraphs/shared/startSubgraph';
 import { COMPANY_ID, PERSON_ID } from './harness';
 
@@ -147,19 +148,22 @@ describe('bank resolvers', () => {
     });
   });
 
-  it('resolve a BankAccount by bank code and number; unknown bank or number is null, a failed bank an error', async () => {
+  it("resolve a BankAccount from its debtor's own accounts at the bank; unknown bank or number is null, a failed bank an error", async () => {
     const reps = [
       { __typename: 'BankAccount', bankCode: 'RCC', accountNumber: 'RCC-2' },
       { __typename: 'BankAccount', bankCode: 'XYZ', accountNumber: 'RCC-2' },
       { __typename: 'BankAccount', bankCode: 'NCB', accountNumber: 'NCB-9' },
       { __typename: 'BankAccount', bankCode: 'WEB', accountNumber: 'WEB-1' },
     ];
-    const result = await graphql({
-      schema,
-      source: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on BankAccount { bankCode accountNumber balance bank { code } holder { ... on Person { idNumber } } } } }',
-      variableValues: { r: reps },
-      contextValue: { loaders: createBankLoaders(BANK_CONFIGS.map((b) => fakeBank(b.code, b.code === 'WEB' ? 'AGENCY_REFUSED' : undefined))) },
-    });
+    // The account is looked for among the signed debtors' holdings (the bank is never asked by number).
+    const result = await runInCaseContext({ requestId: 'r-1', caseNumber: '(2025)浙0106执1001号', debtors: [PERSON_ID] }, () =>
+      graphql({
+        schema,
+        source: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on BankAccount { bankCode accountNumber balance bank { code } holder { ... on Person { idNumber } } } } }',
+        variableValues: { r: reps },
+        contextValue: { loaders: createBankLoaders(BANK_CONFIGS.map((b) => fakeBank(b.code, b.code === 'WEB' ? 'AGENCY_REFUSED' : undefined))) },
+      }),
+    );
     expect(JSON.parse(JSON.stringify(result))).toEqual({
       data: {
         _entities: [{ bankCode: 'RCC', accountNumber: 'RCC-2', balance: '2.50', bank: { code: 'RCC' }, holder: { idNumber: PERSON_ID } }, null, null, null],

@@ -29,6 +29,8 @@ const enterprise = {
   opscope: '建筑材料销售',
   investors: [investor(PERSON, 'INV-1', '400'), investor(SPOUSE, 'INV-2', '100')],
 };
+/** The debtor's stake as /investors/batch writes it: with its company's name and capital. */
+const debtorsStake = { uniscid: COMPANY, entname: enterprise.entname, regcap: enterprise.regcap, regcapcur: enterprise.regcapcur, ...enterprise.investors[0]! };
 const DEBTOR_STAKE = `${COMPANY}:INV-1`;
 const SPOUSE_STAKE = `${COMPANY}:INV-2`;
 
@@ -95,24 +97,34 @@ describe('equity freezes in the subgraph', () => {
   });
 
   it('freeze a debtor’s stake in a company that is no debtor, keyed by the stake’s id', async () => {
-    nock(baseUrl).post('/api/v2/enterprises/batch').reply(200, { success: true, data: [enterprise] });
+    // The stake is found among the debtor's own; the company's record is read only for the answer's shareholding.
+    nock(baseUrl).post('/api/v2/investors/batch', { requestId: /.+/, cernos: [PERSON] }).reply(200, { success: true, data: [debtorsStake] });
     nock(baseUrl)
       .post(`${COMMERCE_CONTROL_PREFIX}/submit`, {
-        requestId: '浙0106/eq-1', assetKind: 'EQUITY', kind: 'FREEZE', assetKey: DEBTOR_STAKE, documentNumber: `${CASE}之一`, termDays: 1095, courtCode: '浙0106', caseNumber: CASE,
+        requestId: '浙0106/eq-1', assetKind: 'EQUITY', kind: 'FREEZE', assetKey: DEBTOR_STAKE, documentNumber: `${CASE}之一`, termDays: 1095, courtCode: '浙0106', caseNumber: CASE, partyKey: PERSON,
       })
       .reply(200, { measure: measure() });
+    nock(baseUrl).post('/api/v2/enterprises/batch').reply(200, { success: true, data: [enterprise] });
     expect(await run(FREEZE, input(DEBTOR_STAKE))).toEqual({
       data: { freezeEquity: { freeze: { id: 'commerce:4', requestId: 'eq-1', status: 'ACTIVE', shareholding: { id: DEBTOR_STAKE, ratio: '80.00' } }, refusal: null } },
     });
   });
 
-  it('refuse the stake of someone who is no debtor of the case, an unknown stake and a malformed id, without a control call', async () => {
-    nock(baseUrl).post('/api/v2/enterprises/batch').times(2).reply(200, { success: true, data: [enterprise] });
-    const forbidden = await run(FREEZE, input(SPOUSE_STAKE));
-    expect(forbidden.data).toBeNull();
-    expect(forbidden.errors).toMatchObject([{ extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' } }]);
-    expect((await run(FREEZE, input(`${COMPANY}:INV-9`))).data.freezeEquity).toEqual({ freeze: null, refusal: { code: 'ASSET_NOT_FOUND', limitDays: null } });
-    expect((await run(FREEZE, input('not-a-stake'))).data.freezeEquity).toEqual({ freeze: null, refusal: { code: 'ASSET_NOT_FOUND', limitDays: null } });
+  it('refuse the stake of someone who is no debtor of the case, an unknown stake and a malformed id alike, asking only for the debtor’s stakes', async () => {
+    // No enterprise call: the company's record would tell the registry which stake the court is after.
+    nock(baseUrl).post('/api/v2/investors/batch', { requestId: /.+/, cernos: [PERSON] }).times(3).reply(200, { success: true, data: [debtorsStake] });
+    const refusal = (id: string) => ({
+      data: null,
+      errors: [
+        {
+          message: `No debtor of case ${CASE} holds shareholding ${id}: it cannot be controlled in that case.`,
+          locations: [{ line: 1, column: 40 }],
+          path: ['freezeEquity'],
+          extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
+        },
+      ],
+    });
+    for (const id of [SPOUSE_STAKE, `${COMPANY}:INV-9`, 'not-a-stake']) expect(await run(FREEZE, input(id))).toEqual(refusal(id));
   });
 
   it('refuse over 1095 days and a missing document number before asking the registry anything', async () => {

@@ -211,6 +211,28 @@ describe.each(BACKENDS)('the bureau’s control interface and the subgraph on $n
       expect(emulator.calls).toEqual([]);
     });
 
+    it('refuses a stranger the bureau pays and an ID number nobody holds alike, asking the bureau nothing', async () => {
+      const nobody = '330106198001019982';
+      expect(population.persons.map((p) => p.idNumber)).not.toContain(nobody);
+      const refusal = (idNumber: string) => ({
+        status: 200,
+        data: null,
+        errors: [
+          {
+            message: `No debtor of case ${TEST_CASE_NUMBER} holds the income of person ${idNumber}: it cannot be controlled in that case.`,
+            locations: [{ line: 2, column: 7 }],
+            path: ['withholdIncome'],
+            extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
+          },
+        ],
+      });
+      // Someone who draws a wage the bureau would withhold from, but no debtor of the case.
+      const paid = population.socialInsurance.find((r) => r.status === 'INSURED' && r.idNumber !== richDebtor.idNumber)!;
+      expect(await withhold({ idNumber: paid.idNumber, monthlyAmount: '100.00' }, [richDebtor.idNumber])).toEqual(refusal(paid.idNumber));
+      expect(await withhold({ idNumber: nobody, monthlyAmount: '100.00' }, [richDebtor.idNumber])).toEqual(refusal(nobody));
+      expect(emulator.calls).toEqual([]);
+    });
+
     it('refuses above the limit as data, asking the bureau only about the income', async () => {
       const answer = await withhold({ idNumber: richDebtor.idNumber, monthlyAmount: '16719.01' }, [richDebtor.idNumber]);
       expect(answer.data).toEqual({ withholdIncome: { withholding: null, refusal: expect.objectContaining({ code: 'EXCEEDS_LIVING_ALLOWANCE', limit: '16719.00', limitDays: null }) } });

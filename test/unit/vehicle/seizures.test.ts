@@ -13,6 +13,8 @@ const PERSON = '11010519491231002X';
 const STRANGER = '330106197504189356';
 const CAR = 'LSVAG2186N2100001';
 const TRUCK = 'LFV2A21KXA3000002';
+/** A VIN with a valid check digit that no one holds. */
+const UNKNOWN_VIN = 'LSVAG2188N2199999';
 const CASE = '(2024)浙0106执恢1001号';
 const schema = buildSchemaFor('vehicle', resolvers);
 
@@ -79,10 +81,11 @@ describe('vehicle seizures in the subgraph', () => {
   });
 
   it('serve a seizure of a debtor’s vehicle on the registry as the court’s request, under the court’s own request id', async () => {
-    nock(baseUrl).post('/jdc/query/byVin').reply(200, rows(row(CAR)));
+    // The vehicle is found among the debtor's own; the seizure's vehicle is that answer, with no byVin call.
+    nock(baseUrl).post('/jdc/query/byOwner', { SQBH: /.+/, SFZMHM: [PERSON] }).reply(200, rows(row(CAR)));
     nock(baseUrl)
       .post(`${VEHICLE_CONTROL_PREFIX}/submit`, {
-        requestId: '浙0106/req-1', assetKind: 'VEHICLE', kind: 'SEIZE', assetKey: CAR, documentNumber: `${CASE}之一`, termDays: 730, courtCode: '浙0106', caseNumber: CASE,
+        requestId: '浙0106/req-1', assetKind: 'VEHICLE', kind: 'SEIZE', assetKey: CAR, documentNumber: `${CASE}之一`, termDays: 730, courtCode: '浙0106', caseNumber: CASE, partyKey: PERSON,
       })
       .reply(200, { measure: measure() });
     expect(await run(SEIZE, input(CAR))).toEqual({
@@ -90,14 +93,29 @@ describe('vehicle seizures in the subgraph', () => {
     });
   });
 
-  it('refuse a vehicle of someone who is no debtor of the case, or one the registry does not hold, without a control call', async () => {
-    nock(baseUrl).post('/jdc/query/byVin').reply(200, rows(row(CAR, STRANGER)));
-    const forbidden = await run(SEIZE, input(CAR));
-    expect(forbidden.data).toBeNull();
-    expect(forbidden.errors).toMatchObject([{ extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' } }]);
+  it('refuse a vehicle of someone who is no debtor of the case and one nobody holds alike, asking only for the debtor’s vehicles', async () => {
+    // The debtor owns the truck; the car is the stranger's, and the registry is never asked about it or about the unknown VIN.
+    nock(baseUrl).post('/jdc/query/byOwner', { SQBH: /.+/, SFZMHM: [PERSON] }).times(2).reply(200, rows(row(TRUCK)));
+    const refusal = (vin: string) => ({
+      data: null,
+      errors: [
+        {
+          message: `No debtor of case ${CASE} holds the vehicle with VIN ${vin}: it cannot be controlled in that case.`,
+          locations: [{ line: 1, column: 40 }],
+          path: ['seizeVehicle'],
+          extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
+        },
+      ],
+    });
+    expect(await run(SEIZE, input(CAR))).toEqual(refusal(CAR));
+    expect(await run(SEIZE, input(UNKNOWN_VIN))).toEqual(refusal(UNKNOWN_VIN));
+  });
 
-    nock(baseUrl).post('/jdc/query/byVin').reply(200, rows());
-    expect((await run(SEIZE, input(TRUCK))).data.seizeVehicle).toMatchObject({ seizure: null, refusal: { code: 'ASSET_NOT_FOUND' } });
+  it('refuse nothing it cannot know: a failed inquiry into the debtor’s vehicles is the registry’s error, not NOT_A_DEBTOR', async () => {
+    nock(baseUrl).post('/jdc/query/byOwner').reply(500, { RESULT: '0', ERRCODE: 'SYSTEM_BUSY', ERRMSG: 'system busy, try later' });
+    const answer = await run(SEIZE, input(CAR));
+    expect(answer.data).toBeNull();
+    expect(answer.errors).toMatchObject([{ path: ['seizeVehicle'], extensions: { code: 'AGENCY_UNAVAILABLE' } }]);
   });
 
   it('refuse over 730 days and a missing document number before asking the registry anything', async () => {
@@ -106,7 +124,7 @@ describe('vehicle seizures in the subgraph', () => {
   });
 
   it('give the registry’s refusal back as data, and refuse another agency’s measure id without a call', async () => {
-    nock(baseUrl).post('/jdc/query/byVin').reply(200, rows(row(CAR)));
+    nock(baseUrl).post('/jdc/query/byOwner').reply(200, rows(row(CAR)));
     nock(baseUrl).post(`${VEHICLE_CONTROL_PREFIX}/submit`).reply(409, { code: 'REQUEST_ID_REUSED', message: 'Request id 浙0106/req-1 was already used', details: { measureId: '3' } });
     expect((await run(SEIZE, input(CAR))).data.seizeVehicle).toEqual({
       seizure: null,
