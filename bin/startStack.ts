@@ -219,7 +219,22 @@ export function subgraphStarters(options: SubgraphStartOptions): Record<Subgraph
     vehicle: (port) => startVehicleSubgraph({ agencyUrl: url('vehicle'), port, ...common }),
     commerce: (port) => startCommerceSubgraph({ agencyUrl: url('commerce'), port, ...common }),
     'social-insurance': (port) => startSocialInsuranceSubgraph({ agencyUrl: url('social-insurance'), port, ...common }),
-    audit: (port) => startAuditSubgraph({ database: options.database, auditTable: options.auditTable, courtAgencyUrl: url('court'), port, ...common }),
+    // The audit asks the agencies themselves (never their subgraphs) whether a case's measures took effect.
+    audit: (port) =>
+      startAuditSubgraph({
+        database: options.database,
+        auditTable: options.auditTable,
+        courtAgencyUrl: url('court'),
+        controlDesks: {
+          bankUrls: Object.fromEntries(Object.keys(BANK_EMULATORS).map((code) => [code, url(`bank:${code}`)])),
+          realEstateUrl: url('realestate'),
+          vehicleUrl: url('vehicle'),
+          commerceUrl: url('commerce'),
+          socialInsuranceUrl: url('social-insurance'),
+        },
+        port,
+        ...common,
+      }),
   };
 }
 

@@ -5,6 +5,7 @@ import { CourtClient } from '../court/client';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
+import { connectControlDesks, type ControlDeskUrls, measuresTakenLoader } from './measuresTaken';
 import { type AuditContext, resolvers } from './resolvers';
 
 export interface AuditSubgraphOptions {
@@ -19,21 +20,28 @@ export interface AuditSubgraphOptions {
   auditTable?: string;
   /** The court case system (case status and debtors). */
   courtAgencyUrl: string;
+  /**
+   * The agencies' control interfaces, asked whether an open case's measures took effect
+   * against the citizen. @default none: then only a case's closure shows its requests
+   */
+  controlDesks?: ControlDeskUrls;
   port?: number;
   host?: string;
-  /** Time budget per call to the court case system, retries included. @default 5000 */
+  /** Time budget per call to the court case system and to each control interface, retries included. @default 5000 */
   timeoutMs?: number;
-  /** Retries, circuit breaker and connection pool towards the court case system (see AgencyResilience for defaults). */
+  /** Retries, circuit breaker and connection pool towards each agency (see AgencyResilience for defaults). */
   resilience?: AgencyResilience;
 }
 
 /**
  * The network operator's audit subgraph: citizens' "who looked at me" and supervisors'
- * reviews, read from the gateway's audit log, with case facts from the court case system.
+ * reviews, read from the gateway's audit log, with case facts from the court case system and
+ * the measures of open cases from the agencies' control interfaces.
  */
 export function startAuditSubgraph(options: AuditSubgraphOptions): Promise<ServedGraphQL> {
   const channels = new AgencyChannels({ resilience: options.resilience });
   const court = new CourtClient(options.courtAgencyUrl, options.timeoutMs, channels);
+  const desks = options.controlDesks ? connectControlDesks(options.controlDesks, options.timeoutMs, channels) : [];
   // Opened on first use and read-only: the gateway creates the table; a failed open is retried.
   let opened: Promise<AuditLog> | undefined;
   const log = (): Promise<AuditLog> => {
@@ -47,7 +55,7 @@ export function startAuditSubgraph(options: AuditSubgraphOptions): Promise<Serve
     name: 'audit',
     resolvers,
     channels,
-    context: () => ({ log, court }),
+    context: () => ({ log, court, measuresTaken: measuresTakenLoader(desks) }),
     secret: options.secret,
     port: options.port,
     host: options.host,

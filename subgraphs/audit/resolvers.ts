@@ -3,11 +3,14 @@ import { GraphQLError } from 'graphql';
 import type { AuditEntry, AuditLog } from '../../gateway/audit/auditLog';
 import { COURT_LIMITS, type CourtClient, type EnforcementCase } from '../court/client';
 import { currentCaseContext } from '../shared/caseContext';
+import type { MeasuresTakenLoader } from './measuresTaken';
 
 export interface AuditContext {
   /** The audit log, opened read-only on first use. */
   log(): Promise<AuditLog>;
   court: CourtClient;
+  /** This request's look at the agencies: whom each case's measures took effect against. */
+  measuresTaken: MeasuresTakenLoader;
 }
 
 /** The field a case's dossier reaches its debtors through, without naming them at the root. */
@@ -49,14 +52,34 @@ export async function casesByNumber(court: CourtClient, numbers: Iterable<string
 }
 
 /**
- * Whether a citizen may see a record now: not while the case it stated is open (active or
- * suspended). There are no control measures yet; once there are, a case's records will
- * also be shown from when its measures took effect.
+ * Whether a citizen may see a record now. A record stating an open case (active or
+ * suspended) stays hidden, so the debtor cannot move assets first, until a measure of that
+ * case took effect against the citizen (`revealed`, see casesRevealedByMeasures); a closed
+ * case's records show.
  */
-export function visibleToCitizen(entry: AuditEntry, cases: ReadonlyMap<string, EnforcementCase>): boolean {
+export function visibleToCitizen(entry: AuditEntry, cases: ReadonlyMap<string, EnforcementCase>, revealed: ReadonlySet<string>): boolean {
   if (entry.caseNumber === null) return true;
   const kase = cases.get(entry.caseNumber);
-  return kase === undefined || kase.status === 'CLOSED';
+  return kase === undefined || kase.status === 'CLOSED' || revealed.has(entry.caseNumber);
+}
+
+/**
+ * The open cases the records state in which a control measure on an asset of `citizen`
+ * has taken effect. Only cases still hidden are asked about, each once, whatever the number
+ * of records stating it.
+ */
+export async function casesRevealedByMeasures(
+  citizen: string,
+  entries: readonly AuditEntry[],
+  cases: ReadonlyMap<string, EnforcementCase>,
+  measuresTaken: MeasuresTakenLoader,
+): Promise<Set<string>> {
+  const open = [...new Set(entries.flatMap((e) => (e.caseNumber === null ? [] : [e.caseNumber])))].filter((n) => {
+    const status = cases.get(n)?.status;
+    return status !== undefined && status !== 'CLOSED';
+  });
+  const parties = await Promise.all(open.map((n) => measuresTaken.load(n)));
+  return new Set(open.filter((_, i) => parties[i]!.has(citizen)));
 }
 
 /** The calendar day of a time in China Standard Time, YYYY-MM-DD. */
@@ -98,7 +121,7 @@ function nextDay(day: string): string {
 
 export const resolvers: GraphQLResolverMap<AuditContext> = {
   Query: {
-    accessLog: async (_: unknown, __: unknown, { log, court }: AuditContext) => {
+    accessLog: async (_: unknown, __: unknown, { log, court, measuresTaken }: AuditContext) => {
       // Identity from the gateway's verified signature only, never from an argument.
       const citizen = currentCaseContext()?.citizen;
       if (!citizen) throw forbidden('Only a citizen can ask who looked at them.', 'NOT_A_CITIZEN');
@@ -107,7 +130,8 @@ export const resolvers: GraphQLResolverMap<AuditContext> = {
       const [named, inCases] = await Promise.all([audit.accessesOf(citizen), audit.accessesInCases(ownCases, [DEBTORS_FIELD])]);
       const entries = [...new Map([...named, ...inCases].map((e) => [e.id, e])).values()].sort((a, b) => b.id - a.id).slice(0, 1000);
       const cases = await casesByNumber(court, entries.flatMap((e) => (e.caseNumber === null ? [] : [e.caseNumber])));
-      return entries.filter((e) => visibleToCitizen(e, cases)).map(accessRecord);
+      const revealed = await casesRevealedByMeasures(citizen, entries, cases, measuresTaken);
+      return entries.filter((e) => visibleToCitizen(e, cases, revealed)).map(accessRecord);
     },
     auditReview: async (_: unknown, args: { court: string; from?: string | null; to?: string | null }, { log, court }: AuditContext) => {
       // The gateway checked the role and @policy(own_court); the signature says the same.
