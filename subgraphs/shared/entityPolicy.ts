@@ -57,16 +57,23 @@ export function enforceEntityPolicies(schema: GraphQLSchema, options: EntityPoli
 }
 
 /** The debtor rule's refusal: the same whether the asset exists or not. */
-export function notADebtor(coordinate: string): GraphQLError {
+function notADebtor(coordinate: string): GraphQLError {
   const caseNumber = currentCaseContext()?.caseNumber;
   return new GraphQLError(`${coordinate} is answered only for debtors of the case the request states${caseNumber ? ` (${caseNumber})` : ''}.`, {
     extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR', field: coordinate },
   });
 }
 
+/** The signed debtors as a set, made once per request: a sweep checks thousands of fields against up to 1000 debtors. */
+const debtorSets = new WeakMap<object, ReadonlySet<string>>();
+
 function requireDebtor(subjects: readonly string[], coordinate: string): void {
   const signed = currentCaseContext();
-  const debtors = signed?.caseNumber ? new Set(signed.debtors ?? []) : new Set<string>();
+  let debtors = signed && debtorSets.get(signed);
+  if (!debtors) {
+    debtors = new Set(signed?.caseNumber ? (signed.debtors ?? []) : []);
+    if (signed) debtorSets.set(signed, debtors);
+  }
   if (!subjects.some((s) => debtors.has(s))) throw notADebtor(coordinate);
 }
 
