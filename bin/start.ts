@@ -7,12 +7,17 @@
  * --answer-delay: how long agencies take to answer a control request (ms), so the SUBMITTED
  * state is visible before ACTIVE / WAITING / RETURNED (real banks: within 24 hours).
  * --port: the gateway's port (overrides PORT; 0 picks a free one).
- * --ephemeral-ports: subgraphs on free ports instead of 4001-4007 (several stacks on one host, tests).
+ * --ephemeral-ports: the gateway (unless --port) and the subgraphs on free ports instead of
+ * PORT and 4001-4007 (several stacks on one host, tests); the emulators always are.
  *
- * Once up it prints one machine-readable line, `READY {"gateway":"<url>"}`. SIGTERM or SIGINT
- * stops it gracefully: the gateway stops accepting connections and finishes the requests in
- * flight, then subgraphs, emulators and the database stop, and the process exits 0. A second
- * signal, or a stop taking longer than 30 s, exits at once with 1.
+ * Once up it prints one machine-readable line, `READY {"gateway":"<url>","emulators":{...}}`.
+ * SIGTERM or SIGINT stops it gracefully: the gateway stops accepting connections and finishes
+ * the requests in flight, then subgraphs, emulators and the database stop, and the process
+ * exits 0. The same signal again within a second is the same stop (a signal to the process
+ * group arrives here twice: from the kernel and forwarded by npm; see stopSignals.ts); another
+ * signal after that, or a stop taking longer than 30 s, exits at once with 1. `npm start`
+ * execs node (package.json), so no shell sits between npm and this process: npm forwards a
+ * signal sent to it alone, and waits for this process to exit.
  */
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +26,7 @@ import { issueDevToken } from '../gateway/auth/devIssuer';
 import { loadGatewayConfig } from '../gateway/config';
 import { DEFAULT_PERSONS, DEFAULT_SEED } from '../mocks/population';
 import { startStack } from './startStack';
+import { onStopSignals } from './stopSignals';
 
 const { values } = parseArgs({
   options: {
@@ -56,13 +62,16 @@ async function main(): Promise<void> {
     seed: positiveInt('seed', values.seed),
     agencyLatencyMs: positiveInt('latency', values.latency),
     agencyAnswerDelayMs: positiveInt('answer-delay', values['answer-delay']),
-    port: positiveInt('port', values.port) ?? config.port,
+    port: positiveInt('port', values.port) ?? (values['ephemeral-ports'] ? 0 : config.port),
     defaultSubgraphPorts: !values['ephemeral-ports'],
     production: config.production,
     subgraphSecret: config.subgraphSecret,
     auth: config.auth,
     auditDatabaseUrl: config.auditDatabaseUrl,
+    auditCheckpoints: config.auditCheckpoints,
+    databaseTimeouts: config.databaseTimeouts,
     redisUrl: config.redisUrl,
+    readinessToken: config.readinessToken,
   });
   const { population: pop } = stack;
   const rich = pop.scenarios.richDebtor;
@@ -136,16 +145,10 @@ Other seeded situations: a debtor with nothing ${pop.scenarios.debtorWithNothing
 Ctrl-C stops everything.
 `);
 
-  console.log(`READY ${JSON.stringify({ gateway: stack.gateway.url })}`);
+  console.log(`READY ${JSON.stringify({ gateway: stack.gateway.url, emulators: Object.fromEntries(Object.entries(stack.emulators).map(([n, e]) => [n, e.url])) })}`);
 
-  let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) {
-      console.log(`${signal} again: exiting without waiting for requests in flight.`);
-      process.exit(1);
-    }
-    stopping = true;
-    console.log(`\n${signal}: the gateway takes no new connections and finishes the requests in flight; then subgraphs, emulators and the database stop (${signal} again to exit at once).`);
+    console.log(`\n${signal}: the gateway takes no new connections and finishes the requests in flight; then subgraphs, emulators and the database stop (${signal} again after a second, or another signal, exits at once).`);
     setTimeout(() => {
       console.error(`Still stopping after ${STOP_DEADLINE_MS / 1000} s: exiting.`);
       process.exit(1);
@@ -165,8 +168,14 @@ Ctrl-C stops everything.
         },
       );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  onStopSignals({
+    drain: stop,
+    duplicate: (signal, afterMs) => console.log(`${signal} again ${Math.round(afterMs)} ms later: the same stop (sent to the process group, forwarded by npm).`),
+    forceExit: (signal) => {
+      console.log(`${signal} again: exiting without waiting for requests in flight.`);
+      process.exit(1);
+    },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,6 @@
+import type { AuditCheckpointConfig } from '../gateway/audit/auditCheckpoints';
 import { randomSubgraphSecret } from '../gateway/config';
-import { type Database, openDatabase } from '../lib/db/openDatabase';
+import { type Database, type DatabaseTimeouts, openDatabase } from '../lib/db/openDatabase';
 import { AUTH_DEFAULTS, type AuthConfig } from '../gateway/auth/authConfig';
 import { type RunningGateway, startGateway } from '../gateway/createGateway';
 import type { ServedGraphQL } from '../lib/serveGraphQL';
@@ -51,8 +52,16 @@ export interface StackOptions {
   auditDatabaseUrl?: string;
   /** @default 'audit_log' */
   auditTable?: string;
+  /** Signed checkpoints of the audit chain (npm start: the development key and directory). @default none */
+  auditCheckpoints?: AuditCheckpointConfig;
+  /** Time limits of the stack's database (lib/db/databaseTimeouts.ts). @default their defaults */
+  databaseTimeouts?: DatabaseTimeouts;
   /** Shared rate-limit store. @default REDIS_URL if set, else in memory */
   redisUrl?: string;
+  /** Prefix of the rate-limit keys, so stacks sharing one Redis count apart. @default RATE_LIMIT_DEFAULTS.keyPrefix */
+  rateLimitKeyPrefix?: string;
+  /** The bearer token that shows /readyz's detail in production (GatewayConfig.readinessToken). @default none */
+  readinessToken?: string;
   /** The agencies' clock (terms, answers, expiry); tests move it by hand. @default the wall clock */
   clock?: () => Date;
   /** How long agencies take to answer a control request. @default 0 (at once) */
@@ -94,6 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // emulated agencies' books in tables of their own. Closed last, after everything using it.
   const database = await openDatabase({
     url: 'auditDatabaseUrl' in options ? options.auditDatabaseUrl : process.env.DATABASE_URL || undefined,
+    ...options.databaseTimeouts,
   });
   const prefix = options.agencyTablePrefix ?? '';
   const control = (table: string) => ({ database, table: `${prefix}${table}`, clock: options.clock, answerDelayMs: options.agencyAnswerDelayMs });
@@ -162,7 +172,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       auditDatabaseUrl: undefined,
       auditDatabase: database,
       auditTable: options.auditTable,
+      auditCheckpoints: options.auditCheckpoints,
       redisUrl: 'redisUrl' in options ? options.redisUrl : process.env.REDIS_URL || undefined,
+      ...(options.rateLimitKeyPrefix ? { rateLimit: { keyPrefix: options.rateLimitKeyPrefix } } : {}),
+      readinessToken: options.readinessToken,
     });
 
     const portOf = (served: { url: string }) => Number(new URL(served.url).port);

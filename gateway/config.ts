@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import type { Database } from '../lib/db/openDatabase';
+import type { Database, DatabaseTimeouts } from '../lib/db/openDatabase';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../lib/gatewaySignature';
+import type { AuditCheckpointConfig } from './audit/auditCheckpoints';
+import { loadAuditCheckpointConfig } from './audit/checkpointConfig';
 import { type AuthConfig, loadAuthConfig } from './auth/authConfig';
+import type { RateLimitOptions } from './plugins/rateLimit';
 import type { SubgraphTransportOptions } from './transport/subgraphTransport';
 import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schemas/loadSubgraphSdl';
+
+/** A readiness token is a secret: as long as the subgraph secret. */
+export const MIN_READINESS_TOKEN_LENGTH = MIN_SUBGRAPH_SECRET_LENGTH;
 
 /** Gateway settings, read once at boot from the environment and validated; defaults stated here only. */
 export const gatewayEnvSchema = z.object({
@@ -25,7 +31,33 @@ export const gatewayEnvSchema = z.object({
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   /** The embedded audit database's directory. @default '.data/audit' (relative to the working directory) */
   AUDIT_DB: z.string().min(1).default('.data/audit'),
+  /**
+   * Time limits of the database (audit, and in `npm start` the agencies' books), in ms; each
+   * unset one takes its default (lib/db/databaseTimeouts.ts): connect 5000, statement 10000,
+   * query (the client's wait for an answer, PostgreSQL) statement + 2000, idle in transaction 10000.
+   */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1).optional(),
   REDIS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
+  /**
+   * Proxies whose `x-forwarded-for` names the client (comma-separated addresses, CIDR ranges,
+   * or `loopback`, `linklocal`, `uniquelocal`), for limiting unauthenticated traffic per client
+   * address. @default '' (none: the socket's address, every forwarded header ignored)
+   */
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((p) => p.trim()).filter((p) => p !== '')),
+  /**
+   * In production, the bearer token an operator shows for /readyz's detail (gateway/readiness.ts).
+   * Unset: nobody sees it; the answer is only ready or not. An empty value is unset.
+   */
+  READINESS_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(MIN_READINESS_TOKEN_LENGTH, { error: `must be at least ${MIN_READINESS_TOKEN_LENGTH} characters long` }).optional(),
+  ),
   SUBGRAPH_SECRET: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().min(MIN_SUBGRAPH_SECRET_LENGTH, { error: `must be at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters long` }).optional(),
@@ -48,8 +80,19 @@ export interface GatewayConfig {
   auditDatabase?: Database;
   /** @default 'audit_log' */
   auditTable?: string;
+  /** Time limits of the audit database it opens (DATABASE_*_TIMEOUT_MS). @default DatabaseTimeouts' defaults */
+  databaseTimeouts?: DatabaseTimeouts;
+  /**
+   * Signed checkpoints of the audit chain's head (AUDIT_CHECKPOINT_*, AUDIT_TSA_*;
+   * gateway/audit/checkpointConfig.ts). @default none (loadGatewayConfig always sets them)
+   */
+  auditCheckpoints?: AuditCheckpointConfig;
   /** Shared rate-limit budgets across replicas when set (REDIS_URL); per process otherwise. */
   redisUrl: string | undefined;
+  /** Proxies trusted to name the client in `x-forwarded-for` (TRUSTED_PROXIES, plugins/clientAddress.ts). @default [] */
+  trustedProxies?: readonly string[];
+  /** Rate-limit budgets and key prefix (plugins/rateLimit.ts). @default RATE_LIMIT_DEFAULTS */
+  rateLimit?: Omit<RateLimitOptions, 'redis'>;
   port: number;
   host: string;
   production: boolean;
@@ -82,6 +125,12 @@ export interface GatewayConfig {
   warmOperations?: readonly string[];
   /** How long `/readyz` waits for the audit store and for each subgraph's `/readyz`. @default 1000 */
   readinessTimeoutMs?: number;
+  /**
+   * In production `/readyz` answers only `{status}`; its detail (audit store, subgraphs,
+   * breakers) goes to a request with `Authorization: Bearer <readinessToken>` (READINESS_TOKEN).
+   * In development everyone sees the detail. @default undefined (in production, nobody)
+   */
+  readinessToken?: string;
 }
 
 /** A fresh secret for one development process (or one stack): 256 random bits. */
@@ -115,12 +164,21 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   return {
     auth: loadAuthConfig(env),
     auditDatabaseUrl: parsed.data.DATABASE_URL ?? `pglite://${encodeURI(resolve(parsed.data.AUDIT_DB))}`,
+    databaseTimeouts: {
+      connectTimeoutMs: parsed.data.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: parsed.data.DATABASE_STATEMENT_TIMEOUT_MS,
+      queryTimeoutMs: parsed.data.DATABASE_QUERY_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: parsed.data.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    auditCheckpoints: loadAuditCheckpointConfig(env, { production, databaseUrl: parsed.data.DATABASE_URL, auditDb: parsed.data.AUDIT_DB }),
     redisUrl: parsed.data.REDIS_URL,
+    trustedProxies: parsed.data.TRUSTED_PROXIES,
     port: parsed.data.PORT,
     host: parsed.data.HOST,
     production,
     supergraphPath: parsed.data.SUPERGRAPH_PATH,
     subgraphUrls,
     subgraphSecret: parsed.data.SUBGRAPH_SECRET ?? randomSubgraphSecret(),
+    readinessToken: parsed.data.READINESS_TOKEN,
   };
 }

@@ -1,4 +1,5 @@
 import type { BaseContext } from '@apollo/server';
+import type { RequestAudit } from './audit/requestAudit';
 
 /** What a court officer's token grants (DESIGN.md "Security and audit"). */
 export type CourtRole = 'query' | 'control' | 'supervise';
@@ -30,8 +31,15 @@ export interface CaseFacts {
 export interface GatewayContext extends BaseContext {
   /** Unique per request; sent to subgraphs and agencies and written to the audit. */
   requestId: string;
+  /**
+   * The request's audit, made as it arrived (audit/requestAudit.ts): every outbound call of the
+   * request awaits `audit.intent()` first; the audit plugin reports the answer to it.
+   */
+  audit?: RequestAudit;
   /** Set by authentication; absent only until it has run. */
   caller?: Caller;
+  /** Who sent the request on the network (plugins/clientAddress.ts): unauthenticated traffic is limited by it. */
+  clientAddress?: string;
   /** The case the request states (`x-case-number` header), normalised. */
   caseNumber?: string;
   /** Set by case authorization once the case is checked. */

@@ -8,7 +8,9 @@ import { openDatabase } from '../lib/db/openDatabase';
 import { GATEWAY_SIGNATURE_HEADER, signForSubgraph } from '../lib/gatewaySignature';
 import { type Readiness, serveGraphQL, type ServedGraphQL } from '../lib/serveGraphQL';
 import { defaultSubgraphUrl } from '../schemas/subgraphUrls';
+import { type AuditCheckpointer, startAuditCheckpointer } from './audit/auditCheckpoints';
 import { AuditLog } from './audit/auditLog';
+import { RequestAudit } from './audit/requestAudit';
 import { startTokenVerifier } from './auth/createTokenVerifier';
 import { readAccessRules } from './authorization/accessRules';
 import { CASE_RECORD_QUERY, CaseDirectory } from './authorization/caseDirectory';
@@ -18,13 +20,15 @@ import { createLogger } from './log/logger';
 import { requestLoggingPlugin } from './log/requestLogging';
 import { auditPlugin } from './plugins/audit';
 import { authorizationPlugin } from './plugins/authorization';
+import { clientAddressResolver } from './plugins/clientAddress';
 import { formatInputError } from './plugins/inputErrors';
+import { operationChoicePlugin } from './plugins/operationChoice';
 import { queryLimits } from './plugins/limits';
 import { rateLimitPlugin } from './plugins/rateLimit';
 import { COURT_OPERATIONS } from './queryPlans/courtOperations';
 import { QueryPlanStore } from './queryPlans/queryPlanStore';
 import { warmQueryPlans, type WarmUpReport } from './queryPlans/warmQueryPlans';
-import { gatewayReadiness } from './readiness';
+import { gatewayReadiness, readinessView } from './readiness';
 import { attachSharedScalars } from './sharedScalars';
 import { GATEWAY_SERVICE_IDENTITY, shareReads, SignedDataSource } from './signedDataSource';
 import { CaseRecordAnswers } from './transport/caseRecordAnswers';
@@ -33,6 +37,8 @@ import { createSubgraphTransport } from './transport/subgraphTransport';
 export interface RunningGateway extends ServedGraphQL {
   /** The audit log this gateway writes (for `npm run audit:verify`-style checks in tests). */
   audit: AuditLog;
+  /** Signs the audit chain's head on a schedule and on stop (GatewayConfig.auditCheckpoints); none if not configured. */
+  checkpoints: AuditCheckpointer | undefined;
   /** What the start-up warm-up planned (`GatewayConfig.warmOperations`). */
   warmUp: WarmUpReport;
   /** Plans more operations now (e.g. the exact text `npm start` prints); nothing is executed. */
@@ -58,9 +64,11 @@ const COURT_SUBGRAPH = 'court';
 
 /**
  * The court-facing endpoint: Apollo Gateway on a static supergraph inside Apollo Server.
- * Each cross-cutting concern is one plugin, in this order: request log, query limits,
- * authentication + case-bound authorization, rate limit, audit (written before the answer
- * leaves). Subgraph calls are signed (SignedDataSource), go through keep-alive pools
+ * Each request is audited from its arrival (audit/requestAudit.ts): an intent made durable
+ * before its first outbound call, a final record before any answer leaves, refusals of the
+ * HTTP layer included. Each cross-cutting concern is one plugin, in this order: request log,
+ * query limits, the choice of one runnable operation, rate limit (per court, citizen, or
+ * client address without a verified caller), authentication + case-bound authorization, audit (what Apollo Server answered). Subgraph calls are signed (SignedDataSource), go through keep-alive pools
  * (transport/subgraphTransport), identical reads in flight are sent once, and the plan's ask
  * for the request's own case is answered from the record the binding read
  * (transport/caseRecordAnswers). The query plans of the court operations are built before
@@ -81,11 +89,14 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const verifyToken = await startTokenVerifier(config.auth);
   // A database handed in belongs to the caller (shared with the audit subgraph): never closed here.
   const owned = config.auditDatabase === undefined;
-  const db = config.auditDatabase ?? (await openDatabase({ url: config.auditDatabaseUrl }));
+  const db = config.auditDatabase ?? (await openDatabase({ url: config.auditDatabaseUrl, ...config.databaseTimeouts }));
   const transport = config.subgraphTransport === 'gateway-js' ? undefined : createSubgraphTransport(config.subgraphTransport);
   // Readiness probes of the subgraphs go through the pool too (or a small one of their own).
   const probes = transport ?? createSubgraphTransport({ connectionsPerOrigin: 1 });
+  let checkpoints: Awaited<ReturnType<typeof startAuditCheckpointer>> | undefined;
   const closeOwned = async () => {
+    // First: its final checkpoint reads the head once every request has been audited.
+    await checkpoints?.stop();
     await probes.close();
     if (probes !== transport) await transport?.close();
     if (owned) await db.close();
@@ -93,7 +104,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   try {
     const audit = await AuditLog.open(db, { table: config.auditTable });
     const logger = createLogger();
-    const limits = queryLimits();
+    if (config.auditCheckpoints) checkpoints = await startAuditCheckpointer(audit, config.auditCheckpoints, { reporter: logger });
+    // Without access rules every caller is anonymous: all are held to the court limits.
+    const limits = queryLimits(requireCaller ? {} : { anonymous: false });
+    const clientAddressOf = clientAddressResolver(config.trustedProxies);
     const urlOf = (name: string, url: string | undefined) => config.subgraphUrls[name as keyof GatewayConfig['subgraphUrls']] ?? url!;
 
     if (!requireCaller) logger.warn(`The supergraph ${config.supergraphPath} carries no access rules: operations are forwarded without a verified caller.`);
@@ -115,6 +129,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           url: subgraphs[name],
           secret: config.subgraphSecret,
           requireCaller,
+          // Nothing is sent for a request before its audit intent is durable.
+          requireIntent: true,
           ...(transport ? { fetcher: transport.fetcher } : {}),
           ...(inflightReads ? { inflightReads } : {}),
           ...(caseRecordAnswers && name === COURT_SUBGRAPH ? { caseRecordAnswers } : {}),
@@ -165,12 +181,19 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       transport ? { fetcher: transport.fetcher } : {},
     );
 
-    const served = await serveGraphQL<GatewayContext>({
+    const served = await serveGraphQL<GatewayContext, RequestAudit>({
       port: config.port,
       host: config.host,
       // Never taken from the client: every request gets its own id for subgraphs, agencies and the audit.
-      context: async () => ({ requestId: randomUUID() }),
+      // Its audit too, as it arrives: whatever is answered, from here or from Apollo Server, is recorded first.
+      arrive: () => new RequestAudit({ log: audit, requestId: randomUUID() }),
+      context: async (req, arrival) => {
+        if (arrival === undefined) throw new Error('A gateway request without its audit.');
+        arrival.context.clientAddress = clientAddressOf(req);
+        return arrival.context;
+      },
       readiness,
+      readinessView: readinessView({ production: config.production, token: config.readinessToken }),
       createServer: (plugins) =>
         new ApolloServer<GatewayContext>({
           gateway,
@@ -185,13 +208,16 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           plugins: [
             requestLoggingPlugin({ logger }),
             ...limits.plugins,
+            // Before authorization: its refusal (no operation chosen, a subscription) is the answer.
+            operationChoicePlugin(),
+            // Before authorization: an operation over budget is refused as such (429), whoever sent it.
+            rateLimitPlugin({ ...config.rateLimit, redis: config.redisUrl }),
             authorizationPlugin({
               rules,
               authenticate: async (authorization) => (authorization === undefined ? undefined : verifyToken(authorization)),
               lookupCase: (caseNumber, requestId) => cases.lookup(caseNumber, requestId),
             }),
-            rateLimitPlugin({ redis: config.redisUrl }),
-            auditPlugin({ log: audit }),
+            auditPlugin(),
             ...plugins,
             ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
           ],
@@ -201,6 +227,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     return {
       ...served,
       audit,
+      checkpoints: checkpoints?.checkpointer,
       warmUp,
       warmQueryPlans: warm,
       readiness,

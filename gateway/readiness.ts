@@ -1,4 +1,6 @@
-import type { Readiness } from '../lib/serveGraphQL';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Readiness, ReadinessView } from '../lib/serveGraphQL';
 import type { SubgraphReadiness } from './transport/subgraphTransport';
 
 export interface GatewayReadinessOptions {
@@ -59,4 +61,45 @@ async function auditCheck(ping: () => Promise<void>, timeoutMs: number): Promise
   } finally {
     clearTimeout(timer);
   }
+}
+
+export interface ReadinessViewOptions {
+  production: boolean;
+  /** The bearer token that shows an operator the detail in production. @default none: nobody sees it */
+  token?: string;
+}
+
+/** RFC 6750: a 401 names the scheme the client must use. */
+const WWW_AUTHENTICATE = 'Bearer realm="court-asset-graph readiness"';
+
+/**
+ * Who sees what of the gateway's `/readyz`. A load balancer or orchestrator needs only ready
+ * or not (200 / 503), so in production that is all anyone gets: `{status}`. The detail
+ * (audit store errors, subgraph URLs and breakers) maps the inside for an attacker, so it goes
+ * only to a request with `Authorization: Bearer <token>`; one with any other Authorization is
+ * refused (401 UNAUTHENTICATED, reason MALFORMED or BAD_READINESS_TOKEN) and nothing is
+ * checked. In development everyone sees the detail.
+ */
+export function readinessView(options: ReadinessViewOptions): (req: IncomingMessage) => ReadinessView {
+  if (!options.production) return () => 'detail';
+  // Compared as digests: equal length, so timingSafeEqual tells nothing of the token's length either.
+  const expected = options.token === undefined ? undefined : digest(options.token);
+  return (req) => {
+    const authorization = req.headers.authorization;
+    if (authorization === undefined) return 'status';
+    const match = /^Bearer +(\S+) *$/i.exec(authorization);
+    if (!match) return refused('MALFORMED', 'The Authorization header must read "Bearer <readiness token>".');
+    if (expected === undefined || !timingSafeEqual(digest(match[1]!), expected)) {
+      return refused('BAD_READINESS_TOKEN', "This is not the gateway's readiness token; without one /readyz tells only whether it is ready.");
+    }
+    return 'detail';
+  };
+}
+
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
+}
+
+function refused(reason: 'MALFORMED' | 'BAD_READINESS_TOKEN', message: string): ReadinessView {
+  return { status: 401, headers: { 'www-authenticate': WWW_AUTHENTICATE }, body: { errors: [{ message, extensions: { code: 'UNAUTHENTICATED', reason } }] } };
 }

@@ -40,6 +40,12 @@ export interface SignedDataSourceOptions {
    * @default true
    */
   requireCaller?: boolean;
+  /**
+   * Refuse to forward an incoming operation whose context has no audit (`GatewayContext.audit`,
+   * made as the request arrived): its intent could not be made durable first. createGateway
+   * turns it on; every context the gateway serves has one. @default false
+   */
+  requireIntent?: boolean;
   /** How requests reach the subgraph. @default gateway-js's own fetcher */
   fetcher?: Fetcher;
   /**
@@ -70,6 +76,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly secret: string;
   private readonly ttlSeconds: number;
   private readonly requireCaller: boolean;
+  private readonly requireIntent: boolean;
   private readonly name: string;
   private readonly inflightReads: InflightReads<SubgraphAnswer> | undefined;
   private readonly caseRecordAnswers: CaseRecordAnswers | undefined;
@@ -80,6 +87,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.secret = options.secret;
     this.ttlSeconds = options.ttlSeconds ?? DEFAULT_SIGNATURE_TTL_SECONDS;
     this.requireCaller = options.requireCaller ?? true;
+    this.requireIntent = options.requireIntent ?? false;
     this.inflightReads = options.inflightReads;
     this.caseRecordAnswers = options.caseRecordAnswers;
   }
@@ -96,6 +104,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphAnswer> {
     const incoming = incomingContext(options);
+    if (incoming) await this.intentDurable(incoming);
     const read = incoming !== undefined && isSharedRead(options);
     const kase = incoming?.case;
     if (this.caseRecordAnswers && read && kase?.record) {
@@ -144,17 +153,33 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   /**
+   * The one gate of every subgraph call of an incoming operation, whether it is sent, shared
+   * with an identical read in flight or answered from the case record: the request's intent is
+   * durable in the audit (RequestAudit.intent, once per request), or nothing goes out. An
+   * operation refused here anyway (see `admit`) writes no intent.
+   */
+  private async intentDurable(incoming: GatewayContext): Promise<void> {
+    this.refuseUnchecked(incoming);
+    if (incoming.audit) return incoming.audit.intent();
+    if (this.requireIntent) throw new Error('Refusing to call a subgraph for a request with no audit: its intent cannot be recorded first.');
+  }
+
+  /**
    * Refuses an operation authorization could not check, or with no verified caller (unless
    * allowed); records the subgraph as called.
    */
   private admit(incoming: GatewayContext): void {
+    this.refuseUnchecked(incoming);
+    (incoming.subgraphsCalled ??= new Set()).add(this.name);
+  }
+
+  private refuseUnchecked(incoming: GatewayContext): void {
     if (incoming.cannotRun) {
       throw new Error('Refusing to call a subgraph for an operation authorization could not check.');
     }
     if (this.requireCaller && incoming.caller === undefined) {
       throw new Error('Refusing to call a subgraph for an operation with no verified caller: authentication did not run.');
     }
-    (incoming.subgraphsCalled ??= new Set()).add(this.name);
   }
 
   /**

@@ -6,7 +6,9 @@ import {
   type AuditOutcome,
   type AuditRecord,
   type AuditRecordInput,
+  AUDIT_OUTCOMES,
   canonicalAuditRecord,
+  type FinalOutcome,
   chainHash,
   GENESIS_HASH,
   normaliseAuditRecord,
@@ -49,11 +51,24 @@ export interface AppendResult {
   prevHash: string;
 }
 
-/** A stored record with its place in the chain. */
-export interface AuditEntry extends AuditRecord {
+/**
+ * What became of a request, as the readers show it: its final record's outcome, or
+ * `UNFINISHED` for an intent with no final record (the request was cut off after its intent
+ * was written: the process stopped, or the final record could not be committed and the
+ * caller got a 503). Either way it is an access that was made.
+ */
+export type AccessOutcome = FinalOutcome | 'UNFINISHED';
+
+/**
+ * One request as the readers (`accessesOf`, `accessesInCases`, `reviewOf`, `unfinished`) show
+ * it: its final record, or its intent when it has none (outcome `UNFINISHED`), with that
+ * record's place in the chain.
+ */
+export interface AuditEntry extends Omit<AuditRecord, 'outcome'> {
   id: number;
   hash: string;
   prevHash: string;
+  outcome: AccessOutcome;
 }
 
 /**
@@ -86,7 +101,14 @@ const ACCESSES_LIMIT = 1000;
 const REVIEW_LIMIT = 10_000;
 
 const CALLER_KINDS_SQL = "('court', 'supervisor-as-court', 'citizen', 'anonymous')";
-const OUTCOMES_SQL = "('ANSWERED', 'PARTIAL', 'REFUSED', 'FAILED')";
+const OUTCOMES_SQL = `(${AUDIT_OUTCOMES.map((o) => `'${o}'`).join(', ')})`;
+
+/**
+ * The readers' filter to one entry per request: a final record, or an intent whose request
+ * has no final record (by the `request_id` index). The table is aliased `r` in the readers.
+ */
+const ONE_PER_REQUEST = (table: string) =>
+  `(r.outcome <> 'INTENT' OR NOT EXISTS (SELECT 1 FROM "${table}" f WHERE f.request_id = r.request_id AND f.outcome <> 'INTENT'))`;
 
 interface AuditRow {
   id: string;
@@ -181,14 +203,19 @@ export class AuditLog {
       throw new Error('AuditLog lockTimeoutMs must be a non-negative integer.');
     }
     const log = new AuditLog(db, table, advisoryLockKey('audit-log', table), resolved);
-    // Installed already: change nothing, so a replica whose role may only SELECT and INSERT starts.
-    const { rows } = await db.query<{ found: string | null; guards: number }>(
+    // Installed already (and up to date): change nothing, so a replica whose role may only SELECT and INSERT starts.
+    const { rows } = await db.query<{ found: string | null; guards: number; intents: number; byRequest: string | null }>(
       `SELECT to_regclass($1)::text AS found,
-              (SELECT count(*)::int FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = ANY($2::text[])) AS guards`,
-      [`"${table}"`, GUARDS.map(([name]) => name(table))],
+              (SELECT count(*)::int FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = ANY($2::text[])) AS guards,
+              (SELECT count(*)::int FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'c'
+                 AND pg_get_constraintdef(oid) LIKE '%outcome%' AND pg_get_constraintdef(oid) LIKE '%''INTENT''%') AS intents,
+              to_regclass($3)::text AS "byRequest"`,
+      [`"${table}"`, GUARDS.map(([name]) => name(table)), `"${table}_request_id"`],
     );
     const found = rows[0]?.found != null;
-    if (found && (rows[0]?.guards === GUARDS.length || !resolved.create)) return log;
+    const current = rows[0]?.guards === GUARDS.length && rows[0]?.intents === 1 && rows[0]?.byRequest != null;
+    // A read-only tool reads an older table as it is (its readers work without the new index).
+    if (found && (current || !resolved.create)) return log;
     if (!resolved.create) throw new Error(`There is no audit table "${table}" in this database.`);
     // Replicas starting together would race on CREATE … IF NOT EXISTS: the lock serialises them.
     await db.transaction(async (tx) => {
@@ -200,6 +227,7 @@ export class AuditLog {
           await tx.query(`CREATE TRIGGER "${name(table)}" ${timing} ON "${table}" FOR EACH STATEMENT EXECUTE FUNCTION "${table}_append_only"()`);
         }
       }
+      await admitIntents(tx, table);
     });
     return log;
   }
@@ -359,11 +387,11 @@ export class AuditLog {
     }
   }
 
-  /** Records that reached this ID number or credit code at the root, newest first. */
+  /** Requests that reached this ID number or credit code at the root, one entry each, newest first. */
   async accessesOf(subject: string, options: AccessesOfOptions = {}): Promise<AuditEntry[]> {
     const { rows } = await this.db.query<AuditRow>(
-      `SELECT ${SELECT_COLUMNS} FROM "${this.table}"
-       WHERE subjects @> ARRAY[$1]::text[] AND ($2::timestamptz IS NULL OR at <= $2::timestamptz)
+      `SELECT ${SELECT_COLUMNS} FROM "${this.table}" r
+       WHERE subjects @> ARRAY[$1]::text[] AND ($2::timestamptz IS NULL OR at <= $2::timestamptz) AND ${ONE_PER_REQUEST(this.table)}
        ORDER BY id DESC LIMIT $3`,
       [subject, options.until ?? null, options.limit ?? ACCESSES_LIMIT],
     );
@@ -371,34 +399,63 @@ export class AuditLog {
   }
 
   /**
-   * Records that stated one of these cases and selected one of these field coordinates
+   * Requests that stated one of these cases and selected one of these field coordinates
    * (e.g. `EnforcementCase.debtors`: a case's dossier reaches its debtors without naming
-   * them), newest first.
+   * them), one entry each, newest first.
    */
   async accessesInCases(caseNumbers: readonly string[], fields: readonly string[], options: AccessesOfOptions = {}): Promise<AuditEntry[]> {
     if (caseNumbers.length === 0 || fields.length === 0) return [];
     const { rows } = await this.db.query<AuditRow>(
-      `SELECT ${SELECT_COLUMNS} FROM "${this.table}"
+      `SELECT ${SELECT_COLUMNS} FROM "${this.table}" r
        WHERE case_number = ANY($1::text[]) AND fields && $2::text[] AND ($3::timestamptz IS NULL OR at <= $3::timestamptz)
+         AND ${ONE_PER_REQUEST(this.table)}
        ORDER BY id DESC LIMIT $4`,
       [caseNumbers, fields, options.until ?? null, options.limit ?? ACCESSES_LIMIT],
     );
     return rows.map(toEntry);
   }
 
-  /** Records of one court's callers (officers and supervisors acting as the court), oldest first. */
+  /** Requests of one court's callers (officers and supervisors acting as the court), one entry each, oldest first. */
   async reviewOf(court: string, options: ReviewOfOptions = {}): Promise<AuditEntry[]> {
     const { rows } = await this.db.query<AuditRow>(
-      `SELECT ${SELECT_COLUMNS} FROM "${this.table}"
+      `SELECT ${SELECT_COLUMNS} FROM "${this.table}" r
        WHERE court = $1 AND ($2::timestamptz IS NULL OR at >= $2::timestamptz) AND ($3::timestamptz IS NULL OR at < $3::timestamptz)
+         AND ${ONE_PER_REQUEST(this.table)}
        ORDER BY id LIMIT $4`,
       [court, options.from ?? null, options.to ?? null, options.limit ?? REVIEW_LIMIT],
     );
     return rows.map(toEntry);
   }
 
+  /** Requests cut off between intent and final record (outcome `UNFINISHED`), oldest first. */
+  async unfinished(options: ReviewOfOptions = {}): Promise<AuditEntry[]> {
+    const { rows } = await this.db.query<AuditRow>(
+      `SELECT ${SELECT_COLUMNS} FROM "${this.table}" r
+       WHERE outcome = 'INTENT' AND ${ONE_PER_REQUEST(this.table)}
+         AND ($1::timestamptz IS NULL OR at >= $1::timestamptz) AND ($2::timestamptz IS NULL OR at < $2::timestamptz)
+       ORDER BY id LIMIT $3`,
+      [options.from ?? null, options.to ?? null, options.limit ?? REVIEW_LIMIT],
+    );
+    return rows.map(toEntry);
+  }
+
   private async lock(tx: Queryable): Promise<void> {
     await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [this.lockKey]);
+  }
+
+  /**
+   * The newest committed record's id and hash (with `upTo`: the newest at or before that id),
+   * or undefined if there is none: what a checkpoint signs (audit/auditCheckpoints.ts) and
+   * what verify compares a checkpoint with. Reads only.
+   */
+  async chainHead(upTo?: number): Promise<{ id: number; hash: string } | undefined> {
+    // Two statements rather than `$1 IS NULL OR id <= $1`, so each walks the primary key from its bound.
+    const { rows } =
+      upTo === undefined
+        ? await this.db.query<{ id: string; hash: string }>(`SELECT id, hash FROM "${this.table}" ORDER BY id DESC LIMIT 1`)
+        : await this.db.query<{ id: string; hash: string }>(`SELECT id, hash FROM "${this.table}" WHERE id <= $1 ORDER BY id DESC LIMIT 1`, [upTo]);
+    const row = rows[0];
+    return row ? { id: Number(row.id), hash: row.hash } : undefined;
   }
 }
 
@@ -466,12 +523,31 @@ function createStatements(table: string): string[] {
     `CREATE INDEX IF NOT EXISTS "${table}_subjects" ON "${table}" USING gin (subjects)`,
     `CREATE INDEX IF NOT EXISTS "${table}_court_at" ON "${table}" (court, at)`,
     `CREATE INDEX IF NOT EXISTS "${table}_case_number" ON "${table}" (case_number)`,
+    // The readers pair an intent with its request's final record by request id.
+    `CREATE INDEX IF NOT EXISTS "${table}_request_id" ON "${table}" (request_id)`,
     `CREATE OR REPLACE FUNCTION "${table}_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
      BEGIN
        RAISE EXCEPTION 'audit log % is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
      END
      $$`,
   ];
+}
+
+/**
+ * Lets a table made before intents existed take them: its outcome CHECK is replaced by one
+ * that admits `INTENT`. No row is touched (the append-only guard is on UPDATE, DELETE and
+ * TRUNCATE, not on ALTER); `NOT VALID`, because every stored row passed the narrower check
+ * already, so nothing needs the table scan (and its lock on inserts) a validation would take.
+ */
+async function admitIntents(tx: Queryable, table: string): Promise<void> {
+  const { rows } = await tx.query<{ name: string; def: string }>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint
+     WHERE conrelid = $1::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%outcome%'`,
+    [`"${table}"`],
+  );
+  if (rows.some((c) => c.def.includes("'INTENT'"))) return;
+  const drop = rows.map((c) => `DROP CONSTRAINT "${c.name}", `).join('');
+  await tx.query(`ALTER TABLE "${table}" ${drop}ADD CONSTRAINT "${table}_outcome_check" CHECK (outcome IN ${OUTCOMES_SQL}) NOT VALID`);
 }
 
 /** `to_char` gives microseconds; a record stored to the millisecond reads back as it was written. */
@@ -497,5 +573,6 @@ function toRecord(row: AuditRow): AuditRecord {
 }
 
 function toEntry(row: AuditRow): AuditEntry {
-  return { id: Number(row.id), hash: row.hash, prevHash: row.prev_hash, ...toRecord(row) };
+  const record = toRecord(row);
+  return { id: Number(row.id), hash: row.hash, prevHash: row.prev_hash, ...record, outcome: record.outcome === 'INTENT' ? 'UNFINISHED' : record.outcome };
 }

@@ -2,12 +2,49 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /**
- * One audit record: one request to the gateway, allowed or refused. The shape is fixed by the
- * canonical form below; a stored record's hash covers every field of it.
+ * One audit record: a request's final record (what the gateway answered, allowed or refused),
+ * or its intent (written before its first call to a subgraph or agency). The shape is fixed by
+ * the canonical form below; a stored record's hash covers every field of it.
  */
 
-export const AUDIT_OUTCOMES = ['ANSWERED', 'PARTIAL', 'REFUSED', 'FAILED'] as const;
+/**
+ * What a record says of its request. `INTENT`: the request is about to call out (the case
+ * lookup or a subgraph), nothing has been answered yet; its final record, one of the other
+ * four, follows under the same `requestId`. An intent is told apart by this value alone, so
+ * the canonical form (and every stored hash) is the same as before intents existed.
+ */
+export const AUDIT_OUTCOMES = ['ANSWERED', 'PARTIAL', 'REFUSED', 'FAILED', 'INTENT'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+/** The outcome of a final record: what became of the request. */
+export type FinalOutcome = Exclude<AuditOutcome, 'INTENT'>;
+
+/**
+ * Codes that mean the gateway refused the request (the client's doing) rather than failed to
+ * answer it: the one definition of "refused" for the audit.
+ */
+export const REFUSAL_CODES: ReadonlySet<string> = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'RATE_LIMITED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  // Refused before Apollo Server ran the operation (lib/httpRefusals.ts, gateway/plugins/operationChoice.ts),
+  // among them a mutation sent as GET and a request blocked as a possible cross-site forgery (BAD_REQUEST).
+  'BAD_REQUEST',
+  'PAYLOAD_TOO_LARGE',
+  'BATCH_NOT_SUPPORTED',
+  'OPERATION_NOT_FOUND',
+  'SUBSCRIPTION_NOT_SUPPORTED',
+]);
+
+/** A final record's outcome from what was answered: data or none, and the answer's error codes. */
+export function outcomeOf(hasData: boolean, errorCodes: readonly string[]): FinalOutcome {
+  if (errorCodes.length === 0) return 'ANSWERED';
+  if (hasData) return 'PARTIAL';
+  return errorCodes.every((code) => REFUSAL_CODES.has(code)) ? 'REFUSED' : 'FAILED';
+}
 
 /**
  * `anonymous`: no verified identity (missing, expired or forged token) — the refusal is

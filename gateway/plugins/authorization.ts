@@ -69,6 +69,8 @@ export function authorizationPlugin(options: AuthorizationOptions): ApolloServer
             rules: options.rules,
             statedCase: contextValue.caseNumber,
             lookupCase: async (caseNumber) => {
+              // The lookup is the request's first outbound call: its audit intent is durable first (or nothing is sent).
+              await contextValue.audit?.intent();
               try {
                 return await options.lookupCase(caseNumber, contextValue.requestId);
               } catch {

@@ -1,6 +1,8 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import { type DocumentNode, GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import type { GatewayContext } from '../context';
+import { countSelections, selectionLimitRule } from './selectionLimit';
 
 /**
  * How large one operation may be. Measured as GraphQL Armor measures, with fragments
@@ -9,7 +11,7 @@ import { GraphQLError, type ParseOptions, type ValidationContext, type Validatio
  * The defaults are sized on the graph's documented operations (DESIGN.md, test/e2e):
  * - the full case dossier (case -> debtors -> shareholdings -> company -> shareholdings ->
  *   company -> bankAccounts -> bank -> code, every asset field of every agency) is depth 9,
- *   cost ~2,100, ~490 tokens, no alias or directive;
+ *   cost ~2,100, ~160 selections, ~490 tokens, no alias or directive;
  * - a full docket page (`cases(first: 100)`, the court subgraph's page cap) with every case
  *   field and the parties' names is depth 5, cost ~14,600;
  * - a bulk sweep `persons(idNumbers: [...1000 literals])` is ~1,050 tokens.
@@ -30,6 +32,26 @@ export interface QueryLimitsOptions {
    * @default 20000
    */
   maxCost?: number;
+  /**
+   * Selections in the document as written (`countSelections`: every field, `__typename` and
+   * repeats included, every fragment), the cost limit's second measure: Armor's cost weighs
+   * what execution fetches, where 3,000 `__typename` weigh little, but graphql-js's validation
+   * compares like-named fields of a selection set pairwise: 3,000 `__typename` cost it ~90 ms
+   * of CPU, 3,000 `name` over a second. Counted before any other rule walks the document;
+   * refused as `COST`. 500 is three times the full dossier (~160); 500 like-named fields
+   * take validation ~30 ms, a small operation's whole request ~10 ms.
+   * @default 500
+   */
+  maxSelections?: number;
+  /**
+   * Limits of a request without a verified caller (no token, or one that was refused), which
+   * on the court graph can reach only `__typename` and introspection: every other field needs
+   * a token. Refused as `COST`, with a message that says a token is missing. 150 selections
+   * admit the introspection Apollo Sandbox sends (~80). `false`: held to the court limits, for a
+   * supergraph without access rules, where every caller is anonymous.
+   * @default { maxSelections: 150 }
+   */
+  anonymous?: { maxSelections?: number } | false;
   /**
    * Aliased fields per operation. Aliases are how one request multiplies agency calls
    * (`a1: person(...) a2: person(...) ...`); bulk lookups have `persons`/`companies`, which
@@ -52,13 +74,15 @@ export interface QueryLimitsOptions {
   maxDirectives?: number;
 }
 
-export const QUERY_LIMITS_DEFAULTS: Required<QueryLimitsOptions> = {
+export const QUERY_LIMITS_DEFAULTS = {
   maxDepth: 10,
   maxCost: 20_000,
+  maxSelections: 500,
   maxAliases: 10,
   maxTokens: 3_000,
   maxDirectives: 20,
-};
+  anonymous: { maxSelections: 150 },
+} as const satisfies Required<QueryLimitsOptions>;
 
 /** Which limit refused an operation: `extensions.limit` of the error. */
 export type QueryLimit = 'DEPTH' | 'COST' | 'ALIASES' | 'TOKENS' | 'DIRECTIVES';
@@ -80,18 +104,24 @@ export const QUERY_LIMIT_MESSAGES: Record<QueryLimit, string> = {
   DIRECTIVES: 'The operation uses too many directives.',
 };
 
+/** The `COST` refusal of a request without a verified caller that a court could send. */
+export const ANONYMOUS_COST_MESSAGE =
+  'The operation asks for too much for a request without a valid token; send the token ("Authorization: Bearer <token>") or select fewer fields.';
+
 /** What Apollo Server needs: spread it into the `ApolloServer` options (see `queryLimits`). */
 export interface QueryLimitsConfig {
   validationRules: ValidationRule[];
   parseOptions: ParseOptions;
-  plugins: ApolloServerPlugin<BaseContext>[];
+  plugins: ApolloServerPlugin<GatewayContext>[];
   /** Apollo Server 5 refuses HTTP batches by default; stated so no one turns them on unawares. */
   allowBatchedHttpRequests: false;
 }
 
 /**
- * GraphQL Armor's depth, cost, alias and directive rules, graphql-js's token limit, and a
- * plugin that hides schema suggestions. Wire it in with
+ * The selection count (first of all rules), GraphQL Armor's depth, cost, alias and directive
+ * rules, graphql-js's token limit, and a plugin that hides schema suggestions and holds a
+ * request without a verified caller (`contextValue.caller`, set before parsing) to the
+ * anonymous limits. Wire it in with
  * `const limits = queryLimits(); new ApolloServer({ ...limits, plugins: [...limits.plugins, ...] })`.
  *
  * Armor's own token plugin and suggestion masker are not used: the token plugin throws from
@@ -101,6 +131,15 @@ export interface QueryLimitsConfig {
  */
 export function queryLimits(options: QueryLimitsOptions = {}): QueryLimitsConfig {
   const o = withDefaults(options);
+  // Validation rules see only the document: the plugin marks the documents of requests
+  // without a caller as they go to validation (each parse makes a new document object).
+  const anonymous = new WeakSet<DocumentNode>();
+  const tooMany = (document: DocumentNode, isAnonymous: boolean): GraphQLError | undefined => {
+    const selections = countSelections(document, o.maxSelections);
+    if (selections > o.maxSelections) return limitError('COST');
+    if (isAnonymous && o.anonymous && selections > o.anonymous.maxSelections) return limitError('COST', ANONYMOUS_COST_MESSAGE);
+    return undefined;
+  };
   const refuse = (limit: QueryLimit): { propagateOnRejection: false; exposeLimits: false; onReject: ((context: ValidationContext | null) => void)[] } => ({
     propagateOnRejection: false,
     exposeLimits: false,
@@ -115,15 +154,45 @@ export function queryLimits(options: QueryLimitsOptions = {}): QueryLimitsConfig
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    validationRules,
+    validationRules: [selectionLimitRule((document) => tooMany(document, anonymous.has(document))), ...validationRules],
     parseOptions: { maxTokens: o.maxTokens },
-    plugins: [limitErrorsPlugin()],
+    plugins: [limitErrorsPlugin(), anonymousLimitsPlugin(anonymous, o.anonymous ? (document) => tooMany(document, true) : undefined)],
     allowBatchedHttpRequests: false,
   };
 }
 
-function limitError(limit: QueryLimit): GraphQLError {
-  return new GraphQLError(QUERY_LIMIT_MESSAGES[limit], { extensions: { code: QUERY_LIMIT_CODE, limit } });
+function limitError(limit: QueryLimit, message = QUERY_LIMIT_MESSAGES[limit]): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: QUERY_LIMIT_CODE, limit } });
+}
+
+/**
+ * Marks the document of a request without a caller before it is validated, for the selection
+ * rule. Apollo Server validates a document text once and keeps it: a text a court has sent is
+ * not validated again for an anonymous request, so the count is made here for it instead.
+ */
+function anonymousLimitsPlugin(
+  anonymous: WeakSet<DocumentNode>,
+  refusalOf: ((document: DocumentNode) => GraphQLError | undefined) | undefined,
+): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      let validated = false;
+      return {
+        async validationDidStart({ document, contextValue }) {
+          validated = true;
+          if (contextValue.caller === undefined) anonymous.add(document);
+        },
+        async didResolveOperation({ document, contextValue }) {
+          if (validated || refusalOf === undefined || contextValue.caller !== undefined) return;
+          const refusal = refusalOf(document);
+          if (refusal) {
+            refusal.extensions.http = { status: 400 };
+            throw refusal;
+          }
+        },
+      };
+    },
+  };
 }
 
 /** graphql-js's wording (it says "more that" in 16.x). */
@@ -158,11 +227,17 @@ function limitErrorsPlugin(): ApolloServerPlugin<BaseContext> {
   };
 }
 
-function withDefaults(options: QueryLimitsOptions): Required<QueryLimitsOptions> {
+interface Limits extends Required<Omit<QueryLimitsOptions, 'anonymous'>> {
+  anonymous: { maxSelections: number } | false;
+}
+
+function withDefaults(options: QueryLimitsOptions): Limits {
   const d = QUERY_LIMITS_DEFAULTS;
   return {
     maxDepth: options.maxDepth ?? d.maxDepth,
     maxCost: options.maxCost ?? d.maxCost,
+    maxSelections: options.maxSelections ?? d.maxSelections,
+    anonymous: options.anonymous === false ? false : { maxSelections: options.anonymous?.maxSelections ?? d.anonymous.maxSelections },
     maxAliases: options.maxAliases ?? d.maxAliases,
     maxTokens: options.maxTokens ?? d.maxTokens,
     maxDirectives: options.maxDirectives ?? d.maxDirectives,

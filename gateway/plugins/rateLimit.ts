@@ -24,6 +24,15 @@ export interface RateLimitOptions {
    */
   citizen?: RateBudget;
   /**
+   * Per client address (`contextValue.clientAddress`: the socket's, or what a trusted proxy
+   * forwarded; an IPv6 /64), for every request without a verified caller: no token, or one
+   * that was refused. 600 a minute: an address floods no faster than one court may ask, and
+   * a court's own requests never count here, whatever its address. Requests with no known
+   * address share one budget.
+   * @default { points: 600, duration: 60 }
+   */
+  anonymous?: RateBudget;
+  /**
    * Redis shared by all gateway replicas (`REDIS_URL`), or a client the caller owns; without it
    * each replica counts in its own memory. @default undefined (memory)
    */
@@ -40,6 +49,7 @@ export interface RateLimitOptions {
 export const RATE_LIMIT_DEFAULTS: Required<Omit<RateLimitOptions, 'redis'>> & Pick<RateLimitOptions, 'redis'> = {
   court: { points: 600, duration: 60 },
   citizen: { points: 30, duration: 60 },
+  anonymous: { points: 600, duration: 60 },
   redis: undefined,
   keyPrefix: 'cag:rate',
   redisTimeoutMs: 200,
@@ -52,13 +62,15 @@ type Decision = { allowed: true } | { allowed: false; retryAfter: number; who: s
 
 /**
  * Rate limit per caller: the court from the verified token (never an address or a header), or
- * the citizen by ID number. An operation over budget is refused before execution with
- * RATE_LIMITED, HTTP 429 and `retry-after` (seconds).
+ * the citizen by ID number; a request without a verified caller per client address. An
+ * operation over budget is refused before execution with RATE_LIMITED, HTTP 429 and
+ * `retry-after` (seconds).
  *
- * Counting starts as the request arrives (when `contextValue.caller` is already set, as
- * authentication sets it while building the context) and is decided in `didResolveOperation`;
- * a request whose caller is set later is counted there. A request with no caller is not
- * limited here: authentication refuses it.
+ * A request is counted once its caller is known and before its document is parsed
+ * (authentication runs in `requestDidStart`; this counts in `didResolveSource`), so documents
+ * that fail to parse or validate, or exceed the query limits, spend the budget too. The refusal
+ * comes in `didResolveOperation` (a request whose caller changed by then is counted again for
+ * it); put this plugin before authorization, so an operation over budget is refused as such.
  *
  * If Redis cannot answer (down, not yet connected, slower than `redisTimeoutMs`), each replica
  * falls back to its own in-memory budget of the same size: enforcement work goes on, a flood
@@ -75,14 +87,17 @@ export function rateLimitPlugin(options: RateLimitOptions = {}): ApolloServerPlu
   const limiters = {
     court: makeLimiter(options.court ?? RATE_LIMIT_DEFAULTS.court, `${keyPrefix}:court`, redis, timeoutMs),
     citizen: makeLimiter(options.citizen ?? RATE_LIMIT_DEFAULTS.citizen, `${keyPrefix}:citizen`, redis, timeoutMs),
+    anonymous: makeLimiter(options.anonymous ?? RATE_LIMIT_DEFAULTS.anonymous, `${keyPrefix}:address`, redis, timeoutMs),
   };
 
-  const decide = async (caller: Caller): Promise<Decision> => {
+  const decide = async (caller: Caller | undefined, clientAddress: string | undefined): Promise<Decision> => {
     const [limiter, key, who] =
-      caller.kind === 'court'
-        ? [limiters.court, caller.court, 'this court']
-        : // Hashed so ID numbers do not sit in Redis in plain text (not a secret: the ID space is small).
-          [limiters.citizen, createHash('sha256').update(caller.idNumber).digest('hex').slice(0, 32), 'this citizen'];
+      caller === undefined
+        ? [limiters.anonymous, clientAddress ?? 'unknown', 'this address']
+        : caller.kind === 'court'
+          ? [limiters.court, caller.court, 'this court']
+          : // Hashed so ID numbers do not sit in Redis in plain text (not a secret: the ID space is small).
+            [limiters.citizen, createHash('sha256').update(caller.idNumber).digest('hex').slice(0, 32), 'this citizen'];
     try {
       await limiter.consume(key);
       return { allowed: true };
@@ -102,15 +117,24 @@ export function rateLimitPlugin(options: RateLimitOptions = {}): ApolloServerPlu
         },
       };
     },
-    async requestDidStart({ contextValue }) {
-      const early = contextValue.caller;
-      let counted = early ? decide(early) : undefined;
-      return {
-        async didResolveOperation({ contextValue, logger }) {
+    async requestDidStart() {
+      let counted: { caller: Caller | undefined; decision: Decision } | undefined;
+      const count = async (contextValue: GatewayContext): Promise<Decision> => {
+        if (counted === undefined || counted.caller !== contextValue.caller) {
           const caller = contextValue.caller;
-          if (!caller) return;
-          if (!counted || caller !== early) counted = decide(caller);
-          const decision = await counted;
+          counted = { caller, decision: await decide(caller, contextValue.clientAddress) };
+        }
+        return counted.decision;
+      };
+      return {
+        async didResolveSource({ contextValue }) {
+          // Counted and decided before parsing (a refusal thrown here would be a 500) ...
+          await count(contextValue);
+        },
+        async didResolveOperation({ contextValue, logger }) {
+          // ... and refused here, synchronously when the caller is the one counted: this plugin
+          // comes before authorization, so its refusal is the answer, not a race with another.
+          const decision = counted !== undefined && counted.caller === contextValue.caller ? counted.decision : await count(contextValue);
           if ('failure' in decision) logger.warn(`Rate limit not applied: ${decision.failure.message}`);
           if (decision.allowed) return;
           throw new GraphQLError(`Too many requests from ${decision.who}; retry after ${decision.retryAfter} seconds.`, {

@@ -1,12 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database, Queryable } from './database';
+import { type DatabaseTimeouts, resolveDatabaseTimeouts } from './databaseTimeouts';
 import { openPglite } from './openPglite';
 import { openPostgres } from './openPostgres';
 import { parseDatabaseUrl } from './parseDatabaseUrl';
 
 export type { Database, DatabaseKind, Queryable } from './database';
+export type { DatabaseTimeouts } from './databaseTimeouts';
 
-export interface OpenDatabaseOptions {
+/** Where the database is, how big its pool is, and how long it may take (DatabaseTimeouts, with their defaults). */
+export interface OpenDatabaseOptions extends DatabaseTimeouts {
   /**
    * `postgres://…` for a PostgreSQL server, `pglite:///abs/dir` or `pglite:rel/dir` for a
    * PGlite data directory (created if missing). @default undefined (PGlite in memory)
@@ -14,8 +17,6 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** PostgreSQL only: connections in the pool. @default 10 */
   poolSize?: number;
-  /** PostgreSQL only: give up connecting after this long. @default 5000 */
-  connectTimeoutMs?: number;
   /**
    * PostgreSQL only: connections beyond the first that sit idle this long are closed. The
    * first is kept: a request after a quiet spell would otherwise wait for a new connection
@@ -24,24 +25,24 @@ export interface OpenDatabaseOptions {
   idleTimeoutMs?: number;
 }
 
-const defaults: Required<Omit<OpenDatabaseOptions, 'url'>> = {
+const defaults = {
   poolSize: 10,
-  connectTimeoutMs: 5000,
   idleTimeoutMs: 10_000,
 };
 
 /** Opens the database a URL names; see `OpenDatabaseOptions.url`. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const location = parseDatabaseUrl(options.url);
+  const timeouts = resolveDatabaseTimeouts(options);
   const backend =
     location.kind === 'postgres'
       ? await openPostgres({
           connectionString: location.connectionString,
           poolSize: options.poolSize ?? defaults.poolSize,
-          connectTimeoutMs: options.connectTimeoutMs ?? defaults.connectTimeoutMs,
           idleTimeoutMs: options.idleTimeoutMs ?? defaults.idleTimeoutMs,
+          ...timeouts,
         })
-      : await openPglite(location.dataDir);
+      : await openPglite(location.dataDir, { statementTimeoutMs: timeouts.statementTimeoutMs });
   return guarded(backend);
 }
 

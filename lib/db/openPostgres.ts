@@ -1,10 +1,11 @@
 import { Pool, types } from 'pg';
 import type { Database, Queryable } from './database';
+import type { ResolvedDatabaseTimeouts } from './databaseTimeouts';
 
-export interface PostgresOptions {
+/** The timeouts: see DatabaseTimeouts. */
+export interface PostgresOptions extends ResolvedDatabaseTimeouts {
   connectionString: string;
   poolSize: number;
-  connectTimeoutMs: number;
   /** Connections beyond the first idle this long are closed; the first stays open. */
   idleTimeoutMs: number;
 }
@@ -37,7 +38,12 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     idleTimeoutMillis: options.idleTimeoutMs,
     keepAlive: true,
     keepAliveInitialDelayMillis: TCP_KEEPALIVE_DELAY_MS,
+    // Waiting for a free connection of the pool counts too.
     connectionTimeoutMillis: options.connectTimeoutMs,
+    // The server's limits go in each connection's startup packet; query_timeout is the client's.
+    statement_timeout: options.statementTimeoutMs,
+    idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs,
+    query_timeout: options.queryTimeoutMs,
     types: { getTypeParser },
   });
   // An idle client losing its server emits 'error' on the pool; unhandled, it would end the
@@ -54,6 +60,13 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
       const client = await pool.connect();
       let open = true;
       let broken: Error | undefined;
+      // Checked out, a client has no listener of the pool's: a server ending the session
+      // meanwhile (idle_in_transaction_session_timeout, a restart) would otherwise be an
+      // unhandled 'error' ending the process. Its next query fails with the cause instead.
+      const onError = (error: Error) => {
+        broken ??= error;
+      };
+      client.on('error', onError);
       const tx: Queryable = {
         async query<R>(sql: string, params: readonly unknown[] = []) {
           // The client goes back to the pool afterwards: a late query must not run on it.
@@ -76,7 +89,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
         throw error;
       } finally {
         open = false;
-        // A client whose rollback failed is in an unknown state: destroyed, not reused.
+        client.off('error', onError);
+        // A client whose rollback failed, or whose session ended, is in an unknown state: destroyed, not reused.
         client.release(broken);
       }
     },

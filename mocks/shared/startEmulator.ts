@@ -52,7 +52,16 @@ export interface EmulatorOptions {
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
+  /**
+   * How many of the latest calls `calls` and `GET /__calls` keep (older ones are dropped;
+   * `callsSeen` counts them all), so an emulator under a long run holds bounded memory (at
+   * most a quarter more between reads). @default EMULATOR_CALL_WINDOW, else DEFAULT_CALL_WINDOW (10,000)
+   */
+  callWindow?: number;
 }
+
+/** How many of its latest calls an emulator keeps unless told otherwise. */
+export const DEFAULT_CALL_WINDOW = 10_000;
 
 export interface CallRecord {
   method: string;
@@ -64,8 +73,12 @@ export interface CallRecord {
 export interface Emulator {
   readonly name: string;
   readonly url: string;
-  /** Every request that reached a route, in order (cleared by resetCalls). */
+  /** The latest `callWindow` requests that reached a route, oldest first (cleared by resetCalls). */
   readonly calls: CallRecord[];
+  /** Every request that reached a route since the last resetCalls, including those the window dropped. */
+  readonly callsSeen: number;
+  /** How many calls `calls` keeps; lowering it drops the oldest at once. */
+  callWindow: number;
   latencyMs: number;
   faults: Faults;
   setFaults(faults: Partial<Faults>): void;
@@ -77,11 +90,19 @@ const MAX_BODY_BYTES = 1 << 20;
 
 /**
  * Starts one agency's legacy HTTP/JSON API on a port. Besides the agency's routes it serves
- * `GET /__calls`, `POST /__faults` and `GET /__health` for tests, benchmarks and humans.
+ * `GET /__calls` (`{ seen, calls }`: the count since the last reset, and the calls in the
+ * window), `POST /__faults` and `GET /__health` for tests, benchmarks and humans.
  */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  // One array, only ever pushed to and trimmed in place: benchmarks hook its push.
   const calls: CallRecord[] = [];
-  const state = { latencyMs: options.latencyMs ?? 0, faults: { ...NO_FAULTS } };
+  const state = { latencyMs: options.latencyMs ?? 0, faults: { ...NO_FAULTS }, callWindow: callWindow(options.callWindow), callsSeen: 0 };
+  // Trimmed to the window whenever it is read, and while unread in one splice once a quarter
+  // more has piled up: O(1) per call at any window size (shifting one off per call moves the
+  // whole array once it is large: 130 µs a call at 100,000).
+  const trim = () => {
+    if (calls.length > state.callWindow) calls.splice(0, calls.length - state.callWindow);
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -99,6 +120,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const route = options.routes.find((r) => r.method === req.method && r.path.test(url.pathname));
     if (!route) return send(res, 404, options.renderError(new AgencyRefusal(404, 'NOT_FOUND', `no such endpoint ${req.method} ${url.pathname}`), url.pathname));
     calls.push({ method: req.method ?? 'GET', path: url.pathname, body: body.value, headers: req.headers });
+    state.callsSeen += 1;
+    if (calls.length >= state.callWindow + Math.ceil(state.callWindow / 4)) trim();
 
     const { faults } = state;
     if (faults.mode === 'down') return void req.socket.destroy();
@@ -133,7 +156,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   function control(path: string, method: string, body: { ok: boolean; value: unknown }, res: ServerResponse): void {
     if (path === '/__health') return send(res, 200, { name: options.name, status: 'up' });
-    if (path === '/__calls' && method === 'GET') return send(res, 200, calls.map(({ method: m, path: p, body: b }) => ({ method: m, path: p, body: b })));
+    if (path === '/__calls' && method === 'GET') {
+      trim();
+      return send(res, 200, { seen: state.callsSeen, calls: calls.map(({ method: m, path: p, body: b }) => ({ method: m, path: p, body: b })) });
+    }
     if (path === '/__faults' && method === 'POST' && body.ok) {
       const patch = body.value as Partial<Faults>;
       if (patch.mode !== undefined && !FAULT_MODES.includes(patch.mode)) {
@@ -154,7 +180,20 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const emulator: Emulator = {
     name: options.name,
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
-    calls,
+    get calls() {
+      trim();
+      return calls;
+    },
+    get callsSeen() {
+      return state.callsSeen;
+    },
+    get callWindow() {
+      return state.callWindow;
+    },
+    set callWindow(n: number) {
+      state.callWindow = callWindow(n);
+      trim();
+    },
     get latencyMs() {
       return state.latencyMs;
     },
@@ -172,6 +211,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
     resetCalls() {
       calls.length = 0;
+      state.callsSeen = 0;
     },
     close() {
       return new Promise<void>((resolve) => {
@@ -181,6 +221,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     },
   };
   return emulator;
+}
+
+/** The window asked for, else EMULATOR_CALL_WINDOW, else the default; a positive integer. */
+function callWindow(asked: number | undefined): number {
+  const raw = process.env.EMULATOR_CALL_WINDOW;
+  const n = asked ?? (raw === undefined || raw === '' ? DEFAULT_CALL_WINDOW : Number(raw));
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`An emulator's call window must be a positive integer, got ${asked ?? `EMULATOR_CALL_WINDOW=${raw}`}`);
+  return n;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -32,6 +32,7 @@ export function accessRecord(entry: AuditEntry) {
     operationName: entry.operationName,
     fields: entry.fields,
     agencies: entry.agencies,
+    // One entry per request (AuditLog's readers): UNFINISHED is an intent with no final record, an access all the same.
     outcome: entry.outcome,
     errorCodes: entry.errorCodes,
   };

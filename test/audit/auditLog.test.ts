@@ -129,6 +129,54 @@ describe.each(BACKENDS)('AuditLog on $name', (backend) => {
     expect((await log.reviewOf('0106', { to: '2024-05-03T00:00:00Z' })).map((e) => e.requestId)).toEqual(['a']);
   });
 
+  it('shows one entry per request: the final record where there is one, else the intent as UNFINISHED', async () => {
+    const log = await AuditLog.open(db(), { table: table() });
+    const intent = (requestId: string, at: string) => auditInput({ requestId, at, outcome: 'INTENT', agencies: [], latencyMs: 1 });
+    await log.append(intent('done', '2024-05-01T00:00:00.000Z'));
+    await log.append(intent('cut-off', '2024-05-02T00:00:00.000Z'));
+    await log.append(auditInput({ requestId: 'refused', at: '2024-05-03T00:00:00.000Z', outcome: 'REFUSED', errorCodes: ['FORBIDDEN'], agencies: [] }));
+    await log.append(auditInput({ requestId: 'done', at: '2024-05-01T00:00:00.000Z' }));
+
+    const accesses = await log.accessesOf(DEBTOR);
+    expect(accesses.map((e) => [e.requestId, e.outcome, e.id])).toEqual([
+      ['done', 'ANSWERED', 4],
+      ['refused', 'REFUSED', 3],
+      ['cut-off', 'UNFINISHED', 2],
+    ]);
+    expect((await log.reviewOf('0106')).map((e) => [e.requestId, e.outcome])).toEqual([
+      ['cut-off', 'UNFINISHED'],
+      ['refused', 'REFUSED'],
+      ['done', 'ANSWERED'],
+    ]);
+    expect((await log.accessesInCases([CASE], ['Person.vehicles'])).map((e) => e.requestId)).toEqual(['done', 'refused', 'cut-off']);
+    expect((await log.unfinished()).map((e) => [e.requestId, e.outcome, e.agencies])).toEqual([['cut-off', 'UNFINISHED', []]]);
+    // Intents are records of the one chain.
+    expect(await log.verify()).toEqual({ ok: true, count: 4 });
+  });
+
+  it('lets a log made before intents take them, without touching a stored row', async () => {
+    const log = await logWith(3);
+    // The table as an older gateway made it: outcomes without INTENT, no index by request.
+    await db().query(`ALTER TABLE "${table()}" DROP CONSTRAINT "${table()}_outcome_check",
+      ADD CONSTRAINT "${table()}_outcome_check" CHECK (outcome IN ('ANSWERED', 'PARTIAL', 'REFUSED', 'FAILED'))`);
+    await db().query(`DROP INDEX "${table()}_request_id"`);
+    await expect(log.append(auditInput({ outcome: 'INTENT' }))).rejects.toMatchObject({ code: '23514' });
+    const rowsBefore = (await db().query(`SELECT * FROM "${table()}" ORDER BY id`)).rows;
+
+    const upgraded = await AuditLog.open(db(), { table: table() });
+    expect((await db().query(`SELECT * FROM "${table()}" ORDER BY id`)).rows).toEqual(rowsBefore);
+    expect(await upgraded.append(auditInput({ requestId: 'req-4', outcome: 'INTENT' }))).toMatchObject({ id: 4 });
+    await expect(upgraded.append(auditInput({ outcome: 'MAYBE' as never }))).rejects.toThrow('Invalid audit record');
+    await expect(db().query(`INSERT INTO "${table()}" SELECT 99, at, request_id, caller_kind, court, officer, citizen_id, case_number, subjects,
+      operation_name, operation_hash, fields, agencies, 'MAYBE', error_codes, latency_ms, 'p', 'h' FROM "${table()}" WHERE id = 1`)).rejects.toMatchObject({ code: '23514' });
+    expect(await upgraded.verify()).toEqual({ ok: true, count: 4 });
+    const { rows } = await db().query<{ found: string | null }>('SELECT to_regclass($1)::text AS found', [`"${table()}_request_id"`]);
+    expect(rows[0]!.found).not.toBeNull();
+    // Opened again, it is current: nothing more to change.
+    await AuditLog.open(db(), { table: table() });
+    expect((await db().query(`SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'c' AND conname LIKE '%outcome%'`, [`"${table()}"`])).rows).toEqual([{ n: 1 }]);
+  });
+
   it('refuses a table name that is not a plain identifier', async () => {
     await expect(AuditLog.open(db(), { table: 'audit; DROP TABLE x' })).rejects.toThrow(
       'Audit table name "audit; DROP TABLE x" is not allowed: use lowercase letters, digits and _, at most 48 characters.',

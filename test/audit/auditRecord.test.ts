@@ -72,7 +72,7 @@ describe('normaliseAuditRecord', () => {
     [{ operationHash: 'ABC' }, 'Invalid audit record: operationHash: must be a lowercase sha256 hex digest'],
     [{ subjects: ['bad\u0000id'] }, 'Invalid audit record: subjects.0: must be well-formed text without NUL'],
     [{ latencyMs: -1 }, 'Invalid audit record: latencyMs: Too small: expected number to be >=0'],
-    [{ outcome: 'MAYBE' as never }, 'Invalid audit record: outcome: Invalid option: expected one of "ANSWERED"|"PARTIAL"|"REFUSED"|"FAILED"'],
+    [{ outcome: 'MAYBE' as never }, 'Invalid audit record: outcome: Invalid option: expected one of "ANSWERED"|"PARTIAL"|"REFUSED"|"FAILED"|"INTENT"'],
     [{ caller: { kind: 'court', court: '0106' } as never }, 'Invalid audit record: caller.officer: Invalid input: expected string, received undefined'],
   ])('refuses %j', (overrides, message) => {
     expect(() => normaliseAuditRecord(auditInput(overrides))).toThrow(new Error(message));

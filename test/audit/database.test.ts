@@ -1,6 +1,8 @@
 import { AuditLog } from '../../gateway/audit/auditLog';
-import { openDatabase } from '../../lib/db/openDatabase';
+import { type Database, openDatabase } from '../../lib/db/openDatabase';
 import { parseDatabaseUrl } from '../../lib/db/parseDatabaseUrl';
+import { resolveDatabaseTimeouts } from '../../lib/db/databaseTimeouts';
+import { startFreezableProxy } from '../support/freezableProxy';
 import { BACKENDS, uniqueTable, useAuditDatabase } from './auditHarness';
 
 describe('parseDatabaseUrl', () => {
@@ -143,5 +145,117 @@ const POSTGRES = BACKENDS.find((b) => b.name === 'postgres');
       await watcher.close();
       await db.close();
     }
+  });
+});
+
+/** Waits until `condition` holds, checking every 20 ms; fails naming `what` after `ms` (a bound on a wait, not a measure of speed). */
+async function until(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Not within ${ms} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const answers = (db: Database) => async () => db.query('SELECT 1').then(() => true, () => false);
+
+/** A statement that never ends: each round of the recursion yields one row, forever. */
+const ENDLESS = 'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n FROM r) SELECT count(*) FROM r';
+
+describe('database time limits', () => {
+  it('default to connect 5 s, statement 10 s, query statement + 2 s, idle in transaction 10 s; each must be a positive integer', () => {
+    expect(resolveDatabaseTimeouts()).toEqual({ connectTimeoutMs: 5000, statementTimeoutMs: 10_000, queryTimeoutMs: 12_000, idleInTransactionTimeoutMs: 10_000 });
+    expect(resolveDatabaseTimeouts({ statementTimeoutMs: 300 })).toMatchObject({ statementTimeoutMs: 300, queryTimeoutMs: 2300 });
+    expect(() => resolveDatabaseTimeouts({ statementTimeoutMs: 0 })).toThrow('Database statementTimeoutMs must be a positive integer (ms), got 0.');
+  });
+});
+
+describe('a PGlite worker that stops answering', () => {
+  it('rejects a statement not answered within statementTimeoutMs, fails the next at once until the worker answers, then works as before', async () => {
+    const db = await openDatabase({ statementTimeoutMs: 300 });
+    try {
+      await db.query('CREATE TABLE t (n int)');
+      // pg_sleep holds PGlite's one thread: the worker answers nothing for 6 s, far past the limit.
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO t VALUES (1)');
+          await tx.query('SELECT pg_sleep(6)');
+        }),
+      ).rejects.toThrow('PGlite did not answer the statement within 300 ms.');
+      // Not queued behind the overdue statement: refused at once.
+      await expect(db.query('SELECT 1')).rejects.toThrow('PGlite has not answered a statement within 300 ms; nothing more is sent to it until it does.');
+      await expect(db.transaction(async () => undefined)).rejects.toThrow('PGlite has not answered a statement within 300 ms');
+
+      await until(answers(db), 60_000, 'PGlite answers again');
+      // The transaction that timed out was rolled back, and the session was not left inside
+      // it: VACUUM refuses to run in a transaction block.
+      await db.query('INSERT INTO t VALUES (2)');
+      await db.query('VACUUM t');
+      expect((await db.query('SELECT n FROM t')).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await db.close();
+    }
+  }, 90_000);
+
+  it('closes even while the worker never answers', async () => {
+    const db = await openDatabase({ statementTimeoutMs: 300 });
+    await expect(db.query(ENDLESS)).rejects.toThrow('PGlite did not answer the statement within 300 ms.');
+    await db.close();
+    await expect(db.query('SELECT 1')).rejects.toThrow('Database.query called after close().');
+  });
+});
+
+(POSTGRES ? describe : describe.skip)('PostgreSQL time limits', () => {
+  it('the server cancels a statement running past statementTimeoutMs (57014)', async () => {
+    const db = await openDatabase({ url: POSTGRES!.url, statementTimeoutMs: 200 });
+    try {
+      await expect(db.query('SELECT pg_sleep(60)')).rejects.toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+      // The connection is still good.
+      expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('the server ends a transaction idle past idleInTransactionTimeoutMs; its next query fails, and the process lives on', async () => {
+    const db = await openDatabase({ url: POSTGRES!.url, idleInTransactionTimeoutMs: 200 });
+    const watcher = await openDatabase({ url: POSTGRES!.url });
+    try {
+      const idle = db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        const pid = rows[0]!.pid;
+        const alive = async () => (await watcher.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).rows.length > 0;
+        // The transaction waits (for something that is not the database) until the server has ended its session.
+        await until(async () => !(await alive()), 30_000, `the server ends session ${pid}, idle in its transaction`);
+        await tx.query('SELECT 1');
+      });
+      await expect(idle).rejects.toThrow(/terminat|connection error|not queryable/i);
+      expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await watcher.close();
+      await db.close();
+    }
+  });
+
+  describe('behind a server that froze (connections open, nothing answered)', () => {
+    it('fails queries and transactions within the limits, and works again once it answers', async () => {
+      const proxy = await startFreezableProxy(new URL(POSTGRES!.url!));
+      const db = await openDatabase({ url: proxy.url, connectTimeoutMs: 500, statementTimeoutMs: 300, queryTimeoutMs: 500 });
+      try {
+        expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+        proxy.freeze();
+        // The server never sees it, so its own statement_timeout cannot help: the client gives up.
+        await expect(db.query('SELECT 1')).rejects.toThrow('Query read timeout');
+        // A new connection gets no handshake: connectTimeoutMs.
+        await expect(db.transaction(async (tx) => tx.query('SELECT 1'))).rejects.toThrow(/timeout/i);
+        proxy.thaw();
+        await until(answers(db), 30_000, 'the pool answers again');
+        expect((await db.transaction(async (tx) => (await tx.query('SELECT 2 AS two')).rows))).toEqual([{ two: 2 }]);
+      } finally {
+        proxy.thaw();
+        await db.close();
+        await proxy.close();
+      }
+    });
   });
 });

@@ -4,6 +4,10 @@
  * flight when the signal comes all get their complete answer, and each is in the audit chain;
  * requests after it are refused a connection, never half answered; the process exits 0. A
  * second signal exits at once.
+ *
+ * And as operators stop it: `npm start` in a process group of its own, the signal sent to the
+ * whole group (Ctrl-C, a service manager) or to npm alone. The server gets it twice or once;
+ * either way one drain: the request in flight is answered and every process exits.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +19,7 @@ import { AuditLog } from '../../gateway/audit/auditLog';
 import { openDatabase } from '../../lib/db/openDatabase';
 import { createPopulation } from '../../mocks/population';
 import { officerHeaders } from '../support/courtRequest';
+import { groupAlive, killGroup, type NpmStart, npmStart, until, within } from '../support/npmStart';
 
 const ROOT = join(__dirname, '../..');
 const PERSONS = 200;
@@ -129,7 +134,9 @@ describe('npm start under SIGTERM', () => {
     try {
       const audit = await AuditLog.open(db, { create: false });
       const answeredCount = answered.length + late.filter((o) => o.kind === 'answered').length;
-      await expect(audit.verify()).resolves.toEqual({ ok: true, count: answeredCount });
+      // Each answered request: its intent (before its first agency call) and its outcome; none cut off.
+      await expect(audit.verify()).resolves.toEqual({ ok: true, count: 2 * answeredCount });
+      await expect(audit.unfinished()).resolves.toEqual([]);
     } finally {
       await db.close();
     }
@@ -149,5 +156,47 @@ describe('npm start under SIGTERM', () => {
     expect(at - signalledAt).toBeLessThan(2_000);
     expect(started.output.join('\n')).toContain('SIGINT again: exiting without waiting for requests in flight.');
     expect(await slow).toMatchObject({ kind: 'no connection' });
+  }, 90_000);
+});
+
+describe('npm start, stopped as operators stop it', () => {
+  const population = createPopulation({ persons: PERSONS });
+  const rich = population.scenarios.richDebtor;
+  const dirs: string[] = [];
+  const groups: number[] = [];
+
+  afterAll(() => {
+    for (const pgid of groups) killGroup(pgid);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** How many calls have reached an emulator (its GET /__calls count). */
+  const callsSeen = async (emulatorUrl: string) => ((await (await fetch(`${emulatorUrl}/__calls`)).json()) as { seen: number }).seen;
+
+  it.each([
+    ['SIGINT', 'the process group (Ctrl-C in a terminal)', 'group'],
+    ['SIGTERM', 'the process group (a service manager)', 'group'],
+    ['SIGINT', 'npm alone', 'npm'],
+    ['SIGTERM', 'npm alone (kill <npm pid>)', 'npm'],
+  ] as const)('%s to %s: one drain, the request in flight is answered whole, every process exits 0', async (signal, _to, target) => {
+    const dir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+    dirs.push(dir);
+    const started: NpmStart = await npmStart(['--persons', String(PERSONS), '--ephemeral-ports'], { AUDIT_DB: join(dir, 'audit'), DATABASE_URL: '', REDIS_URL: '' });
+    groups.push(started.pgid);
+    const vehicle = started.ready.emulators.vehicle!;
+
+    // The vehicle registry holds the request in flight until long after the signal.
+    await fetch(`${vehicle}/__faults`, { method: 'POST', body: JSON.stringify({ extraLatencyMs: 2000 }) });
+    const inFlight = send(started.ready.gateway, await officerHeaders(population, rich.caseNumber), { id: rich.idNumber });
+    await until(async () => (await callsSeen(vehicle)) > 0, 10_000, 'the request reaches the vehicle registry');
+    process.kill(target === 'group' ? -started.pgid : started.pgid, signal);
+
+    expectComplete(await inFlight, rich.idNumber);
+    expect(await within(started.exited, 30_000)).toEqual({ code: 0, signal: null });
+    // npm exits after the server it waits for; nothing of the group is left behind.
+    expect(groupAlive(started.pgid)).toBe(false);
+    const output = started.output.join('\n');
+    expect(output.match(new RegExp(`^${signal}: the gateway takes no new connections`, 'gm'))).toHaveLength(1);
+    expect(output).not.toContain('exiting without waiting');
   }, 90_000);
 });

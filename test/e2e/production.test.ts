@@ -17,7 +17,8 @@ beforeAll(async () => {
   const { publicKey } = await keys;
   writeFileSync(jwksPath, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'prod-1', alg: 'ES256', use: 'sig' }] }));
 });
-const stack = useStack({ persons: 50, production: true, auth });
+const READINESS_TOKEN = 'an-operator-readiness-token-of-32-characters-or-more';
+const stack = useStack({ persons: 50, production: true, auth, readinessToken: READINESS_TOKEN });
 
 async function productionToken(): Promise<string> {
   return new SignJWT({ court: '浙0106', roles: ['query'] })
@@ -45,6 +46,17 @@ describe('gateway in production mode', () => {
   it('answers a court with a token of the real issuer', async () => {
     const answer = await postGraphQL(stack().gateway.url, '{ courts { code } }', undefined, { authorization: `Bearer ${await productionToken()}` });
     expect(answer.data?.courts).toHaveLength(stack().population.courts.length);
+  });
+
+  it('tells anyone only whether it is ready; the detail is the operator\'s (READINESS_TOKEN)', async () => {
+    const readyz = stack().gateway.url.replace('/graphql', '/readyz');
+    const anyone = await fetch(readyz);
+    expect({ status: anyone.status, body: await anyone.json() }).toEqual({ status: 200, body: { status: 'ready' } });
+    const operator = await fetch(readyz, { headers: { authorization: `Bearer ${READINESS_TOKEN}` } });
+    expect(operator.status).toBe(200);
+    expect(await operator.json()).toMatchObject({ status: 'ready', checks: { supergraph: { status: 'loaded' }, auditStore: { status: 'reachable' }, subgraphs: { vehicle: { status: 'ready' } } } });
+    const court = await fetch(readyz, { headers: { authorization: `Bearer ${await productionToken()}` } });
+    expect({ status: court.status, body: await court.json() }).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED', reason: 'BAD_READINESS_TOKEN' } }] } });
   });
 
   it('refuses a development token', async () => {

@@ -19,6 +19,8 @@ export function useStack(options: StackOptions = {}): () => Stack {
     stack = await startStack({
       agencyLatencyMs: 0,
       agencyTimeoutMs: 2000,
+      // Rate budgets of its own in a shared Redis: no file (or earlier run) spends another's.
+      rateLimitKeyPrefix: `test:rate:${tag}`,
       ...(auditTable ? { auditTable, agencyTablePrefix } : {}),
       ...options,
     });

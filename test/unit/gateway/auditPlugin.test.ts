@@ -1,34 +1,49 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import type { AuditRecordInput } from '../../../gateway/audit/auditRecord';
+import { RequestAudit } from '../../../gateway/audit/requestAudit';
 import type { GatewayContext } from '../../../gateway/context';
 import { AUDIT_UNAVAILABLE_MESSAGE, auditPlugin } from '../../../gateway/plugins/audit';
 
 const schema = buildSchema('type Query { secret: String }');
 const rootValue = { secret: () => 'the debtor owns a flat' };
+const server = new ApolloServer<GatewayContext>({
+  schema,
+  rootValue,
+  plugins: [
+    // Stands in for authentication and authorization: what they learn lands on the operation's context.
+    {
+      async requestDidStart({ contextValue }) {
+        contextValue.caller = { kind: 'court', court: '浙0106', officer: '浙0106-007', roles: ['query'] };
+        contextValue.caseNumber = '(2025)浙0106执1001号';
+        contextValue.reached = { subjects: ['330106197504189356'], fields: ['Query.secret'] };
+        contextValue.subgraphsCalled = new Set(['court']);
+      },
+    },
+    auditPlugin(),
+  ],
+});
+beforeAll(() => server.start());
+afterAll(() => server.stop());
 
-function serverWith(append: (record: AuditRecordInput) => Promise<unknown>) {
-  const server = new ApolloServer<GatewayContext>({
-    schema,
-    rootValue,
-    plugins: [auditPlugin({ log: { append: append as never }, now: () => new Date('2026-11-25T08:00:00.000Z') })],
-  });
-  return server;
+/** What the HTTP layer would write: Apollo Server's answer as a complete HTTP answer. */
+function asHttp(response: Awaited<ReturnType<typeof server.executeOperation>>): HTTPGraphQLResponse {
+  const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+  return { status: response.http.status ?? 200, headers: new HeaderMap(), body: { kind: 'complete', string: JSON.stringify(result) } };
 }
 
-const context = (): GatewayContext => ({
-  requestId: 'req-1',
-  caller: { kind: 'court', court: '浙0106', officer: '浙0106-007', roles: ['query'] },
-  caseNumber: '(2025)浙0106执1001号',
-  reached: { subjects: ['330106197504189356'], fields: ['Query.secret'] },
-  subgraphsCalled: new Set(['court']),
-});
+/** One request through the plugin and its audit's final record (as serveGraphQL settles it). */
+async function audited(query: string, operationName?: string) {
+  const written: AuditRecordInput[] = [];
+  const audit = new RequestAudit({ log: { append: async (r) => (written.push(r), { id: 1, hash: '', prevHash: '' }) }, requestId: 'req-1', now: () => new Date('2026-11-25T08:00:00.000Z') });
+  const response = await server.executeOperation({ query, operationName }, { contextValue: audit.context });
+  await audit.settle(asHttp(response), { method: 'POST', search: '', body: { query } });
+  return { response, written };
+}
 
 describe('auditPlugin', () => {
-  it('writes one record with who, why, what and the outcome before answering', async () => {
-    const written: AuditRecordInput[] = [];
-    const server = serverWith(async (r) => written.push(r));
-    const response = await server.executeOperation({ query: 'query Look { secret }' }, { contextValue: context() });
+  it("tells the request's audit who, why, what and the outcome, read off the operation's own context", async () => {
+    const { response, written } = await audited('query Look { secret }');
     expect(response.body).toMatchObject({ kind: 'single', singleResult: { data: { secret: 'the debtor owns a flat' } } });
     expect(written).toEqual([
       {
@@ -49,18 +64,13 @@ describe('auditPlugin', () => {
   });
 
   it('audits a refused request too, with its error code', async () => {
-    const written: AuditRecordInput[] = [];
-    const server = serverWith(async (r) => written.push(r));
-    await server.executeOperation({ query: '{ nope }' }, { contextValue: context() });
+    const { written } = await audited('{ nope }');
     expect(written).toHaveLength(1);
     expect(written[0]).toMatchObject({ outcome: 'REFUSED', errorCodes: ['GRAPHQL_VALIDATION_FAILED'] });
   });
 
-  it('fails closed: when the record cannot be written, the data is not answered', async () => {
-    const server = serverWith(async () => {
-      throw new Error('connection refused');
-    });
-    const response = await server.executeOperation({ query: '{ secret }' }, { contextValue: context() });
+  it('fails closed: a request with no audit on its context is not answered', async () => {
+    const response = await server.executeOperation({ query: '{ secret }' }, { contextValue: { requestId: 'req-1' } });
     expect(response.http.status).toBe(503);
     expect(response.body).toEqual({
       kind: 'single',

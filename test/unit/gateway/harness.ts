@@ -133,7 +133,7 @@ export interface Answer {
 export async function run(
   server: ApolloServer<GatewayContext>,
   query: string,
-  options: { variables?: Record<string, unknown>; caller?: Caller; caseNumber?: string; requestId?: string } = {},
+  options: { variables?: Record<string, unknown>; caller?: Caller; caseNumber?: string; requestId?: string; clientAddress?: string } = {},
 ): Promise<Answer> {
   const response = await server.executeOperation(
     { query, variables: options.variables },
@@ -142,6 +142,7 @@ export async function run(
         requestId: options.requestId ?? 'req-1',
         ...(options.caller ? { caller: options.caller } : {}),
         ...(options.caseNumber ? { caseNumber: options.caseNumber } : {}),
+        ...(options.clientAddress ? { clientAddress: options.clientAddress } : {}),
       },
     },
   );

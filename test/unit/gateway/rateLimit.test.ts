@@ -78,10 +78,38 @@ describe.each(backends)('rate limit per caller (%s)', (_, backend) => {
     expect(await run(server, QUERY, { caller: court })).toEqual(rateLimited('this court', 30));
   });
 
-  it('leaves a request without a verified caller to authentication', async () => {
-    const server = limited({ ...backend, court: { points: 1, duration: 30 } });
+  it('limits a request without a verified caller per client address, on its own budget', async () => {
+    const server = limited({ ...backend, anonymous: { points: 2, duration: 40 }, court: { points: 1, duration: 40 } });
+    const flooder = '203.0.113.7';
+    expect(await run(server, QUERY, { clientAddress: flooder })).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY, { clientAddress: flooder })).toMatchObject(ALLOWED);
+    resolved.splice(0);
+    expect(await run(server, QUERY, { clientAddress: flooder })).toEqual(rateLimited('this address', 40));
+    expect(resolved).toEqual([]);
+    expect(await run(server, QUERY, { clientAddress: '198.51.100.2' })).toMatchObject(ALLOWED);
+  });
+
+  it('does not let an address\'s anonymous flood touch a court\'s budget, even from that address', async () => {
+    const server = limited({ ...backend, anonymous: { points: 1, duration: 30 }, court: { points: 2, duration: 30 } });
+    const flooder = '203.0.113.7';
+    for (let i = 0; i < 5; i++) await run(server, QUERY, { clientAddress: flooder });
+    expect(await run(server, QUERY, { clientAddress: flooder })).toEqual(rateLimited('this address', 30));
+    expect(await run(server, QUERY, { caller: courtCaller('浙0106'), clientAddress: flooder })).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY, { caller: courtCaller('浙0106'), clientAddress: '198.51.100.2' })).toMatchObject(ALLOWED);
+  });
+
+  it('counts a request without a caller as it arrives, so invalid and oversized documents spend the budget too', async () => {
+    const server = limited({ ...backend, anonymous: { points: 2, duration: 30 } });
+    const address = '203.0.113.7';
+    expect((await run(server, '{ person(', { clientAddress: address })).errors?.[0]?.extensions?.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect((await run(server, '{ nobody }', { clientAddress: address })).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await run(server, QUERY, { clientAddress: address })).toEqual(rateLimited('this address', 30));
+  });
+
+  it('counts requests whose address is unknown (no socket) on one budget', async () => {
+    const server = limited({ ...backend, anonymous: { points: 1, duration: 30 } });
     expect(await run(server, QUERY)).toMatchObject(ALLOWED);
-    expect(await run(server, QUERY)).toMatchObject(ALLOWED);
+    expect(await run(server, QUERY)).toEqual(rateLimited('this address', 30));
   });
 });
 
@@ -94,6 +122,15 @@ describe.each(backends)('rate limit per caller (%s)', (_, backend) => {
     expect(await run(b, QUERY, { caller: court })).toMatchObject(ALLOWED);
     expect(await run(a, QUERY, { caller: court })).toEqual(rateLimited('this court', 30));
     expect(await run(b, QUERY, { caller: court })).toEqual(rateLimited('this court', 30));
+  });
+
+  it('is one budget per address across gateway replicas', async () => {
+    const prefix = `test:rate:${randomUUID()}`;
+    const [a, b] = [limited({ redis: REDIS_URL, anonymous: { points: 2, duration: 30 } }, prefix), limited({ redis: REDIS_URL, anonymous: { points: 2, duration: 30 } }, prefix)];
+    expect(await run(a, QUERY, { clientAddress: '2001:db8::1' })).toMatchObject(ALLOWED);
+    expect(await run(b, QUERY, { clientAddress: '2001:db8::1' })).toMatchObject(ALLOWED);
+    expect(await run(a, QUERY, { clientAddress: '2001:db8::1' })).toEqual(rateLimited('this address', 30));
+    expect(await run(b, QUERY, { clientAddress: '203.0.113.7' })).toMatchObject(ALLOWED);
   });
 
   it('keeps no citizen ID number in its keys', async () => {
@@ -164,5 +201,12 @@ describe('rate limit over HTTP', () => {
 });
 
 it('states its defaults once', () => {
-  expect(RATE_LIMIT_DEFAULTS).toEqual({ court: { points: 600, duration: 60 }, citizen: { points: 30, duration: 60 }, redis: undefined, keyPrefix: 'cag:rate', redisTimeoutMs: 200 });
+  expect(RATE_LIMIT_DEFAULTS).toEqual({
+    court: { points: 600, duration: 60 },
+    citizen: { points: 30, duration: 60 },
+    anonymous: { points: 600, duration: 60 },
+    redis: undefined,
+    keyPrefix: 'cag:rate',
+    redisTimeoutMs: 200,
+  });
 });

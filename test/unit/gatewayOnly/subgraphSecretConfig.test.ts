@@ -1,8 +1,14 @@
 import { loadGatewayConfig } from '../../../gateway/config';
 
 const SECRET = 'a-production-secret-of-32-characters-or-more';
-/** What production needs besides the secret: the token issuer's keys and names. */
-const PRODUCTION_AUTH = { JWKS_PATH: '/etc/court-asset-graph/jwks.json', TOKEN_ISSUER: 'https://issuer.example', TOKEN_AUDIENCE: 'court-asset-graph' };
+/** What production needs besides the secret: the token issuer's keys and names, the audit checkpoints' key and directory. */
+const PRODUCTION_AUTH = {
+  JWKS_PATH: '/etc/court-asset-graph/jwks.json',
+  TOKEN_ISSUER: 'https://issuer.example',
+  TOKEN_AUDIENCE: 'court-asset-graph',
+  AUDIT_CHECKPOINT_KEY_FILE: '/etc/court-asset-graph/checkpoint-key.jwk.json',
+  AUDIT_CHECKPOINT_DIR: '/var/lib/court-asset-graph/checkpoints',
+};
 
 describe('gateway configuration: the subgraph secret', () => {
   it('takes SUBGRAPH_SECRET', () => {
