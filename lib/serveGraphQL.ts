@@ -4,6 +4,7 @@ import { type ApolloServer, type ApolloServerPlugin, type BaseContext, HeaderMap
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import bodyParser from 'body-parser';
 import finalhandler from 'finalhandler';
+import { type HttpLimitsOptions, httpServerOptions, limitConnectionsPerClient } from './httpLimits';
 import { BATCH_REFUSAL, bodyRefusal, INTERNAL_FAILURE, refusalAnswer } from './httpRefusals';
 
 /** What `admit` decides for one /graphql request. */
@@ -56,6 +57,8 @@ export interface ServeGraphQLOptions<TContext extends BaseContext, TArrival exte
   bodyLimit?: string;
   /** Maximum size of the request's headers in bytes. @default node's (16 KiB) */
   maxHeaderSize?: number;
+  /** What one client may hold of the server (lib/httpLimits.ts). @default HTTP_LIMIT_DEFAULTS */
+  httpLimits?: HttpLimitsOptions;
   /**
    * Decides from its headers, before the body is read or Apollo Server sees it, whether a
    * /graphql request may proceed; a refused one is answered `status` with `body` as JSON.
@@ -195,8 +198,12 @@ export async function serveGraphQL<TContext extends BaseContext, TArrival extend
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => void route(req, res).catch((error: unknown) => fail(req, res, error));
-  const httpServer = options.maxHeaderSize === undefined ? createServer(handle) : createServer({ maxHeaderSize: options.maxHeaderSize }, handle);
-  httpServer.keepAliveTimeout = 30_000;
+  // Slow or greedy clients are cut off: bounded header and request time, idle keep-alive, connections per address.
+  const httpServer = createServer(
+    { ...httpServerOptions(options.httpLimits), ...(options.maxHeaderSize === undefined ? {} : { maxHeaderSize: options.maxHeaderSize }) },
+    handle,
+  );
+  limitConnectionsPerClient(httpServer, options.httpLimits);
   server = options.createServer([ApolloServerPluginDrainHttpServer({ httpServer })]);
   await server.start();
 

@@ -90,6 +90,8 @@ async function serve<TContext extends BaseContext>(options: StartSubgraphOptions
   // Asset data answers only for the debtors the gateway signed (@policy case_debtor, asset entities).
   const schema = enforceEntityPolicies(buildSchemaFor(options.name, options.resolvers), { assetHolders: options.assetHolders });
   return serveGraphQL<TContext>({
+    // Its one client is the gateways' pools (64 connections each): room for several replicas.
+    httpLimits: { maxConnectionsPerClient: 1024 },
     createServer: (plugins) =>
       new ApolloServer<TContext>({
         schema,
