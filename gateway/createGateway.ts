@@ -20,7 +20,7 @@ import { createLogger } from './log/logger';
 import { requestLoggingPlugin } from './log/requestLogging';
 import { auditPlugin } from './plugins/audit';
 import { authorizationPlugin } from './plugins/authorization';
-import { clientAddressResolver } from './plugins/clientAddress';
+import { clientAddressResolver, trustedProxyAddress } from './plugins/clientAddress';
 import { formatInputError } from './plugins/inputErrors';
 import { operationChoicePlugin } from './plugins/operationChoice';
 import { queryLimits } from './plugins/limits';
@@ -192,6 +192,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         arrival.context.clientAddress = clientAddressOf(req);
         return arrival.context;
       },
+      // A trusted reverse proxy speaks for many clients: it is not held to one client's connections.
+      httpLimits: { uncappedClient: trustedProxyAddress(config.trustedProxies) },
       readiness,
       readinessView: readinessView({ production: config.production, token: config.readinessToken }),
       createServer: (plugins) =>

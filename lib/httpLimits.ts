@@ -21,9 +21,14 @@ export interface HttpLimitsOptions {
    * @default 64
    */
   maxConnectionsPerClient?: number;
+  /**
+   * Addresses not held to `maxConnectionsPerClient`: a trusted reverse proxy carries many
+   * clients on its one address (it bounds them itself). @default none
+   */
+  uncappedClient?: (address: string) => boolean;
 }
 
-export const HTTP_LIMIT_DEFAULTS: Required<HttpLimitsOptions> = {
+export const HTTP_LIMIT_DEFAULTS: Required<Omit<HttpLimitsOptions, 'uncappedClient'>> = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
@@ -46,9 +51,11 @@ export function httpServerOptions(options: HttpLimitsOptions = {}): Pick<ServerO
 /** Holds every client address to `maxConnectionsPerClient` open connections on `server`. */
 export function limitConnectionsPerClient(server: Server, options: HttpLimitsOptions = {}): void {
   const max = options.maxConnectionsPerClient ?? HTTP_LIMIT_DEFAULTS.maxConnectionsPerClient;
+  const uncapped = options.uncappedClient ?? (() => false);
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
     const client = socket.remoteAddress ?? 'unknown';
+    if (uncapped(client)) return;
     const count = (open.get(client) ?? 0) + 1;
     if (count > max) {
       socket.destroy();

@@ -15,12 +15,7 @@ import proxyAddr from 'proxy-addr';
  * `loopback`, `linklocal`, `uniquelocal`. Empty (the default): every header is ignored.
  */
 export function clientAddressResolver(trustedProxies: readonly string[] = []): (req: IncomingMessage) => string | undefined {
-  let trusted: (address: string, hop: number) => boolean;
-  try {
-    trusted = proxyAddr.compile([...trustedProxies]);
-  } catch (error) {
-    throw new Error(`Invalid trusted proxies (TRUSTED_PROXIES): ${(error as Error).message}`);
-  }
+  const trusted = compileTrusted(trustedProxies);
   return (req) => {
     if (req.socket.remoteAddress === undefined) return undefined;
     return clientKey(trustedProxies.length === 0 ? req.socket.remoteAddress : proxyAddr(req, trusted));
@@ -34,4 +29,22 @@ export function clientKey(address: string): string {
   if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   if (parsed.kind() === 'ipv4') return parsed.toString();
   return `${ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toString()}/64`).toString()}/64`;
+}
+
+/**
+ * Whether a socket's address is one of `trustedProxies`: such a proxy carries many clients on
+ * its one address, so the gateway does not hold it to one client's connections (lib/httpLimits.ts).
+ */
+export function trustedProxyAddress(trustedProxies: readonly string[] = []): (address: string) => boolean {
+  if (trustedProxies.length === 0) return () => false;
+  const trusted = compileTrusted(trustedProxies);
+  return (address) => trusted(address, 0);
+}
+
+function compileTrusted(trustedProxies: readonly string[]): (address: string, hop: number) => boolean {
+  try {
+    return proxyAddr.compile([...trustedProxies]);
+  } catch (error) {
+    throw new Error(`Invalid trusted proxies (TRUSTED_PROXIES): ${(error as Error).message}`);
+  }
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { clientAddressResolver, clientKey } from '../../../gateway/plugins/clientAddress';
+import { clientAddressResolver, clientKey, trustedProxyAddress } from '../../../gateway/plugins/clientAddress';
 
 /** A request as Node hands it over: the socket's remote address and the headers. */
 const request = (remoteAddress: string | undefined, forwardedFor?: string) =>
@@ -37,5 +37,13 @@ describe('the client address unauthenticated traffic is counted by', () => {
 
   it('refuses to start with a proxy list it cannot read', () => {
     expect(() => clientAddressResolver(['not-an-address'])).toThrow(/^Invalid trusted proxies \(TRUSTED_PROXIES\): /);
+  });
+});
+
+describe('a trusted proxy, not held to one client\'s connections', () => {
+  it('is an address in the list, and no address when the list is empty', () => {
+    const trusted = trustedProxyAddress(['10.0.0.0/8', '::1']);
+    expect([trusted('10.1.2.3'), trusted('::1'), trusted('203.0.113.7'), trusted('127.0.0.1')]).toEqual([true, true, false, false]);
+    expect(trustedProxyAddress()('127.0.0.1')).toBe(false);
   });
 });

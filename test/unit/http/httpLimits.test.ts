@@ -104,4 +104,31 @@ describe('an HTTP server with limits', () => {
     replacement.end('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect((await served).received).toMatch(/^HTTP\/1\.1 200 OK/);
   });
+
+  it('does not hold an uncapped address (a trusted proxy) to one client\'s share', async () => {
+    const proxied = createServer(httpServerOptions(LIMITS), (_req, res) => res.end('ok'));
+    limitConnectionsPerClient(proxied, { ...LIMITS, uncappedClient: (address) => address === '127.0.0.1' });
+    await new Promise<void>((resolve) => proxied.listen(0, '127.0.0.1', resolve));
+    const proxiedPort = (proxied.address() as AddressInfo).port;
+    try {
+      const many = await Promise.all(
+        Array.from({ length: LIMITS.maxConnectionsPerClient + 2 }, () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect(proxiedPort, '127.0.0.1', () => resolve(socket));
+            socket.on('error', reject);
+            sockets.push(socket);
+          }),
+        ),
+      );
+      const answers = many.map((socket) => {
+        const done = outcome(socket);
+        socket.end('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+        return done;
+      });
+      for (const { received } of await Promise.all(answers)) expect(received).toMatch(/^HTTP\/1\.1 200 OK/);
+    } finally {
+      proxied.closeAllConnections();
+      await new Promise((resolve) => proxied.close(resolve));
+    }
+  });
 });
