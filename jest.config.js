@@ -7,5 +7,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
-  testTimeout: 30000,
+  // A guard against a hang, not a speed budget: a loaded 2-core machine may take minutes.
+  testTimeout: 180_000,
 };

@@ -18,8 +18,6 @@ import { BACKENDS } from '../support/backends';
 import { postInCase } from '../support/courtRequest';
 import { tamper } from './auditHarness';
 
-jest.setTimeout(120_000);
-
 const population = createPopulation({ persons: 50 });
 const rich = population.scenarios.richDebtor;
 const LOOK = `{ person(idNumber: "${rich.idNumber}") { name } }`;

@@ -167,7 +167,7 @@ describe.each(BACKENDS)('audit:verify on $name', (backend: Backend) => {
     } finally {
       await db.close();
     }
-  }, 120_000);
+  });
 
   afterAll(async () => {
     if (backend.name === 'postgres') {
@@ -266,12 +266,12 @@ describe.each(BACKENDS)('audit:verify on $name', (backend: Backend) => {
   it('as a command: prints the broken record and exits 1', async () => {
     const result = await spawnVerify({ ...env, AUDIT_TABLE: tables.tampered });
     expect(result).toEqual({ code: 1, stdout: 'audit chain BROKEN at record 2: HASH_MISMATCH\n', stderr: '' });
-  }, 60_000);
+  });
 
   it('as a command: names the cut tail and exits 3', async () => {
     const result = await spawnVerify(anchoredEnv(tables.cut));
     expect(result).toEqual({ code: 3, stdout: `audit chain CUT: the log ends at record 7 but checkpoint of ${T2} covers 10 records\n`, stderr: '' });
-  }, 60_000);
+  });
 });
 
 /** Another Ed25519 key that claims the kid of the real one. */

@@ -62,7 +62,6 @@ async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): vo
 }
 
 (DATABASE_URL ? describe : describe.skip)('audit on PostgreSQL', () => {
-  jest.setTimeout(60_000);
   afterAll(async () => {
     const db = await openDatabase({ url: DATABASE_URL });
     for (const name of tables) {
@@ -165,7 +164,6 @@ function watchSubgraphs(stack: Stack, onArrival: (arrival: { subgraph: string; t
 }
 
 describe('the audit intent: nothing is asked of an agency before the request is on record', () => {
-  jest.setTimeout(60_000);
   const stack = useStack({ persons: 300 });
   const population = () => stack().population;
   const rich = () => population().scenarios.richDebtor;

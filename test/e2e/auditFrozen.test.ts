@@ -14,8 +14,6 @@ import { postInCase } from '../support/courtRequest';
 import { type FreezableProxy, startFreezableProxy } from '../support/freezableProxy';
 import { useStack } from '../support/stack';
 
-jest.setTimeout(120_000);
-
 const DATABASE_URL = process.env.DATABASE_URL || undefined;
 const population = createPopulation({ persons: 100 });
 const rich = population.scenarios.richDebtor;

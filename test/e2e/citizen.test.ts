@@ -9,7 +9,6 @@ import { postInCase } from '../support/courtRequest';
 import { postGraphQL } from '../support/postGraphQL';
 import { useStack } from '../support/stack';
 
-jest.setTimeout(60_000);
 const stack = useStack({ persons: 300 });
 
 const ACCESS_LOG = '{ accessLog { requestId at callerKind court officer caseNumber operationName fields agencies outcome errorCodes } }';

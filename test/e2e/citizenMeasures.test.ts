@@ -12,7 +12,6 @@ import { postGraphQL } from '../support/postGraphQL';
 import { useStack } from '../support/stack';
 import { TestClock } from '../support/testClock';
 
-jest.setTimeout(60_000);
 const HOUR = 3_600_000;
 const clock = new TestClock('2026-01-05T02:00:00.000Z');
 const stack = useStack({ persons: 300, clock: clock.now, agencyAnswerDelayMs: HOUR });

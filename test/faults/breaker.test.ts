@@ -16,7 +16,7 @@ const HALF_OPEN_MS = 1000;
 process.env.AGENCY_BREAKER_FAILURES = '3';
 process.env.AGENCY_BREAKER_HALF_OPEN_MS = String(HALF_OPEN_MS);
 
-const stack = useStack({ agencyTimeoutMs: 400 });
+const stack = useStack();
 
 let healthy: GraphQLAnswer;
 
@@ -38,13 +38,9 @@ async function readyz(subgraph: SubgraphName): Promise<{ httpStatus: number; bod
 
 const breakerOf = async (subgraph: SubgraphName, agency: string) => (await readyz(subgraph)).body.checks.agencies[agency]?.breaker;
 
-/** Polls /readyz until the breaker shows `state`, for at most `withinMs`. */
-async function untilBreaker(subgraph: SubgraphName, agency: string, state: string, withinMs: number): Promise<void> {
-  const end = Date.now() + withinMs;
-  while ((await breakerOf(subgraph, agency)) !== state) {
-    if (Date.now() > end) throw new Error(`${agency} breaker still ${await breakerOf(subgraph, agency)} after ${withinMs} ms, expected ${state}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Polls /readyz until the breaker shows `state` (the test's own timeout guards against a hang). */
+async function untilBreaker(subgraph: SubgraphName, agency: string, state: string): Promise<void> {
+  while ((await breakerOf(subgraph, agency)) !== state) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 /** Sends dossiers until the agency's breaker opens; at most `limit` of them. */
@@ -101,7 +97,7 @@ it('opens the vehicle registry breaker after repeated failures, calls it no more
   expect(vehicle.calls).toEqual([]);
 
   vehicle.setFaults({ mode: 'none' });
-  await untilBreaker('vehicle', 'vehicle registry', 'half-open', HALF_OPEN_MS + 2000);
+  await untilBreaker('vehicle', 'vehicle registry', 'half-open');
   expect(await dossier()).toEqual({ ...healthy, status: 200 });
   expect(vehicle.calls.length).toBeGreaterThan(0);
   expect(await breakerOf('vehicle', 'vehicle registry')).toBe('closed');
@@ -128,7 +124,7 @@ it('keeps a breaker per bank: one bank down is cut off, the other banks are stil
   expect(['NCB', 'HZCB', 'RCC'].map((code) => emulators[`bank:${code}`]!.calls.length > 0)).toEqual([true, true, true]);
 
   web.setFaults({ mode: 'none' });
-  await untilBreaker('bank', 'bank WEB', 'half-open', HALF_OPEN_MS + 2000);
+  await untilBreaker('bank', 'bank WEB', 'half-open');
   expect(await dossier()).toEqual({ ...healthy, status: 200 });
   expect(await breakerOf('bank', 'bank WEB')).toBe('closed');
 });

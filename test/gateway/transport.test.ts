@@ -83,7 +83,7 @@ describe('gateway -> subgraph transport', () => {
     // The six agency subgraphs this operation reaches (not the audit's).
     expect(Object.keys(opened)).toHaveLength(6);
     for (const n of Object.values(opened)) expect(n).toBeLessThanOrEqual(SUBGRAPH_TRANSPORT_DEFAULTS.connectionsPerOrigin);
-  }, 30_000);
+  });
 
   it('keeps at most `connectionsPerOrigin` connections to a subgraph, queueing the rest', async () => {
     const narrow = await startExtraGateway(stack(), { shareInflightReads: false, subgraphTransport: { connectionsPerOrigin: 2 } });

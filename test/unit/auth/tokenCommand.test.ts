@@ -35,13 +35,13 @@ describe('npm run token', () => {
     });
     const { exp, iat } = JSON.parse(Buffer.from(run.stdout.split('.')[1]!, 'base64url').toString()) as { exp: number; iat: number };
     expect(exp - iat).toBe(2 * 3600);
-  }, 20_000);
+  });
 
   it('prints a citizen token', async () => {
     const run = await token('--citizen', '330106197504189356');
     expect(run.code).toBe(0);
     expect(await verify(`Bearer ${run.stdout.trim()}`)).toEqual({ kind: 'citizen', idNumber: '330106197504189356', tokenId: expect.any(String) });
-  }, 20_000);
+  });
 
   it.each([
     [['--court', '浙0106', '--officer', '浙0106-007'], 'a court officer\'s token needs --court, --officer and at least one --role'],
@@ -52,5 +52,5 @@ describe('npm run token', () => {
   ])('refuses %p with exit code 2 and no token', async (args, message) => {
     const run = await token(...args);
     expect(run).toEqual({ code: 2, stdout: '', stderr: expect.stringContaining(`${message}\nusage:`) });
-  }, 20_000);
+  });
 });
