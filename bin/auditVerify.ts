@@ -19,7 +19,8 @@
  *   5  a bad checkpoint: forged or altered (signature), unknown key, another table's, a time-stamp that does not match (`audit checkpoint BAD: …`)
  *   6  the chain is intact but not anchored: no checkpoints named, or none of its records covered yet
  *   0  intact and anchored (`audit chain OK: N records, anchored up to record M by checkpoint of <time>`), or empty
- *   2  nothing could be checked (no database named, no such directory or table, cannot connect, no public keys)
+ *   2  nothing could be checked (no database named, no such directory or table, cannot connect, no public keys,
+ *      a PGlite directory another process holds: lib/db/dataDirLock.ts)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type DataDirLock, lockDataDir } from './dataDirLock';
 import type { Database, Queryable } from './database';
 import { PGLITE_WORKER_SOURCE } from './pgliteWorkerSource';
 import { SerialQueue } from './serialQueue';
@@ -36,6 +37,8 @@ export interface PgliteOptions {
 export async function openPglite(dataDir: string | undefined, options: PgliteOptions): Promise<Database> {
   // PGlite creates the data directory itself but not its parents (.data/ on a fresh clone).
   if (dataDir !== undefined) mkdirSync(dirname(dataDir), { recursive: true });
+  // One process at a time in a data directory (dataDirLock.ts); in memory, nothing to share.
+  const lock: DataDirLock | undefined = dataDir === undefined ? undefined : lockDataDir(dataDir);
   const worker = new Worker(PGLITE_WORKER_SOURCE, {
     eval: true,
     workerData: { pglitePath: require.resolve('@electric-sql/pglite'), dataDir },
@@ -59,6 +62,7 @@ export async function openPglite(dataDir: string | undefined, options: PgliteOpt
     });
   }).catch(async (error: unknown) => {
     await worker.terminate();
+    lock?.release();
     throw error;
   });
 
@@ -159,6 +163,7 @@ export async function openPglite(dataDir: string | undefined, options: PgliteOpt
         });
       } finally {
         await worker.terminate();
+        lock?.release();
       }
     },
   };
