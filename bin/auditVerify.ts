@@ -19,6 +19,9 @@
  *   5  a bad checkpoint: forged or altered (signature), unknown key, another table's, a time-stamp that does not match (`audit checkpoint BAD: …`)
  *   6  the chain is intact but not anchored: no checkpoints named, or none of its records covered yet
  *   0  intact and anchored (`audit chain OK: N records, anchored up to record M by checkpoint of <time>`), or empty
+ *
+ * Requests cut off (an intent with no outcome: the gateway stopped, or answered 503 without its
+ * outcome) are counted on a line of their own, `audit: N requests cut off, …`; they change no code.
  *   2  nothing could be checked (no database named, no such directory or table, cannot connect, no public keys,
  *      a PGlite directory another process holds: lib/db/dataDirLock.ts)
  */
@@ -40,6 +43,9 @@ export const EXIT = { OK: 0, BROKEN: 1, CANNOT_RUN: 2, CUT: 3, REWRITTEN: 4, BAD
 
 /** Bad checkpoint lines printed one by one; the rest are counted. */
 const BAD_LINES_SHOWN = 20;
+/** Requests cut off (an intent without an outcome): counted up to this many, the first few named. */
+const CUT_OFF_COUNTED = 10_000;
+const CUT_OFF_NAMED = 5;
 
 const HOW_TO_NAME_A_DATABASE =
   'Name the audit database: DATABASE_URL=postgres://user@host:5432/db for a PostgreSQL server, ' +
@@ -80,7 +86,17 @@ export async function auditVerify(env: NodeJS.ProcessEnv, out: AuditVerifyOutput
     const log = await AuditLog.open(db, { table: env.AUDIT_TABLE || undefined, create: false });
     const chain = await log.verify();
     const report = anchors ? await checkAnchors({ log, chain, ...anchors }) : undefined;
-    return printed(chain, report, anchors?.dir, out);
+    const code = printed(chain, report, anchors?.dir, out);
+    // Not a defect of the log (exit code unchanged), but what a reader must know of it.
+    const cutOff = await log.unfinished({ limit: CUT_OFF_COUNTED });
+    if (cutOff.length > 0) {
+      const named = cutOff.slice(0, CUT_OFF_NAMED).map((e) => `${e.requestId} (record ${e.id}, ${e.at})`);
+      const count = cutOff.length === CUT_OFF_COUNTED ? `${CUT_OFF_COUNTED} or more requests` : cutOff.length === 1 ? '1 request' : `${cutOff.length} requests`;
+      out.log(
+        `audit: ${count} cut off, an intent with no outcome (agencies may have been asked, nothing was answered): ${named.join(', ')}${cutOff.length > CUT_OFF_NAMED ? ', …' : ''}`,
+      );
+    }
+    return code;
   } catch (error) {
     out.error(`audit verify could not run: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT.CANNOT_RUN;

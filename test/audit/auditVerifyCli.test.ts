@@ -90,6 +90,7 @@ describe.each(BACKENDS)('audit:verify on $name', (backend: Backend) => {
     rewriteScratch: uniqueTable(),
     forged: uniqueTable(),
     empty: uniqueTable(),
+    cutOff: uniqueTable(),
   };
   let root = '';
   let dbDir = '';
@@ -120,6 +121,12 @@ describe.each(BACKENDS)('audit:verify on $name', (backend: Backend) => {
       for (const table of [tables.intact, tables.tampered]) await appendRecords(await logOf(table), 1, 3);
       await tamper(db, tables.tampered, `UPDATE "${tables.tampered}" SET case_number = NULL WHERE id = 2`);
       await logOf(tables.empty);
+
+      // Cut off: one request's intent and outcome, another's intent alone (the gateway stopped).
+      const cutOff = await logOf(tables.cutOff);
+      await cutOff.append(auditInput({ requestId: 'req-done', outcome: 'INTENT' }));
+      await cutOff.append(auditInput({ requestId: 'req-done' }));
+      await cutOff.append(auditInput({ requestId: 'req-cut', outcome: 'INTENT' }));
 
       // Anchored at 5, then two more records the next checkpoint will cover.
       const anchored = await logOf(tables.anchored);
@@ -204,6 +211,17 @@ describe.each(BACKENDS)('audit:verify on $name', (backend: Backend) => {
 
   it('an empty log has nothing to anchor', async () => {
     expect(await verifyWith(anchoredEnv(tables.empty))).toEqual({ code: 0, stdout: ['audit chain OK: 0 records, nothing to anchor'], stderr: [] });
+  });
+
+  it('counts the requests cut off, an intent with no outcome, and names them; the code is the chain\'s', async () => {
+    expect(await verifyWith({ ...env, AUDIT_TABLE: tables.cutOff })).toEqual({
+      code: 6,
+      stdout: [
+        'audit chain OK: 3 records, NOT anchored: no checkpoints named (AUDIT_CHECKPOINT_DIR, AUDIT_CHECKPOINT_PUBLIC_KEYS)',
+        `audit: 1 request cut off, an intent with no outcome (agencies may have been asked, nothing was answered): req-cut (record 3, ${auditInput().at})`,
+      ],
+      stderr: [],
+    });
   });
 
   it('names a cut tail that the chain alone passes, and exits 3', async () => {
