@@ -74,7 +74,10 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | 's
   }
 }
 
-/** Waits until `condition` holds, checking every 20 ms; fails after `ms`. */
+/**
+ * Waits until `condition` holds, checking every 20 ms; fails after `ms`. A hang guard on a wait
+ * for an event that must happen, never a measure of speed: pass a generous `ms` (a minute).
+ */
 export async function until(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
