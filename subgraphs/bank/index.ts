@@ -6,7 +6,8 @@ import { CaseLocks } from './caseLocks';
 import { holderKey } from './clients/bankApi';
 import { connectBanks } from './client';
 import { createBankLoaders } from './loaders';
-import { type BankContext, resolvers } from './resolvers';
+import type { BankContext } from './context';
+import { resolvers } from './resolvers';
 import type { BankAccount } from './types';
 
 export interface BankSubgraphOptions {

@@ -3,7 +3,6 @@ import type { AgencyError, AgencyErrorCode } from '../shared/agencyError';
 import { findDebtorAsset } from '../shared/measures/debtorAsset';
 import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
 import { BANK_CONFIGS, bankConfig, type BankConfig } from './banks';
-import type { CaseLocks } from './caseLocks';
 import { badResponse } from './clients/bankApi';
 import {
   amongDebtorsAccounts,
@@ -16,20 +15,10 @@ import {
   freezeGlobalId,
   releaseDepositFreeze,
   renewDepositFreeze,
-} from './freezes';
-import type { BankLoaders } from './loaders';
+} from './mutations';
+import type { BankContext } from './context';
 import type { AccountHolder, BankAccount, DepositFreezeRecord, WealthHolding } from './types';
 
-export interface BankContext {
-  loaders: BankLoaders;
-  /** Shared by every request of the subgraph: one over-seizure check per case at a time. */
-  caseLocks: CaseLocks;
-  /**
-   * This request's own deductions so far (fen, by deduction id): the outstanding amount the
-   * gateway signed when the request began does not count them yet.
-   */
-  deducted: Map<string, number>;
-}
 
 type PersonRef = { idNumber: string };
 type CompanyRef = { creditCode: string };

@@ -11,7 +11,7 @@ import {
   investmentsAnswer,
   legalRepresentativesAnswer,
   REGSTATE,
-} from './answers';
+} from './wire';
 import { shareholdingId } from './shareholdingId';
 
 /** Name of the agency in errors (`extensions.agency`). */

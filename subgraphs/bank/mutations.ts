@@ -21,7 +21,7 @@ import {
 import type { BankCapability } from './banks';
 import { BANK_AGENCY, holderKey } from './clients/bankApi';
 import { type BankLoader, freezeAt } from './loaders';
-import type { BankContext } from './resolvers';
+import type { BankContext } from './context';
 import type { BankAccount, DepositFreezeRecord } from './types';
 
 /** Freeze ids a court sees carry the bank: `bank:NCB:17`. */
