@@ -1,6 +1,6 @@
 import type { AgencyErrorDetails } from './agencyError';
 import { type AgencyFetch, AgencyPool, unpooledFetch } from './agencyPool';
-import { type AgencyResilience, AgencyPolicy, type BreakerReport, resolveResilience, type ResilienceSettings } from './agencyPolicy';
+import { type AgencyResilience, AgencyPolicy, type BackoffWait, type BreakerReport, resolveResilience, type ResilienceSettings } from './agencyPolicy';
 
 /** What AgencyHttp calls one agency through: its policy and the fetch of its connection pool. */
 export interface AgencyChannel {
@@ -17,6 +17,11 @@ export interface AgencyChannelsOptions {
   pooled?: boolean;
   /** Where unset resilience settings are read from. @default process.env */
   env?: NodeJS.ProcessEnv;
+  /**
+   * How every agency's policy waits out a retry's backoff; tests pass one that records the
+   * backoffs instead of sleeping them. @default timerWait (a setTimeout of the backoff)
+   */
+  backoffWait?: BackoffWait;
 }
 
 /**
@@ -29,11 +34,13 @@ export class AgencyChannels {
   readonly settings: ResilienceSettings;
   private readonly channels = new Map<string, AgencyChannel & { pool?: AgencyPool }>();
   private readonly pooled: boolean;
+  private readonly backoffWait: BackoffWait | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(options: AgencyChannelsOptions = {}) {
     this.settings = resolveResilience(options.resilience, options.env);
     this.pooled = options.pooled ?? true;
+    this.backoffWait = options.backoffWait;
   }
 
   /** The channel of one agency (or bank), made on first use. */
@@ -42,7 +49,7 @@ export class AgencyChannels {
     let channel = this.channels.get(who);
     if (channel === undefined) {
       const details: AgencyErrorDetails = target.provider === undefined ? { agency: target.agency } : { agency: target.agency, provider: target.provider };
-      const policy = new AgencyPolicy(who, details, this.settings);
+      const policy = new AgencyPolicy(who, details, this.settings, undefined, this.backoffWait);
       const pool = this.pooled ? new AgencyPool(this.settings) : undefined;
       channel = { policy, fetch: pool ? pool.fetch : unpooledFetch, ...(pool ? { pool } : {}) };
       this.channels.set(who, channel);

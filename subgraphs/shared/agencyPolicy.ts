@@ -106,6 +106,15 @@ export function isTransient(error: unknown): boolean {
   return status === undefined || TRANSIENT_STATUSES.has(status as number);
 }
 
+/**
+ * How a retry waits out its backoff: resolves after `ms`. Injectable so a test can see the
+ * backoffs a call chose (and move its own clock) without spending them in real time.
+ */
+export type BackoffWait = (ms: number) => Promise<void>;
+
+/** The default BackoffWait: a timer of `ms`. */
+export const timerWait: BackoffWait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface PolicyCall {
   /** A read the agency may receive twice without harm: only such a call is retried. */
   idempotent: boolean;
@@ -132,6 +141,8 @@ export class AgencyPolicy {
     readonly settings: ResilienceSettings,
     /** Jitter source, injectable so tests can pin backoffs. */
     private readonly random: () => number = Math.random,
+    /** How a retry waits out its backoff. @default timerWait (a setTimeout of the backoff) */
+    private readonly wait: BackoffWait = timerWait,
   ) {
     this.breaker = circuitBreaker(
       handleWhen((error) => error instanceof AgencyError && BREAKING_CODES.has(error.code)),
@@ -155,7 +166,7 @@ export class AgencyPolicy {
         if (!call.idempotent || retry >= this.settings.retries || !isTransient(error)) throw error;
         const delay = this.backoff(retry);
         if (call.deadline - Date.now() - delay < call.timeoutMs / 4) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await this.wait(delay);
       }
     }
   }

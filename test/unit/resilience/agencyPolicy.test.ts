@@ -4,13 +4,13 @@
  * breaker: opening after failures in a row (not after refusals), sending nothing while
  * open, and closing again after a successful half-open probe.
  */
-import nock from 'nock';
+import nock, { type ReplyFnResult } from 'nock';
 import { z } from 'zod';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { AgencyChannels } from '../../../subgraphs/shared/agencyChannels';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
 import { AgencyHttp } from '../../../subgraphs/shared/agencyHttp';
-import { type AgencyResilience, AgencyPolicy, RESILIENCE_DEFAULTS, resolveResilience } from '../../../subgraphs/shared/agencyPolicy';
+import { type AgencyResilience, AgencyPolicy, type BackoffWait, RESILIENCE_DEFAULTS, resolveResilience } from '../../../subgraphs/shared/agencyPolicy';
 import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
 import { VehicleClient, VEHICLE_CONTROL_PREFIX } from '../../../subgraphs/vehicle/client';
 
@@ -26,9 +26,53 @@ const ok = z.object({ ok: z.literal(true) });
 const FAST: AgencyResilience = { backoffInitialMs: 1, backoffMaxMs: 1 };
 
 /** Channels on node's fetch, so nock sees every call; nothing from the environment. */
-function channels(resilience: AgencyResilience = {}): AgencyChannels {
-  return new AgencyChannels({ resilience: { ...FAST, ...resilience }, pooled: false, env: {} });
+function channels(resilience: AgencyResilience = {}, backoffWait?: BackoffWait): AgencyChannels {
+  return new AgencyChannels({ resilience: { ...FAST, ...resilience }, pooled: false, env: {}, ...(backoffWait ? { backoffWait } : {}) });
 }
+
+/**
+ * The clock of a test that calls it: jest's fake Date, frozen at T0, and nothing else faked
+ * (nock, fetch and the abort timers stay real). AgencyHttp's deadlines, the policy's budget
+ * and breaker report, and cockatiel's open time all read Date.now(), so in such a test time
+ * passes only where it says so: no outcome depends on how fast the machine is.
+ */
+const T0 = Date.parse('2025-03-03T09:00:00.000Z');
+function frozenClock() {
+  jest.useFakeTimers({
+    now: T0,
+    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame', 'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+  });
+  return {
+    /** Time since T0 on the frozen clock. */
+    elapsed: () => Date.now() - T0,
+    advance: (ms: number) => jest.setSystemTime(Date.now() + ms),
+  };
+}
+
+/** A backoff wait that sleeps nothing: it records each backoff and moves the frozen clock past it. */
+function recordedWaits(clock: ReturnType<typeof frozenClock>) {
+  const waits: number[] = [];
+  const wait: BackoffWait = async (ms) => {
+    waits.push(ms);
+    clock.advance(ms);
+  };
+  return { waits, wait };
+}
+
+/** The time each attempt was given, from AgencyHttp's abort signal (the spy calls through). */
+function attemptTimers() {
+  const spy = jest.spyOn(AbortSignal, 'timeout');
+  return () => spy.mock.calls.map(([ms]) => ms);
+}
+
+/**
+ * A nock reply that takes the request and never answers: nock waits for the callback (the
+ * third parameter), which is never called, so the attempt hangs until its caller aborts it.
+ */
+const hangs =
+  (onRequest: () => void) =>
+  (_uri: string, _body: unknown, _answer: (error: NodeJS.ErrnoException | null, result: ReplyFnResult) => void): void =>
+    onRequest();
 
 function vehicles(ch: AgencyChannels, timeoutMs = 1000) {
   let n = 0;
@@ -60,6 +104,8 @@ beforeEach(() => {
 });
 afterEach(() => {
   nock.emitter.removeListener('no match', countUnmatched);
+  jest.useRealTimers();
+  jest.restoreAllMocks();
 });
 
 describe('settings', () => {
@@ -141,50 +187,78 @@ describe('retries', () => {
 
 describe('retries within the time budget', () => {
   it('makes no retry whose backoff would outlast the budget', async () => {
-    nock(BASE).post(BY_OWNER).replyWithError('socket hang up');
-    const started = Date.now();
-    const error = await failure(vehicles(channels({ backoffInitialMs: 1000, backoffMaxMs: 1000 }), 400).vehiclesByOwner([PERSON]));
+    const clock = frozenClock();
+    const { waits, wait } = recordedWaits(clock);
+    let attempts = 0;
+    nock(BASE).post(BY_OWNER).replyWithError('socket hang up').on('request', () => attempts++);
+    const error = await failure(vehicles(channels({ backoffInitialMs: 1000, backoffMaxMs: 1000 }, wait), 400).vehiclesByOwner([PERSON]));
     expect(error.code).toBe('AGENCY_UNAVAILABLE');
-    expect(Date.now() - started).toBeLessThan(400);
+    // A transient failure, retries left, but the 1000 ms backoff does not fit the 400 ms budget:
+    // the call fails at once, waiting for nothing and sending nothing more.
+    expect({ attempts, waits, elapsed: clock.elapsed() }).toEqual({ attempts: 1, waits: [], elapsed: 0 });
     expect(unmatched).toBe(0);
   });
 
   it('ends a slow, failing read within its budget however many retries are allowed', async () => {
-    let attempts = 0;
-    nock(BASE).post(BY_OWNER).times(20).delay(120).reply(() => (attempts++, [503, 'busy']));
-    const started = Date.now();
-    const error = await failure(vehicles(channels({ retries: 20, backoffInitialMs: 20, backoffMaxMs: 40 }), 400).vehiclesByOwner([PERSON]));
-    const elapsed = Date.now() - started;
-    expect(['AGENCY_UNAVAILABLE', 'AGENCY_TIMEOUT']).toContain(error.code);
-    expect(elapsed).toBeLessThan(400 + 100);
-    expect(attempts).toBeGreaterThanOrEqual(2);
-    expect(attempts).toBeLessThanOrEqual(3);
+    const clock = frozenClock();
+    const { waits, wait } = recordedWaits(clock);
+    const timers = attemptTimers();
+    const started: number[] = [];
+    // Each attempt takes the agency 250 ms (on the frozen clock) and ends in a transient 503.
+    nock(BASE)
+      .post(BY_OWNER)
+      .times(21)
+      .reply(() => {
+        started.push(clock.elapsed());
+        clock.advance(250);
+        return [503, 'busy'];
+      });
+    const error = await failure(vehicles(channels({ retries: 20, backoffInitialMs: 50, backoffMaxMs: 50 }, wait), 1000).vehiclesByOwner([PERSON]));
+    expect(error.code).toBe('AGENCY_UNAVAILABLE');
+    // 20 retries allowed, 2 made: each only while a quarter of the 1000 ms budget (250 ms) is left
+    // after its backoff. After the third attempt, at 850 ms, 150 ms are left: no retry.
+    expect({ started, waits, ended: clock.elapsed() }).toEqual({ started: [0, 300, 600], waits: [50, 50], ended: 850 });
+    // Every attempt was given only what was left of the budget: its timer ends at the deadline.
+    expect(timers()).toEqual([1000, 700, 400]);
     nock.cleanAll();
   });
 
-  it('times out a hanging agency once, at the budget, without retrying', async () => {
+  it('cuts a retry that hangs at the call\'s deadline, not after a budget of its own', async () => {
+    const clock = frozenClock();
+    const { waits, wait } = recordedWaits(clock);
+    const timers = attemptTimers();
     let attempts = 0;
-    nock(BASE).post(BY_OWNER).times(3).delay(400).reply(() => (attempts++, [200, {}]));
-    const started = Date.now();
-    const error = await failure(vehicles(channels(), 150).vehiclesByOwner([PERSON]));
+    nock(BASE)
+      .post(BY_OWNER)
+      .reply(() => (attempts++, clock.advance(100), [503, 'busy']))
+      .post(BY_OWNER)
+      .reply(hangs(() => attempts++));
+    const error = await failure(vehicles(channels({ retries: 5, backoffInitialMs: 20, backoffMaxMs: 20 }, wait), 400).vehiclesByOwner([PERSON]));
+    expect({ message: error.message, code: error.code }).toEqual({ message: 'The vehicle registry did not answer within 400 ms.', code: 'AGENCY_TIMEOUT' });
+    // The retry started at 120 ms with 280 ms of the budget left, and its timer (the only one
+    // that could end a hanging attempt) was set to those 280 ms; a timeout is not retried.
+    expect({ attempts, waits, timers: timers() }).toEqual({ attempts: 2, waits: [20], timers: [400, 280] });
+  });
+
+  it('times out a hanging agency once, at the budget, without retrying', async () => {
+    frozenClock();
+    const timers = attemptTimers();
+    let attempts = 0;
+    const waits: number[] = [];
+    nock(BASE)
+      .post(BY_OWNER)
+      .times(3)
+      .reply(hangs(() => attempts++));
+    const error = await failure(vehicles(channels({}, async (ms) => void waits.push(ms)), 150).vehiclesByOwner([PERSON]));
     expect({ message: error.message, code: error.code }).toEqual({ message: 'The vehicle registry did not answer within 150 ms.', code: 'AGENCY_TIMEOUT' });
-    expect(Date.now() - started).toBeLessThan(150 + 100);
-    expect(attempts).toBeLessThanOrEqual(1);
+    // The agency never answers: the timer that ended the call is the only one set, the 150 ms budget's.
+    expect({ attempts, waits, timers: timers() }).toEqual({ attempts: 1, waits: [], timers: [150] });
     nock.cleanAll();
   });
 });
 
 describe('circuit breaker', () => {
   const breakerOf = (ch: AgencyChannels) => ch.report()[AGENCY]!.breaker;
-
-  /** Polls until the breaker shows `state`, at most `withinMs`: no fixed sleeps. */
-  async function until(ch: AgencyChannels, state: string, withinMs: number): Promise<void> {
-    const end = Date.now() + withinMs;
-    while (breakerOf(ch) !== state) {
-      if (Date.now() > end) throw new Error(`breaker still ${breakerOf(ch)} after ${withinMs} ms, expected ${state}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
 
   it('opens after failed calls in a row (unavailable, timed out, bad answer), then sends nothing', async () => {
     const ch = channels({ retries: 0, breakerFailures: 3, breakerHalfOpenAfterMs: 60_000 });
@@ -232,24 +306,33 @@ describe('circuit breaker', () => {
   });
 
   it('lets one probe through after the open time and closes when it succeeds', async () => {
+    const clock = frozenClock();
     const ch = channels({ retries: 0, breakerFailures: 2, breakerHalfOpenAfterMs: 150 });
     const client = vehicles(ch);
     nock(BASE).post(BY_OWNER).times(2).reply(500, {});
     for (let i = 0; i < 2; i++) await failure(client.vehiclesByOwner([PERSON]));
     expect(breakerOf(ch)).toBe('open');
 
-    await until(ch, 'half-open', 1000);
+    // Open for exactly breakerHalfOpenAfterMs: 1 ms before, a call is still refused unsent.
+    clock.advance(149);
+    expect(breakerOf(ch)).toBe('open');
+    expect((await failure(client.vehiclesByOwner([PERSON]))).extensions.breaker).toBe('open');
+    clock.advance(1);
+    expect(breakerOf(ch)).toBe('half-open');
     nock(BASE).post(BY_OWNER).reply(200, answered);
     expect(await client.vehiclesByOwner([PERSON])).toEqual(new Map());
     expect(ch.report()).toEqual({ [AGENCY]: { breaker: 'closed' } });
+    expect(unmatched).toBe(0);
   });
 
   it('opens again at once when the probe fails', async () => {
+    const clock = frozenClock();
     const ch = channels({ retries: 0, breakerFailures: 2, breakerHalfOpenAfterMs: 150 });
     const client = vehicles(ch);
     nock(BASE).post(BY_OWNER).times(3).reply(500, {});
     for (let i = 0; i < 2; i++) await failure(client.vehiclesByOwner([PERSON]));
-    await until(ch, 'half-open', 1000);
+    clock.advance(150);
+    expect(breakerOf(ch)).toBe('half-open');
     expect((await failure(client.vehiclesByOwner([PERSON]))).extensions.httpStatus).toBe(500);
     expect(breakerOf(ch)).toBe('open');
     expect((await failure(client.vehiclesByOwner([PERSON]))).extensions.breaker).toBe('open');

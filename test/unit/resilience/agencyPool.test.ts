@@ -53,6 +53,9 @@ async function startFakeAgency(): Promise<FakeAgency> {
     agency.mostOpen = Math.max(agency.mostOpen, agency.open.size);
     socket.on('close', () => agency.open.delete(socket));
   });
+  // The agency never closes an idle connection (node's default would after 5 s): every close
+  // a test waits for comes from the client side.
+  agency.server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => agency.server.listen(0, '127.0.0.1', resolve));
   agency.url = `http://127.0.0.1:${(agency.server.address() as AddressInfo).port}`;
   return agency;
@@ -63,20 +66,24 @@ async function stopFakeAgency(agency: FakeAgency): Promise<void> {
   await new Promise((resolve) => agency.server.close(resolve));
 }
 
-/** Polls `condition` every 10 ms for at most `withinMs`. */
-async function until(condition: () => boolean, withinMs = 2000): Promise<void> {
-  const end = Date.now() + withinMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${withinMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/**
+ * Waits for the close of every connection open at the agency now: the event itself, no
+ * deadline. Neither side closes an idle connection on its own during a test (the agency
+ * keeps them, the pools keep them for IDLE_MS), so only the close under test can end this
+ * wait; if it never comes, the test's timeout reports the hang.
+ */
+function allClosed(agency: FakeAgency): Promise<void> {
+  return Promise.all([...agency.open].map((socket) => new Promise((resolve) => socket.once('close', resolve)))).then(() => undefined);
 }
+
+/** Idle time of the pools' sockets: longer than any test, so no socket closes for being idle. */
+const IDLE_MS = 10 * 60_000;
 
 let agency: FakeAgency;
 let channels: AgencyChannels;
 beforeEach(async () => {
   agency = await startFakeAgency();
-  channels = new AgencyChannels({ resilience: { maxConnections: 4, backoffInitialMs: 1, backoffMaxMs: 1 }, env: {} });
+  channels = new AgencyChannels({ resilience: { maxConnections: 4, backoffInitialMs: 1, backoffMaxMs: 1, keepAliveTimeoutMs: IDLE_MS }, env: {} });
 });
 afterEach(async () => {
   await channels.close();
@@ -106,8 +113,10 @@ describe('a keep-alive pool per agency', () => {
   it('closes its sockets when the channels close', async () => {
     await Promise.all(Array.from({ length: 8 }, () => http().get('/q', answer)));
     expect(agency.open.size).toBeGreaterThan(0);
+    const closed = allClosed(agency);
     await channels.close();
-    await until(() => agency.open.size === 0);
+    await closed;
+    expect(agency.open.size).toBe(0);
   });
 
   it('keeps the timeout code through undici (another realm\'s DOMException)', async () => {
@@ -137,12 +146,13 @@ describe('a subgraph and its agencies', () => {
     const subgraph = await startVehicleSubgraph({
       agencyUrl: agency.url,
       secret: TEST_SUBGRAPH_SECRET,
-      resilience: { retries: 0, breakerFailures: 1, breakerHalfOpenAfterMs: 60_000 },
+      resilience: { retries: 0, breakerFailures: 1, breakerHalfOpenAfterMs: 60_000, keepAliveTimeoutMs: IDLE_MS },
     });
     const readyz = async () => {
       const response = await fetch(subgraph.url.replace(/\/graphql$/, '/readyz'));
       return { status: response.status, body: await response.json() };
     };
+    let closed: Promise<void> | undefined;
     try {
       expect(await readyz()).toEqual({ status: 200, body: { status: 'ready', checks: { agencies: { 'vehicle registry': { breaker: 'closed' } } } } });
 
@@ -158,9 +168,11 @@ describe('a subgraph and its agencies', () => {
       const refused = await postSigned(subgraph.url, VEHICLES, { reps: [{ __typename: 'Person', idNumber: PERSON }] });
       expect(refused.errors?.[0]).toMatchObject({ message: expect.stringMatching(/circuit breaker is open/), extensions: { code: 'AGENCY_UNAVAILABLE', breaker: 'open' } });
       expect(agency.bodies.length).toBe(calls);
+      closed = allClosed(agency);
     } finally {
       await subgraph.stop();
     }
-    await until(() => agency.open.size === 0);
+    await closed;
+    expect(agency.open.size).toBe(0);
   });
 });
