@@ -5,7 +5,7 @@
  *   DATABASE_URL=postgres://user@host/db npm run audit:verify   # a PostgreSQL server
  *   AUDIT_DB=/path/to/pglite-dir npm run audit:verify           # a PGlite data directory
  *
- * with, to check the checkpoints (gateway/audit/auditCheckpoints.ts):
+ * with, to check the checkpoints (lib/audit/checkpoints/):
  *   AUDIT_CHECKPOINT_DIR          the directory the gateways append checkpoints in
  *   AUDIT_CHECKPOINT_PUBLIC_KEYS  a JWKS (or one JWK) file with the checkpoint keys' public halves
  *   AUDIT_TSA_CERTS               optional: PEM certificates of the TSA's CA; time-stamps must chain to one
@@ -28,10 +28,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { JWK } from 'jose';
-import { AuditLog, type VerifyResult } from '../gateway/audit/auditLog';
-import { checkpointPublicKeys, type CheckpointPublicKeys } from '../gateway/audit/checkpointSignature';
-import { certificatesFromPem } from '../gateway/audit/checkpointTimestamp';
-import { type AnchorReport, checkAnchors, type CheckpointRef } from '../gateway/audit/checkpointVerification';
+import type { VerifyResult } from '../lib/audit/auditChain';
+import { AuditLog } from '../lib/audit/auditLog';
+import { checkpointPublicKeys, type CheckpointPublicKeys } from '../lib/audit/checkpoints/checkpointSignature';
+import { certificatesFromPem } from '../lib/audit/checkpoints/checkpointTimestamp';
+import { type AnchorReport, checkAnchors, type CheckpointRef } from '../lib/audit/checkpoints/checkpointVerification';
 import { openDatabase } from '../lib/db/openDatabase';
 
 export interface AuditVerifyOutput {

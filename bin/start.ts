@@ -8,7 +8,8 @@
  * state is visible before ACTIVE / WAITING / RETURNED (real banks: within 24 hours).
  * --port: the gateway's port (overrides PORT; 0 picks a free one).
  * --ephemeral-ports: the gateway (unless --port) and the subgraphs on free ports instead of
- * PORT and 4001-4007 (several stacks on one host, tests); the emulators always are.
+ * PORT and the subgraphs' ports in the supergraph (schemas/subgraphs.ts; several stacks on one
+ * host, tests); the emulators always are.
  *
  * Once up it prints one machine-readable line, `READY {"gateway":"<url>","emulators":{...}}`.
  * SIGTERM or SIGINT stops it gracefully: the gateway stops accepting connections and finishes
@@ -19,14 +20,14 @@
  * execs node (package.json), so no shell sits between npm and this process: npm forwards a
  * signal sent to it alone, and waits for this process to exit.
  */
-import net from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { issueDevToken } from '../gateway/auth/devIssuer';
 import { loadGatewayConfig } from '../gateway/config';
 import { DEFAULT_PERSONS, DEFAULT_SEED } from '../mocks/population';
-import { startStack } from './startStack';
-import { onStopSignals } from './stopSignals';
+import { SUBGRAPH_NAMES } from '../schemas/subgraphs';
+import { AGENCIES } from '../stack/agencies';
+import { type Stack, startStack } from '../stack/startStack';
+import { stopGracefullyOnSignals } from './gracefulStop';
 
 const { values } = parseArgs({
   options: {
@@ -39,10 +40,20 @@ const { values } = parseArgs({
   },
 });
 
-/** How long a graceful stop may take before the process exits anyway. */
-const STOP_DEADLINE_MS = 30_000;
-/** How long requests on connections accepted before the signal have to be read before the drain. */
-const ACCEPTED_READ_GRACE_MS = 500;
+/**
+ * One line per subgraph, in the registry's order (stack/agencies.ts): where it listens, then
+ * the emulators of its agency's systems, one per line.
+ */
+function subgraphLines(stack: Stack): string {
+  const indent = ' '.repeat(4 + 18 + 32);
+  return SUBGRAPH_NAMES.map((name) => {
+    const systems =
+      name === 'audit'
+        ? ['(the audit log; asks the agencies above whether measures took effect)']
+        : Object.keys(AGENCIES[name].emulators).map((emulator) => `${emulator} ${stack.emulators[emulator]!.url}`);
+    return `    ${name.padEnd(18)}${stack.subgraphs[name].url.padEnd(32)}${systems.join(`\n${indent}`)}`;
+  }).join('\n');
+}
 
 function positiveInt(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -113,8 +124,8 @@ async function main(): Promise<void> {
 Court Asset Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${pop.persons.length} persons, ${pop.companies.length} companies, ${pop.cases.length} cases (seed ${pop.seed}).
 
   Gateway + Apollo Sandbox  ${url}
-  Subgraphs                 ${Object.entries(stack.subgraphs).map(([n, s]) => `${n} ${s.url}`).join('\n                            ')}
-  Agency emulators          ${Object.entries(stack.emulators).map(([n, e]) => `${n} ${e.url}`).join('\n                            ')}
+  Subgraphs, each with the emulated systems of its agency (npm run subgraph -- <name> runs one alone):
+${subgraphLines(stack)}
 
 Every request carries a court officer's token and states its case. In the Sandbox, open
 Headers and add these two (a development token with the roles query and control for the
@@ -147,34 +158,11 @@ Ctrl-C stops everything.
 
   console.log(`READY ${JSON.stringify({ gateway: stack.gateway.url, emulators: Object.fromEntries(Object.entries(stack.emulators).map(([n, e]) => [n, e.url])) })}`);
 
-  const stop = (signal: string) => {
-    console.log(`\n${signal}: the gateway takes no new connections and finishes the requests in flight; then subgraphs, emulators and the database stop (${signal} again after a second, or another signal, exits at once).`);
-    setTimeout(() => {
-      console.error(`Still stopping after ${STOP_DEADLINE_MS / 1000} s: exiting.`);
-      process.exit(1);
-    }, STOP_DEADLINE_MS).unref();
-    // Stop accepting at once, but leave accepted connections alone for a moment: http.Server#close
-    // (which the drain calls) also ends every connection it deems idle, and a connection whose
-    // request has arrived but not been read yet looks idle: its request would be cut unanswered.
-    // Once read, a request is in flight and the drain waits for it.
-    net.Server.prototype.close.call(stack.gateway.httpServer);
-    sleep(ACCEPTED_READ_GRACE_MS)
-      .then(() => stack.stop())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
-  };
-  onStopSignals({
-    drain: stop,
-    duplicate: (signal, afterMs) => console.log(`${signal} again ${Math.round(afterMs)} ms later: the same stop (sent to the process group, forwarded by npm).`),
-    forceExit: (signal) => {
-      console.log(`${signal} again: exiting without waiting for requests in flight.`);
-      process.exit(1);
-    },
+  stopGracefullyOnSignals({
+    httpServer: stack.gateway.httpServer,
+    stop: () => stack.stop(),
+    draining: (signal) =>
+      `${signal}: the gateway takes no new connections and finishes the requests in flight; then subgraphs, emulators and the database stop (${signal} again after a second, or another signal, exits at once).`,
   });
 }
 

@@ -6,7 +6,7 @@
  *
  *   query -> freeze (court A) -> freeze (court B) waits -> release (A) -> B promoted -> deduct (B)
  */
-import { startStack } from '../bin/startStack';
+import { startStack } from '../stack/startStack';
 import { issueDevToken } from '../gateway/auth/devIssuer';
 import { createPopulation } from '../mocks/population';
 

@@ -3,12 +3,13 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { Database, DatabaseTimeouts } from '../lib/db/openDatabase';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../lib/gatewaySignature';
-import type { AuditCheckpointConfig } from './audit/auditCheckpoints';
+import type { AuditCheckpointConfig } from '../lib/audit/checkpoints/auditCheckpointer';
 import { loadAuditCheckpointConfig } from './audit/checkpointConfig';
 import { type AuthConfig, loadAuthConfig } from './auth/authConfig';
 import type { RateLimitOptions } from './plugins/rateLimit';
 import type { SubgraphTransportOptions } from './transport/subgraphTransport';
-import { SUBGRAPH_NAMES, SUPERGRAPH_PATH, type SubgraphName } from '../schemas/loadSubgraphSdl';
+import { SUPERGRAPH_PATH } from '../schemas/loadSubgraphSdl';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../schemas/subgraphs';
 
 /** A readiness token is a secret: as long as the subgraph secret. */
 export const MIN_READINESS_TOKEN_LENGTH = MIN_SUBGRAPH_SECRET_LENGTH;
@@ -108,13 +109,13 @@ export interface GatewayConfig {
    */
   subgraphTransport?: SubgraphTransportOptions | 'gateway-js';
   /**
-   * Send identical subgraph reads in flight at the same time once (SignedDataSource#process).
+   * Send identical subgraph reads in flight at the same time once (transport/steps/shareInflightReads.ts).
    * @default true
    */
   shareInflightReads?: boolean;
   /**
    * Answer a query plan's ask for the request's own case from the case record the binding
-   * check already read, when it holds everything asked (transport/caseRecordAnswers.ts).
+   * check already read, when it holds everything asked (caseBinding/caseRecordAnswers.ts).
    * @default true
    */
   answerCaseFromRecord?: boolean;

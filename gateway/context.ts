@@ -1,5 +1,4 @@
 import type { BaseContext } from '@apollo/server';
-import type { RequestAudit } from './audit/requestAudit';
 
 /** What a court officer's token grants (DESIGN.md "Security and audit"). */
 export type CourtRole = 'query' | 'control' | 'supervise';
@@ -35,7 +34,7 @@ export interface GatewayContext extends BaseContext {
    * The request's audit, made as it arrived (audit/requestAudit.ts): every outbound call of the
    * request awaits `audit.intent()` first; the audit plugin reports the answer to it.
    */
-  audit?: RequestAudit;
+  audit?: RequestAuditHandle;
   /** Set by authentication; absent only until it has run. */
   caller?: Caller;
   /** Who sent the request on the network (plugins/clientAddress.ts): unauthenticated traffic is limited by it. */
@@ -56,4 +55,36 @@ export interface GatewayContext extends BaseContext {
    * any subgraph call, and the subgraph data source refuses to forward anything for it.
    */
   cannotRun?: true;
+}
+
+/**
+ * The request's audit as the code handling the request uses it; audit/requestAudit.ts
+ * implements it. Declared here, with what its methods take, because that audit reads the
+ * context: the context naming the class would make the two modules import each other.
+ */
+export interface RequestAuditHandle {
+  /**
+   * Makes the request's intent durable, once: every outbound call awaits it first. Rejects
+   * with `AUDIT_UNAVAILABLE` (503) when it cannot be written.
+   */
+  intent(): Promise<void>;
+  /** Where the records read the request from once Apollo Server has it (plugins/audit.ts). */
+  describe(context: GatewayContext, operation: () => OperationFacts): void;
+  /** What Apollo Server's pipeline answered (plugins/audit.ts, in willSendResponse). */
+  answered(answer: PipelineAnswer): void;
+}
+
+/** The operation as Apollo Server resolved it; read when a record is made (plugins/audit.ts). */
+export interface OperationFacts {
+  /** The name of the operation that runs, else the one the client sent; null for none. */
+  operationName: string | null;
+  query: string | undefined;
+}
+
+/** What Apollo Server's request pipeline answered (plugins/audit.ts reports it in willSendResponse). */
+export interface PipelineAnswer {
+  /** The HTTP status it set. */
+  status: number;
+  hasData: boolean;
+  errorCodes: string[];
 }

@@ -1,37 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
+import { AuditLog } from '../lib/audit/auditLog';
+import { type AuditCheckpointer, startAuditCheckpointer } from '../lib/audit/checkpoints/auditCheckpointer';
 import { openDatabase } from '../lib/db/openDatabase';
-import { GATEWAY_SIGNATURE_HEADER, signForSubgraph } from '../lib/gatewaySignature';
 import { type Readiness, serveGraphQL, type ServedGraphQL } from '../lib/serveGraphQL';
 import { defaultSubgraphUrl } from '../schemas/subgraphUrls';
-import { type AuditCheckpointer, startAuditCheckpointer } from './audit/auditCheckpoints';
-import { AuditLog } from './audit/auditLog';
 import { RequestAudit } from './audit/requestAudit';
 import { startTokenVerifier } from './auth/createTokenVerifier';
 import { readAccessRules } from './authorization/accessRules';
-import { CASE_RECORD_QUERY, CaseDirectory } from './authorization/caseDirectory';
+import { answerFromCaseRecord } from './caseBinding/answerFromCaseRecord';
+import { COURT_SUBGRAPH, signedCaseDirectory } from './caseBinding/caseDirectory';
+import { CASE_RECORD_QUERY } from './caseBinding/caseRecord';
+import { CaseRecordAnswers } from './caseBinding/caseRecordAnswers';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { createLogger } from './log/logger';
-import { requestLoggingPlugin } from './log/requestLogging';
-import { auditPlugin } from './plugins/audit';
-import { authorizationPlugin } from './plugins/authorization';
+import { gatewayPlugins } from './plugins';
 import { clientAddressResolver, trustedProxyAddress } from './plugins/clientAddress';
 import { formatInputError } from './plugins/inputErrors';
-import { operationChoicePlugin } from './plugins/operationChoice';
 import { queryLimits } from './plugins/limits';
-import { rateLimitPlugin } from './plugins/rateLimit';
 import { COURT_OPERATIONS } from './queryPlans/courtOperations';
 import { QueryPlanStore } from './queryPlans/queryPlanStore';
 import { warmQueryPlans, type WarmUpReport } from './queryPlans/warmQueryPlans';
 import { gatewayReadiness, readinessView } from './readiness';
 import { attachSharedScalars } from './sharedScalars';
-import { GATEWAY_SERVICE_IDENTITY, shareReads, SignedDataSource } from './signedDataSource';
-import { CaseRecordAnswers } from './transport/caseRecordAnswers';
+import { SignedDataSource } from './transport/signedDataSource';
+import { shareReads } from './transport/steps/shareInflightReads';
 import { createSubgraphTransport } from './transport/subgraphTransport';
 
 export interface RunningGateway extends ServedGraphQL {
@@ -59,21 +56,17 @@ export interface GatewayStats {
   subgraphConnections: Record<string, number>;
 }
 
-/** The subgraph that owns cases: the case binding asks it (CaseDirectory). */
-const COURT_SUBGRAPH = 'court';
-
 /**
  * The court-facing endpoint: Apollo Gateway on a static supergraph inside Apollo Server.
  * Each request is audited from its arrival (audit/requestAudit.ts): an intent made durable
  * before its first outbound call, a final record before any answer leaves, refusals of the
- * HTTP layer included. Each cross-cutting concern is one plugin, in this order: request log,
- * query limits, the choice of one runnable operation, rate limit (per court, citizen, or
- * client address without a verified caller), authentication + case-bound authorization, audit (what Apollo Server answered). Subgraph calls are signed (SignedDataSource), go through keep-alive pools
- * (transport/subgraphTransport), identical reads in flight are sent once, and the plan's ask
- * for the request's own case is answered from the record the binding read
- * (transport/caseRecordAnswers). The query plans of the court operations are built before
- * the port opens (queryPlans/). `/readyz` reports
- * the supergraph, the audit store and each subgraph's own readiness (readiness.ts).
+ * HTTP layer included. Each cross-cutting concern is one plugin, in the order of
+ * plugins/index.ts; the request's case is bound in caseBinding/. Every subgraph call runs the
+ * steps of transport/steps/index.ts (audit gate, the case record, shared reads in flight,
+ * signature, error wording) and goes through keep-alive pools (transport/subgraphTransport).
+ * The query plans of the court operations are built before the port opens (queryPlans/).
+ * `/readyz` reports the supergraph, the audit store and each subgraph's own readiness
+ * (readiness.ts). This function only wires them together.
  *
  * None of this changes what an operation answers: on any Federation 2 supergraph the answers
  * are bare Apollo Gateway's (test/gateway/anySupergraph.test.ts).
@@ -133,7 +126,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           requireIntent: true,
           ...(transport ? { fetcher: transport.fetcher } : {}),
           ...(inflightReads ? { inflightReads } : {}),
-          ...(caseRecordAnswers && name === COURT_SUBGRAPH ? { caseRecordAnswers } : {}),
+          ...(caseRecordAnswers && name === COURT_SUBGRAPH ? { answerFromCaseRecord: answerFromCaseRecord(caseRecordAnswers) } : {}),
         });
       },
     });
@@ -164,22 +157,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       timeoutMs: config.readinessTimeoutMs,
     });
 
-    const courtUrl = config.subgraphUrls.court ?? defaultSubgraphUrl(COURT_SUBGRAPH);
-    // The lookup carries the incoming request's id: the court system logs it under that
-    // request. The plan's own ask for the case is answered from the record it reads
-    // (caseRecordAnswers); any other ask of the request for the case, from the court subgraph's memo.
-    const cases = new CaseDirectory(
-      courtUrl,
-      async (caseNumber, requestId) => ({
-        [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(config.subgraphSecret, {
-          requestId,
-          service: `${GATEWAY_SERVICE_IDENTITY}:case-binding`,
-          caseNumber,
-        }),
-      }),
-      // Through the same keep-alive pool as every other subgraph call (Node's fetch costs more CPU per call).
-      transport ? { fetcher: transport.fetcher } : {},
-    );
+    // The case binding reads the stated case from the court subgraph through the same pool.
+    const cases = signedCaseDirectory({
+      url: config.subgraphUrls.court ?? defaultSubgraphUrl(COURT_SUBGRAPH),
+      secret: config.subgraphSecret,
+      ...(transport ? { fetcher: transport.fetcher } : {}),
+    });
 
     const served = await serveGraphQL<GatewayContext, RequestAudit>({
       port: config.port,
@@ -207,22 +190,18 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           validationRules: limits.validationRules,
           parseOptions: limits.parseOptions,
           allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
-          plugins: [
-            requestLoggingPlugin({ logger }),
-            ...limits.plugins,
-            // Before authorization: its refusal (no operation chosen, a subscription) is the answer.
-            operationChoicePlugin(),
-            // Before authorization: an operation over budget is refused as such (429), whoever sent it.
-            rateLimitPlugin({ ...config.rateLimit, redis: config.redisUrl }),
-            authorizationPlugin({
+          plugins: gatewayPlugins({
+            logger,
+            limits,
+            rateLimit: { ...config.rateLimit, redis: config.redisUrl },
+            authorization: {
               rules,
               authenticate: async (authorization) => (authorization === undefined ? undefined : verifyToken(authorization)),
               lookupCase: (caseNumber, requestId) => cases.lookup(caseNumber, requestId),
-            }),
-            auditPlugin(),
-            ...plugins,
-            ...(config.production ? [ApolloServerPluginLandingPageDisabled()] : []),
-          ],
+            },
+            server: plugins,
+            production: config.production,
+          }),
           formatError: formatInputError,
         }),
     });

@@ -1,7 +1,8 @@
 import { composeServices } from '@apollo/composition';
 
 type CompositionHint = NonNullable<ReturnType<typeof composeServices>['hints']>[number];
-import { loadSubgraphSdl, SUBGRAPH_NAMES } from './loadSubgraphSdl';
+import { loadSubgraphSdl } from './loadSubgraphSdl';
+import { SUBGRAPH_NAMES } from './subgraphs';
 import { defaultSubgraphUrl } from './subgraphUrls';
 
 /**

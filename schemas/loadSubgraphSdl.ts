@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DocumentNode, parse } from 'graphql';
-
-export const SUBGRAPH_NAMES = ['court', 'bank', 'realestate', 'vehicle', 'commerce', 'social-insurance', 'audit'] as const;
-export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+import type { SubgraphName } from './subgraphs';
 
 /** The SDL file is the one source of a subgraph's schema: subgraphs, composition and tests all read it here. */
 export function subgraphSdlPath(name: SubgraphName): string {

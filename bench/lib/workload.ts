@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { issueDevToken } from '../../gateway/auth/devIssuer';
-import { CASE_HEADER } from '../../gateway/plugins/authorization';
+import { CASE_HEADER } from '../../gateway/caseBinding/caseHeader';
 import {
   DEFAULT_SIGNATURE_TTL_SECONDS,
   GATEWAY_SIGNATURE_AUDIENCE,

@@ -1,12 +1,12 @@
 /**
  * The benchmark's agencies, in one process of their own: the agency emulators with a fixed
- * latency over a seeded population, started by bin/startStack.ts exactly as `npm start` runs
+ * latency over a seeded population, started by stack/startStack.ts exactly as `npm start` runs
  * them. The subgraphs and the gateway startStack also starts are stopped at once: the
  * subgraphs run in a process of their own (processes/subgraphs.ts), each gateway under test in
  * its own (processes/*Gateway.ts).
  */
 import { performance } from 'node:perf_hooks';
-import { startStack } from '../../bin/startStack';
+import { startStack } from '../../stack/startStack';
 import { createPopulation, type CaseRecord } from '../../mocks/population';
 import type { CallRecord, Emulator } from '../../mocks/shared/startEmulator';
 import { serveChild } from '../lib/child';

@@ -11,9 +11,10 @@
  *   group commit (a transaction of five statements per record), to measure what the audit costs.
  */
 import { AUTH_DEFAULTS } from '../../gateway/auth/authConfig';
-import { AuditLog, type AppendResult, type AuditLogOptions } from '../../gateway/audit/auditLog';
-import { type AuditRecordInput, canonicalAuditRecord, chainHash, GENESIS_HASH, normaliseAuditRecord } from '../../gateway/audit/auditRecord';
-import type { Database } from '../../lib/db/openDatabase';
+import { AuditLog, type AuditLogOptions } from '../../lib/audit/auditLog';
+import { type AuditRecordInput, canonicalAuditRecord, chainHash, GENESIS_HASH, normaliseAuditRecord } from '../../lib/audit/auditRecord';
+import type { AuditStore } from '../../lib/audit/auditStore';
+import type { AppendResult } from '../../lib/audit/auditWriter';
 import { startGateway } from '../../gateway/createGateway';
 import { RATE_LIMIT_DEFAULTS } from '../../gateway/plugins/rateLimit';
 import { SUPERGRAPH_PATH } from '../../schemas/loadSubgraphSdl';
@@ -68,7 +69,8 @@ serveChild<{ url: string }>(async (args: SecuredGatewayArgs) => {
  * lock, reads the last record and inserts. Same chain, same table.
  */
 async function legacyAppend(this: AuditLog, input: AuditRecordInput): Promise<AppendResult> {
-  const { db, lockKey } = this as unknown as { db: Database; lockKey: string };
+  // The log's own table and lock (private: only this measurement reaches past the writer).
+  const { db, lockKey } = (this as unknown as { store: AuditStore }).store;
   const record = normaliseAuditRecord(input);
   const canonical = canonicalAuditRecord(record);
   return db.transaction(async (tx) => {

@@ -3,10 +3,10 @@
  * process: the subgraphs' heap stays small (the emulated province, ~1.3 GB, lives with the
  * emulators), as it would beside real agencies.
  */
-import { subgraphStarters } from '../../bin/startStack';
+import { subgraphStarters } from '../../stack/startStack';
 import { openDatabase } from '../../lib/db/openDatabase';
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
-import { SUBGRAPH_NAMES } from '../../schemas/loadSubgraphSdl';
+import { SUBGRAPH_NAMES } from '../../schemas/subgraphs';
 import { serveChild } from '../lib/child';
 
 export interface SubgraphsArgs {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { type AuditCheckpointConfig, DEFAULT_CHECKPOINT_INTERVAL_MS } from './auditCheckpoints';
-import type { CheckpointKeySource } from './checkpointKey';
+import { type AuditCheckpointConfig, DEFAULT_CHECKPOINT_INTERVAL_MS } from '../../lib/audit/checkpoints/auditCheckpointer';
+import type { CheckpointKeySource } from '../../lib/audit/checkpoints/checkpointKey';
 
 /** An unset variable and an empty one mean the same. */
 const setting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());

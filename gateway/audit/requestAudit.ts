@@ -1,35 +1,20 @@
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { type AuditCallerInput, type AuditOutcome, type AuditRecordInput, operationHash, outcomeOf } from '../../lib/audit/auditRecord';
+import type { AuditWriter } from '../../lib/audit/auditWriter';
 import { errorAnswer } from '../../lib/httpRefusals';
 import type { ArrivedRequest, GraphQLArrival } from '../../lib/serveGraphQL';
-import type { Caller, GatewayContext } from '../context';
-import type { AuditLog } from './auditLog';
-import { type AuditCallerInput, type AuditOutcome, type AuditRecordInput, operationHash, outcomeOf } from './auditRecord';
+import type { Caller, GatewayContext, OperationFacts, PipelineAnswer, RequestAuditHandle } from '../context';
 
 export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
 export const AUDIT_UNAVAILABLE_MESSAGE = 'The request could not be written to the audit log, so it is not answered.';
 
 export interface RequestAuditOptions {
-  log: Pick<AuditLog, 'append'>;
+  log: Pick<AuditWriter, 'append'>;
   /** Unique per request, never taken from the client. */
   requestId: string;
   /** @default () => new Date() */
   now?: () => Date;
-}
-
-/** The operation as Apollo Server resolved it; read when a record is made (plugins/audit.ts). */
-export interface OperationFacts {
-  /** The name of the operation that runs, else the one the client sent; null for none. */
-  operationName: string | null;
-  query: string | undefined;
-}
-
-/** What Apollo Server's request pipeline answered (plugins/audit.ts reports it in willSendResponse). */
-export interface PipelineAnswer {
-  /** The HTTP status it set. */
-  status: number;
-  hasData: boolean;
-  errorCodes: string[];
 }
 
 /**
@@ -47,9 +32,9 @@ export interface PipelineAnswer {
  * A request refused before any call needs no intent, only its final record. An intent with no
  * final record means the request was cut off between them (the process stopped, or the final
  * commit failed and the caller got a 503): readers show it as an access that was made
- * (`UNFINISHED`, auditLog.ts).
+ * (`UNFINISHED`, lib/audit/auditReader.ts).
  */
-export class RequestAudit implements GraphQLArrival {
+export class RequestAudit implements GraphQLArrival, RequestAuditHandle {
   /** The request's context as it arrived, handed to Apollo Server. */
   readonly context: GatewayContext;
   /**

@@ -1,3 +1,4 @@
+import { bindCase, bindPartyCase } from '../caseBinding/bindCase';
 import type { Caller, CaseFacts } from '../context';
 import { accessDenied } from './accessDenied';
 import type { AccessRules } from './accessRules';
@@ -41,8 +42,9 @@ export interface Authorized {
 
 /**
  * Decides, before any subgraph is called, whether the caller may run the operation:
- * authentication and roles from @authenticated / @requiresScopes, and the case binding of
- * @policy. Throws the first refusal; per-entity `case_debtor` checks happen at fetch time.
+ * authentication and roles from @authenticated / @requiresScopes, and which @policy applies;
+ * the case checks themselves are the case binding's (caseBinding/bindCase.ts). Throws the
+ * first refusal; per-entity `case_debtor` checks happen at fetch time.
  */
 export async function authorizeOperation(input: AuthorizationInput): Promise<Authorized> {
   const { caller, access, rules } = input;
@@ -79,43 +81,13 @@ export async function authorizeOperation(input: AuthorizationInput): Promise<Aut
   }
   if (!needsCase) return { case: undefined, subjects };
 
-  if (!input.statedCase) {
-    throw accessDenied('CASE_REQUIRED', 'State the enforcement case this request serves in the "x-case-number" header.');
-  }
-  const facts = await input.lookupCase(input.statedCase);
-  if (!facts) throw accessDenied('CASE_NOT_FOUND', `No court has case ${input.statedCase}.`, { caseNumber: input.statedCase });
-  if (facts.courtCode !== caller.court) {
-    throw accessDenied('WRONG_COURT', `Case ${facts.caseNumber} belongs to court ${facts.courtCode}, not to ${caller.court}.`, { caseNumber: facts.caseNumber });
-  }
-  if (facts.status !== 'ACTIVE') {
-    throw accessDenied('CASE_NOT_ACTIVE', `Case ${facts.caseNumber} is ${facts.status.toLowerCase()}: assets may be looked up only in an active case.`, { caseNumber: facts.caseNumber });
-  }
-  const otherCase = access.roots.flatMap((r) => r.caseNumbers).find((n) => n !== facts.caseNumber);
-  if (otherCase !== undefined) {
-    throw accessDenied('WRONG_CASE', `The request states case ${facts.caseNumber} but asks for case ${otherCase}.`, { caseNumber: facts.caseNumber });
-  }
-  const debtors = new Set(facts.debtors);
-  const outsider = subjects.find((s) => !debtors.has(s));
-  if (outsider !== undefined) {
-    throw accessDenied('NOT_A_DEBTOR', `A subject of this request is not a debtor of case ${facts.caseNumber}.`, { caseNumber: facts.caseNumber });
-  }
-  return { case: facts, subjects };
+  return { case: await bindCase({ court: caller.court, access, statedCase: input.statedCase, lookupCase: input.lookupCase }), subjects };
 }
 
-/**
- * An applicant's own view of a case: a citizen whose ID number the case lists among its
- * applicants, and only that case (named in the root arguments; no header needed).
- */
+/** An applicant's own view of a case: a citizen, bound to the case the view names (bindPartyCase). */
 async function authorizeOwnParty(input: AuthorizationInput, subjects: string[]): Promise<Authorized> {
   const { caller, access } = input;
   if (!caller) throw accessDenied('NO_TOKEN', 'This operation needs a signed token: send "Authorization: Bearer <token>".');
   if (caller.kind !== 'citizen') throw accessDenied('NOT_A_PARTY', 'This view is for the parties of a case; courts use `case`.');
-  const named = [...new Set(access.roots.flatMap((r) => r.caseNumbers))];
-  if (named.length !== 1) throw accessDenied('NOT_A_PARTY', 'Name exactly one case you are a party to.');
-  const facts = await input.lookupCase(named[0]!);
-  if (!facts || !facts.applicants.includes(caller.idNumber)) {
-    // The same answer whether the case exists or not: a citizen learns nothing about others' cases.
-    throw accessDenied('NOT_A_PARTY', `You are not an applicant in case ${named[0]}.`);
-  }
-  return { case: undefined, partyCase: facts.caseNumber, subjects };
+  return { case: undefined, partyCase: await bindPartyCase(caller.idNumber, access, input.lookupCase), subjects };
 }

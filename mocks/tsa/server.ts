@@ -21,7 +21,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { pkiEngine, SHA256_OID, TST_INFO_OID } from '../../gateway/audit/checkpointTimestamp';
+import { pkiEngine, SHA256_OID, TST_INFO_OID } from '../../lib/audit/checkpoints/checkpointTimestamp';
 import { certificatePem, makeTsaCredentials } from './tsaCertificates';
 
 export type TsaFaultMode = 'none' | 'down' | 'hang' | 'error500' | 'garbage' | 'rejection' | 'wrongImprint';

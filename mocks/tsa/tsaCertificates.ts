@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { pkiEngine } from '../../gateway/audit/checkpointTimestamp';
+import { pkiEngine } from '../../lib/audit/checkpoints/checkpointTimestamp';
 
 /** What a real TSA has: a CA, and a signing certificate it issued for time-stamping only. */
 export interface TsaCredentials {

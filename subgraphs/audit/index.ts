@@ -1,6 +1,6 @@
+import { AuditReader } from '../../lib/audit/auditReader';
 import type { Database } from '../../lib/db/openDatabase';
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
-import { AuditLog } from '../../gateway/audit/auditLog';
 import { CourtClient } from '../court/client';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
@@ -43,9 +43,9 @@ export function startAuditSubgraph(options: AuditSubgraphOptions): Promise<Serve
   const court = new CourtClient(options.courtAgencyUrl, options.timeoutMs, channels);
   const desks = options.controlDesks ? connectControlDesks(options.controlDesks, options.timeoutMs, channels) : [];
   // Opened on first use and read-only: the gateway creates the table; a failed open is retried.
-  let opened: Promise<AuditLog> | undefined;
-  const log = (): Promise<AuditLog> => {
-    opened ??= AuditLog.open(options.database, { table: options.auditTable, create: false }).catch((error: unknown) => {
+  let opened: Promise<AuditReader> | undefined;
+  const log = (): Promise<AuditReader> => {
+    opened ??= AuditReader.open(options.database, { table: options.auditTable }).catch((error: unknown) => {
       opened = undefined;
       throw error;
     });

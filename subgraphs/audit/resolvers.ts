@@ -1,13 +1,13 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { GraphQLError } from 'graphql';
-import type { AuditEntry, AuditLog } from '../../gateway/audit/auditLog';
+import type { AuditEntry, AuditReader } from '../../lib/audit/auditReader';
 import { COURT_LIMITS, type CourtClient, type EnforcementCase } from '../court/client';
 import { currentCaseContext } from '../shared/caseContext';
 import type { MeasuresTakenLoader } from './measuresTaken';
 
 export interface AuditContext {
-  /** The audit log, opened read-only on first use. */
-  log(): Promise<AuditLog>;
+  /** The audit log's reader, opened on first use. */
+  log(): Promise<AuditReader>;
   court: CourtClient;
   /** This request's look at the agencies: whom each case's measures took effect against. */
   measuresTaken: MeasuresTakenLoader;
@@ -32,7 +32,7 @@ export function accessRecord(entry: AuditEntry) {
     operationName: entry.operationName,
     fields: entry.fields,
     agencies: entry.agencies,
-    // One entry per request (AuditLog's readers): UNFINISHED is an intent with no final record, an access all the same.
+    // One entry per request (AuditReader): UNFINISHED is an intent with no final record, an access all the same.
     outcome: entry.outcome,
     errorCodes: entry.errorCodes,
   };

@@ -2,9 +2,13 @@ import type { EnforcementCase } from './client';
 
 /**
  * The case records one gateway request has already been given, for a few seconds: the
- * gateway checks a request's case binding by asking for the case, and a dossier then asks
- * for the same case again within the same request. The second ask is answered from here, so
- * the court case system is asked once per request and the answer cannot differ within it.
+ * gateway checks a request's case binding by asking for the case, and the request's later
+ * court subgraph fetches are answered from here: the names of the stated case's parties
+ * (a debtors' sweep, `person { name }`, an owner's name), so the identity service is not asked
+ * for them, and any ask for the same case, so the court case system is asked once per request
+ * and the answer cannot differ within it. (The gateway answers its plan's own ask for the case
+ * from the record itself, gateway/caseBinding/; over the e2e suites the names are what this
+ * still serves: 81 of 145 later court fetches, against 7 case asks.)
  * Keyed by the gateway-signed request id, so nothing is ever shared between requests.
  */
 export class RequestCaseMemo {

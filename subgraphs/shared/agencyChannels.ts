@@ -15,7 +15,11 @@ export interface AgencyChannelsOptions {
    * tests that stub agencies with nock (which patches node's fetch, not undici's). @default true
    */
   pooled?: boolean;
-  /** Where unset resilience settings are read from. @default process.env */
+  /**
+   * An environment to read unset resilience settings from. @default none: a subgraph's
+   * configuration (subgraphConfig.ts) has read the process's and passes them as `resilience`,
+   * so a constructor never reads the environment behind its caller's back
+   */
   env?: NodeJS.ProcessEnv;
   /**
    * How every agency's policy waits out a retry's backoff; tests pass one that records the

@@ -3,9 +3,9 @@ import { AgencyError, type AgencyErrorCode, type AgencyErrorDetails } from './ag
 
 /**
  * How a subgraph treats one agency that is slow or failing. Every field is optional: an
- * unset one comes from its environment variable (`AGENCY_RETRIES` ..., see RESILIENCE_ENV),
- * else from RESILIENCE_DEFAULTS, so a deployment (or a test stack) can tune every subgraph
- * without code. The per-call time limit stays the subgraph's `timeoutMs`: it is the budget
+ * unset one comes from its environment variable (`AGENCY_RETRIES` ..., see RESILIENCE_ENV;
+ * read by the subgraph's configuration, subgraphConfig.ts), else from RESILIENCE_DEFAULTS, so
+ * a deployment (or a test stack) can tune every subgraph without code. The per-call time limit stays the subgraph's `timeoutMs`: it is the budget
  * of one call, retries and their backoff included.
  */
 export interface AgencyResilience {
@@ -44,8 +44,8 @@ export const RESILIENCE_DEFAULTS: ResilienceSettings = {
   keepAliveTimeoutMs: 10_000,
 };
 
-/** The environment variable behind each setting. */
-export const RESILIENCE_ENV: Record<keyof AgencyResilience, string> = {
+/** The environment variable behind each setting (read by subgraphs/shared/subgraphConfig.ts). */
+export const RESILIENCE_ENV = {
   retries: 'AGENCY_RETRIES',
   backoffInitialMs: 'AGENCY_BACKOFF_INITIAL_MS',
   backoffMaxMs: 'AGENCY_BACKOFF_MAX_MS',
@@ -53,27 +53,37 @@ export const RESILIENCE_ENV: Record<keyof AgencyResilience, string> = {
   breakerHalfOpenAfterMs: 'AGENCY_BREAKER_HALF_OPEN_MS',
   maxConnections: 'AGENCY_MAX_CONNECTIONS',
   keepAliveTimeoutMs: 'AGENCY_KEEP_ALIVE_MS',
-};
+} as const satisfies Record<keyof AgencyResilience, string>;
+
+export type ResilienceVariable = (typeof RESILIENCE_ENV)[keyof AgencyResilience];
 
 /** Settings that must be at least 1 (the rest may be 0). */
 const AT_LEAST_ONE: ReadonlySet<keyof AgencyResilience> = new Set(['breakerFailures', 'maxConnections', 'keepAliveTimeoutMs']);
 
-/** Options over environment over defaults; a bad value fails the start rather than a call later. */
-export function resolveResilience(options: AgencyResilience = {}, env: NodeJS.ProcessEnv = process.env): ResilienceSettings {
+/**
+ * Options over environment over defaults; a bad value fails the start rather than a call later.
+ * `env` is whatever environment the caller has read (subgraphConfig.ts passes the process's);
+ * nothing here reads process.env by itself. @default {} (options and defaults only)
+ */
+export function resolveResilience(options: AgencyResilience = {}, env: NodeJS.ProcessEnv = {}): ResilienceSettings {
   const settings = { ...RESILIENCE_DEFAULTS };
+  const set = (v: string | undefined) => v !== undefined && v !== '';
+  // Where a setting came from, so a refusal names what the operator has to change.
+  const source = (key: keyof AgencyResilience) => (options[key] !== undefined ? `resilience.${key}` : RESILIENCE_ENV[key]);
+  const stated = (key: keyof AgencyResilience) =>
+    `${source(key)} (${options[key] === undefined && !set(env[RESILIENCE_ENV[key]]) ? 'unset, its default ' : ''}${settings[key]})`;
   for (const key of Object.keys(RESILIENCE_DEFAULTS) as (keyof AgencyResilience)[]) {
     const fromEnv = env[RESILIENCE_ENV[key]];
-    const value = options[key] ?? (fromEnv === undefined || fromEnv === '' ? undefined : Number(fromEnv));
+    const value = options[key] ?? (set(fromEnv) ? Number(fromEnv) : undefined);
     if (value === undefined) continue;
     const least = AT_LEAST_ONE.has(key) ? 1 : 0;
     if (!Number.isInteger(value) || value < least) {
-      const source = options[key] === undefined ? RESILIENCE_ENV[key] : `resilience.${key}`;
-      throw new Error(`${source} must be an integer of at least ${least}, got ${String(options[key] ?? fromEnv)}.`);
+      throw new Error(`${source(key)} must be an integer of at least ${least}, got ${String(options[key] ?? fromEnv)}.`);
     }
     settings[key] = value;
   }
   if (settings.backoffMaxMs < settings.backoffInitialMs) {
-    throw new Error(`backoffMaxMs (${settings.backoffMaxMs}) must not be below backoffInitialMs (${settings.backoffInitialMs}).`);
+    throw new Error(`${stated('backoffMaxMs')} must not be below ${stated('backoffInitialMs')}.`);
   }
   return settings;
 }

@@ -4,7 +4,8 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Kind } from 'graphql';
 import type { IncomingMessage } from 'node:http';
-import { loadSubgraphSdl, type SubgraphName } from '../../schemas/loadSubgraphSdl';
+import { loadSubgraphSdl } from '../../schemas/loadSubgraphSdl';
+import type { SubgraphName } from '../../schemas/subgraphs';
 import { scalarResolvers } from '../../schemas/scalars';
 import { GATEWAY_SIGNATURE_HEADER, GatewaySignatureError, MIN_SUBGRAPH_SECRET_LENGTH, verifyFromGateway } from '../../lib/gatewaySignature';
 import { type Admission, serveGraphQL, type ServedGraphQL } from '../../lib/serveGraphQL';
@@ -99,7 +100,7 @@ async function serve<TContext extends BaseContext>(options: StartSubgraphOptions
         plugins: [...plugins, signedOperationPlugin<TContext>(), ApolloServerPluginInlineTraceDisabled()],
         // Agencies' internals never reach a court; the gateway shows coded errors.
         includeStacktraceInErrorResponses: false,
-        // bin/start.ts owns the process signals and stops every server in order.
+        // The process's entry point (bin/start.ts, bin/subgraph.ts) owns the signals and stops every server in order.
         stopOnTerminationSignals: false,
       }),
     context: async (req) => options.context(req),

@@ -5,11 +5,11 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditCheckpointer, type Schedule, type WrittenCheckpoint } from '../../gateway/audit/auditCheckpoints';
-import { AuditLog } from '../../gateway/audit/auditLog';
-import { type CheckpointKey, loadCheckpointKey, writeCheckpointKeyPair } from '../../gateway/audit/checkpointKey';
-import { checkpointPublicKeys, openCheckpoint } from '../../gateway/audit/checkpointSignature';
-import { CheckpointFile, readCheckpoints, type StoredCheckpoint } from '../../gateway/audit/checkpointStore';
+import { AuditCheckpointer, type Schedule, type WrittenCheckpoint } from '../../lib/audit/checkpoints/auditCheckpointer';
+import { AuditLog } from '../../lib/audit/auditLog';
+import { type CheckpointKey, loadCheckpointKey, writeCheckpointKeyPair } from '../../lib/audit/checkpoints/checkpointKey';
+import { checkpointPublicKeys, openCheckpoint } from '../../lib/audit/checkpoints/checkpointSignature';
+import { CheckpointFile, readCheckpoints, type StoredCheckpoint } from '../../lib/audit/checkpoints/checkpointStore';
 import { auditInput, BACKENDS, useAuditDatabase } from './auditHarness';
 
 /** A schedule the test fires: `fire()` runs the pending timer and resolves once the checkpointer has armed the next. */

@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuditCheckpointer } from '../../gateway/audit/auditCheckpoints';
-import { AuditLog } from '../../gateway/audit/auditLog';
-import { type CheckpointKey, loadCheckpointKey } from '../../gateway/audit/checkpointKey';
-import type { StoredCheckpoint } from '../../gateway/audit/checkpointStore';
-import { certificatesFromPem, checkTimestamp, requestTimestamp } from '../../gateway/audit/checkpointTimestamp';
+import { AuditCheckpointer } from '../../lib/audit/checkpoints/auditCheckpointer';
+import { AuditLog } from '../../lib/audit/auditLog';
+import { type CheckpointKey, loadCheckpointKey } from '../../lib/audit/checkpoints/checkpointKey';
+import type { StoredCheckpoint } from '../../lib/audit/checkpoints/checkpointStore';
+import { certificatesFromPem, checkTimestamp, requestTimestamp } from '../../lib/audit/checkpoints/checkpointTimestamp';
 import { openDatabase, type Database } from '../../lib/db/openDatabase';
 import { startTsaEmulator, type TsaEmulator } from '../../mocks/tsa/server';
 import { auditInput, uniqueTable } from './auditHarness';

@@ -1,4 +1,4 @@
-import { AuditLog } from '../../gateway/audit/auditLog';
+import { AuditLog } from '../../lib/audit/auditLog';
 import { type Database, openDatabase } from '../../lib/db/openDatabase';
 import { auditInput, BACKENDS, dropAuditTable, uniqueTable } from './auditHarness';
 

@@ -1,5 +1,5 @@
-import { AuditLog } from '../../gateway/audit/auditLog';
-import { GENESIS_HASH } from '../../gateway/audit/auditRecord';
+import { AuditLog } from '../../lib/audit/auditLog';
+import { GENESIS_HASH } from '../../lib/audit/auditRecord';
 import { type Database, openDatabase, type Queryable } from '../../lib/db/openDatabase';
 import { auditInput, BACKENDS, dropAuditTable, uniqueTable } from './auditHarness';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AuditRecordInput } from '../../gateway/audit/auditRecord';
-import { operationHash } from '../../gateway/audit/auditRecord';
+import type { AuditRecordInput } from '../../lib/audit/auditRecord';
+import { operationHash } from '../../lib/audit/auditRecord';
 import { type Database, openDatabase } from '../../lib/db/openDatabase';
 
 import type { Backend } from '../support/backends';

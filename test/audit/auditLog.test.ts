@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { AuditLog } from '../../gateway/audit/auditLog';
-import { canonicalAuditRecord, chainHash, GENESIS_HASH, normaliseAuditRecord } from '../../gateway/audit/auditRecord';
+import { AuditLog } from '../../lib/audit/auditLog';
+import { canonicalAuditRecord, chainHash, GENESIS_HASH, normaliseAuditRecord } from '../../lib/audit/auditRecord';
 import { type Database, openDatabase } from '../../lib/db/openDatabase';
 import { auditInput, BACKENDS, CASE, COMPANY, DEBTOR, OTHER_PERSON, tamper, useAuditDatabase } from './auditHarness';
 

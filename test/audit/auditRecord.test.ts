@@ -4,7 +4,7 @@ import {
   GENESIS_HASH,
   normaliseAuditRecord,
   operationHash,
-} from '../../gateway/audit/auditRecord';
+} from '../../lib/audit/auditRecord';
 import { auditInput, CASE, COMPANY, DEBTOR, OTHER_PERSON } from './auditHarness';
 
 describe('normaliseAuditRecord', () => {

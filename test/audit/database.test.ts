@@ -1,4 +1,4 @@
-import { AuditLog } from '../../gateway/audit/auditLog';
+import { AuditLog } from '../../lib/audit/auditLog';
 import { type Database, openDatabase } from '../../lib/db/openDatabase';
 import { parseDatabaseUrl } from '../../lib/db/parseDatabaseUrl';
 import { resolveDatabaseTimeouts } from '../../lib/db/databaseTimeouts';

@@ -4,8 +4,8 @@
  * a 503 whenever either cannot be written, and nothing let out once the answer is settled.
  */
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
-import { AuditLog } from '../../gateway/audit/auditLog';
-import type { AuditRecordInput } from '../../gateway/audit/auditRecord';
+import { AuditLog } from '../../lib/audit/auditLog';
+import type { AuditRecordInput } from '../../lib/audit/auditRecord';
 import { AUDIT_UNAVAILABLE_MESSAGE, RequestAudit } from '../../gateway/audit/requestAudit';
 import type { ArrivedRequest } from '../../lib/serveGraphQL';
 import { BACKENDS, DEBTOR, useAuditDatabase } from './auditHarness';

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse } from 'graphql';
 import { composeSupergraph } from '../../schemas/composeSupergraph';
-import { loadSubgraphSdl, SUBGRAPH_NAMES, SUPERGRAPH_PATH } from '../../schemas/loadSubgraphSdl';
+import { loadSubgraphSdl, SUPERGRAPH_PATH } from '../../schemas/loadSubgraphSdl';
+import { SUBGRAPH_NAMES } from '../../schemas/subgraphs';
 import { scalarResolvers } from '../../schemas/scalars';
 import { defaultSubgraphUrl } from '../../schemas/subgraphUrls';
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Agent, request } from 'undici';
-import { AuditLog } from '../../gateway/audit/auditLog';
+import { AuditLog } from '../../lib/audit/auditLog';
 import { openDatabase } from '../../lib/db/openDatabase';
 import { createPopulation } from '../../mocks/population';
 import { officerHeaders } from '../support/courtRequest';

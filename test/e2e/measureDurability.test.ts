@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startStack } from '../../bin/startStack';
+import { startStack } from '../../stack/startStack';
 import { createPopulation } from '../../mocks/population';
 import { postInCase } from '../support/courtRequest';
 

@@ -4,7 +4,7 @@
  * call at all while the rest of the dossier still answers, and once the agency is healed
  * and the half-open time has passed, one probe closes the breaker again.
  */
-import type { SubgraphName } from '../../schemas/loadSubgraphSdl';
+import type { SubgraphName } from '../../schemas/subgraphs';
 import { postInCase } from '../support/courtRequest';
 import type { GraphQLAnswer } from '../support/postGraphQL';
 import { useStack } from '../support/stack';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Stack } from '../../bin/startStack';
+import type { Stack } from '../../stack/startStack';
 import { AUTH_DEFAULTS } from '../../gateway/auth/authConfig';
 import type { GatewayConfig } from '../../gateway/config';
 import { type RunningGateway, startGateway } from '../../gateway/createGateway';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { AuditLog } from '../../gateway/audit/auditLog';
-import { type AuditRecordInput, operationHash } from '../../gateway/audit/auditRecord';
+import { AuditLog } from '../../lib/audit/auditLog';
+import { type AuditRecordInput, operationHash } from '../../lib/audit/auditRecord';
 import { type Database, openDatabase } from '../../lib/db/openDatabase';
 import type { ServedGraphQL } from '../../lib/serveGraphQL';
 import { startCourtEmulator } from '../../mocks/court/server';

@@ -1,6 +1,6 @@
 import { issueDevToken } from '../../gateway/auth/devIssuer';
 import type { CourtRole } from '../../gateway/context';
-import { CASE_HEADER } from '../../gateway/plugins/authorization';
+import { CASE_HEADER } from '../../gateway/caseBinding/caseHeader';
 import type { Population } from '../../mocks/population';
 import { type GraphQLAnswer, postGraphQL } from './postGraphQL';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Stack, startStack, type StackOptions } from '../../bin/startStack';
+import { type Stack, startStack, type StackOptions } from '../../stack/startStack';
 import { openDatabase } from '../../lib/db/openDatabase';
 import type { Emulator } from '../../mocks/shared/startEmulator';
 

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import type { AuditEntry } from '../../../gateway/audit/auditLog';
+import type { AuditEntry } from '../../../lib/audit/auditReader';
 import { casesRevealedByMeasures, visibleToCitizen } from '../../../subgraphs/audit/resolvers';
 import { connectControlDesks, measuresTakenLoader, tookEffect } from '../../../subgraphs/audit/measuresTaken';
 import type { EnforcementCase } from '../../../subgraphs/court/client';

@@ -1,5 +1,6 @@
 import nock from 'nock';
-import { CASE_RECORD_QUERY, CaseDirectory } from '../../../gateway/authorization/caseDirectory';
+import { CaseDirectory } from '../../../gateway/caseBinding/caseDirectory';
+import { CASE_RECORD_QUERY } from '../../../gateway/caseBinding/caseRecord';
 
 const COURT = 'http://court-subgraph.test';
 const CASE = '(2025)浙0106执1001号';

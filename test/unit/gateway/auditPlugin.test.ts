@@ -1,6 +1,6 @@
 import { ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { buildSchema } from 'graphql';
-import type { AuditRecordInput } from '../../../gateway/audit/auditRecord';
+import type { AuditRecordInput } from '../../../lib/audit/auditRecord';
 import { RequestAudit } from '../../../gateway/audit/requestAudit';
 import type { GatewayContext } from '../../../gateway/context';
 import { AUDIT_UNAVAILABLE_MESSAGE, auditPlugin } from '../../../gateway/plugins/audit';

@@ -2,8 +2,8 @@
  * A query plan's ask for the request's own case, answered from the case record: exactly the
  * fetch's shape when the record holds all of it, and nothing (the fetch goes out) otherwise.
  */
-import { CASE_RECORD_QUERY } from '../../../gateway/authorization/caseDirectory';
-import { CaseRecordAnswers } from '../../../gateway/transport/caseRecordAnswers';
+import { CASE_RECORD_QUERY } from '../../../gateway/caseBinding/caseRecord';
+import { CaseRecordAnswers } from '../../../gateway/caseBinding/caseRecordAnswers';
 
 const CASE = '(2024)浙0106执1234号';
 

@@ -5,7 +5,8 @@
  */
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayContext } from '../../../gateway/context';
-import { shareReads, SignedDataSource } from '../../../gateway/signedDataSource';
+import { SignedDataSource } from '../../../gateway/transport/signedDataSource';
+import { shareReads } from '../../../gateway/transport/steps/shareInflightReads';
 import type { Fetcher } from '../../../gateway/transport/subgraphTransport';
 import { GATEWAY_SIGNATURE_HEADER, verifyFromGateway } from '../../../lib/gatewaySignature';
 

@@ -4,10 +4,11 @@
  * shared with an identical read in flight, or refused; the intent is written once per request.
  */
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { AuditRecordInput } from '../../../gateway/audit/auditRecord';
+import type { AuditRecordInput } from '../../../lib/audit/auditRecord';
 import { RequestAudit } from '../../../gateway/audit/requestAudit';
 import type { GatewayContext } from '../../../gateway/context';
-import { shareReads, SignedDataSource } from '../../../gateway/signedDataSource';
+import { SignedDataSource } from '../../../gateway/transport/signedDataSource';
+import { shareReads } from '../../../gateway/transport/steps/shareInflightReads';
 import type { Fetcher } from '../../../gateway/transport/subgraphTransport';
 
 const SECRET = 'unit-test-secret-with-more-than-32-chars';

@@ -1,7 +1,7 @@
 import type { GatewayContext } from '../../../gateway/context';
 import { createLogger, logLevelFromEnv, type Logger } from '../../../gateway/log/logger';
 import { maskIdentifiers } from '../../../gateway/log/maskIdentifiers';
-import { requestLoggingPlugin } from '../../../gateway/log/requestLogging';
+import { requestLoggingPlugin } from '../../../gateway/plugins/requestLogging';
 import { queryLimits } from '../../../gateway/plugins/limits';
 import { rateLimitPlugin } from '../../../gateway/plugins/rateLimit';
 import { serveGraphQL, type ServedGraphQL } from '../../../lib/serveGraphQL';

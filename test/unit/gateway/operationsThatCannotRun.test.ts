@@ -9,7 +9,7 @@ import { ApolloServer } from '@apollo/server';
 import { buildSchema } from 'graphql';
 import type { GatewayContext } from '../../../gateway/context';
 import { authorizationPlugin } from '../../../gateway/plugins/authorization';
-import { SignedDataSource } from '../../../gateway/signedDataSource';
+import { SignedDataSource } from '../../../gateway/transport/signedDataSource';
 
 const schema = buildSchema('type Query { count(first: Int!): Int }');
 

@@ -1,6 +1,7 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayContext } from '../../../gateway/context';
-import { claimsOf, GATEWAY_SERVICE_IDENTITY, SignedDataSource } from '../../../gateway/signedDataSource';
+import { SignedDataSource } from '../../../gateway/transport/signedDataSource';
+import { claimsOf, GATEWAY_SERVICE_IDENTITY } from '../../../gateway/transport/subgraphClaims';
 import { GATEWAY_SIGNATURE_HEADER, requestBodyHash, verifyFromGateway } from '../../../lib/gatewaySignature';
 
 const SECRET = 'unit-test-secret-with-more-than-32-chars';

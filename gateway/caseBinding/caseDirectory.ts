@@ -1,43 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import { GATEWAY_SIGNATURE_HEADER, signForSubgraph } from '../../lib/gatewaySignature';
 import { decimalToFen } from '../../schemas/identifiers';
 import type { CaseFacts } from '../context';
+import { GATEWAY_SERVICE_IDENTITY } from '../transport/subgraphClaims';
 import type { Fetcher } from '../transport/subgraphTransport';
+import { CASE_RECORD, type PartyKeys } from './caseRecord';
 
-const answer = z.object({
-  data: z.object({
-    case: z
-      .object({
-        caseNumber: z.string(),
-        status: z.enum(['ACTIVE', 'SUSPENDED', 'CLOSED']),
-        court: z.object({ code: z.string() }),
-        /** Money: yuan as a decimal string, converted to fen exactly. */
-        outstanding: z.string().regex(/^\d+(\.\d{1,2})?$/),
-        debtors: z.array(z.object({ idNumber: z.string().optional(), creditCode: z.string().optional() })),
-        applicants: z.array(z.object({ idNumber: z.string().optional(), creditCode: z.string().optional() })),
-      })
-      .nullable(),
-  }),
-  /** The court subgraph answers `case: null` plus an error when the court case system failed. */
-  errors: z.array(z.object({ message: z.string() }).passthrough()).optional(),
-});
+/** The subgraph that owns cases: the binding asks it, and only its fetches can be answered from the record. */
+export const COURT_SUBGRAPH = 'court';
 
-/**
- * Everything the court subgraph tells of a case from its record alone (no further call to the
- * court case system), with `__typename` at every level: the binding needs only a few of these
- * fields, but a query plan's own ask for the case is answered from the whole record
- * (gateway/transport/caseRecordAnswers.ts).
- */
-export const CASE_RECORD_QUERY = `query CaseRecord($caseNumber: CaseNumber!) {
-  case(caseNumber: $caseNumber) {
-    __typename caseNumber status cause amountDue outstanding filedOn closedOn officer
-    court { __typename code name }
-    debtors { __typename ... on Person { idNumber name } ... on Company { creditCode name } }
-    applicants { __typename ... on Person { idNumber name } ... on Company { creditCode name } }
-  }
-}`;
-
-const partyKey = (p: { idNumber?: string; creditCode?: string }) => p.idNumber ?? p.creditCode ?? '';
+const partyKey = (p: PartyKeys) => p.idNumber ?? p.creditCode ?? '';
 
 export interface CaseDirectoryOptions {
   /** @default 5000 */
@@ -48,7 +20,8 @@ export interface CaseDirectoryOptions {
 
 /**
  * Where the gateway learns the facts a request's case binding rests on: it asks the court
- * subgraph (which asks the court case system), signed like every other subgraph call.
+ * subgraph (which asks the court case system) for the case record (caseRecord.ts), signed
+ * like every other subgraph call.
  * Requests for the same case at the same moment share one lookup; nothing is kept after it,
  * so a case closed a moment ago is refused at once.
  */
@@ -69,7 +42,8 @@ export class CaseDirectory {
 
   /**
    * The facts of a case, asked under the id of the request they are for (`requestId`), so the
-   * court subgraph can answer that request's own later ask for the case without asking again.
+   * court subgraph names the case's parties in that request's later fetches, and answers any
+   * later ask for the case, without asking the court case system again (its RequestCaseMemo).
    */
   lookup(caseNumber: string, requestId: string = randomUUID()): Promise<CaseFacts | null> {
     const pending = this.inflight.get(caseNumber);
@@ -83,11 +57,11 @@ export class CaseDirectory {
     const response = await this.fetcher(this.courtSubgraphUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(await this.headers(caseNumber, requestId)) },
-      body: JSON.stringify({ query: CASE_RECORD_QUERY, variables: { caseNumber } }),
+      body: JSON.stringify({ query: CASE_RECORD.query, variables: { caseNumber } }),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     const body: unknown = await response.json();
-    const parsed = answer.safeParse(body);
+    const parsed = CASE_RECORD.answer.safeParse(body);
     if (!response.ok || !parsed.success) {
       throw new Error(`the court subgraph could not tell the facts of case ${caseNumber} (HTTP ${response.status})`);
     }
@@ -108,4 +82,27 @@ export class CaseDirectory {
       record: (body as { data: { case: object } }).data.case,
     };
   }
+}
+
+export interface SignedCaseDirectoryOptions {
+  /** The court subgraph's URL. */
+  url: string;
+  /** Shared with the subgraphs (GatewayConfig.subgraphSecret). */
+  secret: string;
+  /** The gateway's pooled transport (Node's fetch costs more CPU per call). */
+  fetcher?: Fetcher;
+}
+
+/**
+ * The gateway's case directory: each lookup signed as the gateway's case binding, for the
+ * case, under the incoming request's id, so the court system logs it under that request.
+ */
+export function signedCaseDirectory(options: SignedCaseDirectoryOptions): CaseDirectory {
+  return new CaseDirectory(
+    options.url,
+    async (caseNumber, requestId) => ({
+      [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(options.secret, { requestId, service: `${GATEWAY_SERVICE_IDENTITY}:case-binding`, caseNumber }),
+    }),
+    options.fetcher ? { fetcher: options.fetcher } : {},
+  );
 }

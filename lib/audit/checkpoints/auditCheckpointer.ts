@@ -1,10 +1,10 @@
-import type { AuditLog } from './auditLog';
+import type { AuditChain } from '../auditChain';
 import { type CheckpointKey, type CheckpointKeySource, loadCheckpointKey } from './checkpointKey';
 import { signCheckpoint } from './checkpointSignature';
 import { CheckpointFile, type StoredCheckpoint } from './checkpointStore';
 import { requestTimestamp } from './checkpointTimestamp';
 
-/** Where and how a gateway checkpoints its audit chain (gateway/config.ts reads it from the environment). */
+/** Where and how a gateway checkpoints its audit chain (the gateway reads it from its environment, AUDIT_CHECKPOINT_*). */
 export interface AuditCheckpointConfig {
   /** The directory checkpoint files are appended in (AUDIT_CHECKPOINT_DIR); created if missing. */
   dir: string;
@@ -35,7 +35,7 @@ export interface CheckpointReporter {
 }
 
 export interface AuditCheckpointerOptions {
-  log: Pick<AuditLog, 'chainHead' | 'table'>;
+  log: Pick<AuditChain, 'chainHead' | 'table'>;
   key: CheckpointKey;
   store: Pick<CheckpointFile, 'append'>;
   /** @default DEFAULT_CHECKPOINT_INTERVAL_MS */

@@ -13,11 +13,11 @@ import { checkCaseNumber } from '../../schemas/identifiers';
  * already holds.
  *
  * Before a case-bound operation runs, the gateway reads the stated case from the court
- * subgraph (gateway/authorization/caseDirectory.ts). A dossier's query plan then starts by
- * asking the court subgraph for that same case. When everything that first fetch selects
- * was in the record the gateway was given, this answers it from the record: the same values
- * the court subgraph gave for the same case moments earlier in the same request (and which
- * it would give again, from its per-request memo), without a second round trip to it.
+ * subgraph (caseDirectory.ts). A dossier's query plan then starts by asking the court
+ * subgraph for that same case. When everything that first fetch selects was in the record
+ * the gateway was given, this answers it from the record: the same values the court subgraph
+ * gave for the same case moments earlier in the same request, without a second round trip
+ * to it (the step answerFromCaseRecord.ts puts this into every court subgraph call).
  *
  * Only what is provably held is answered: a fetch whose every root field is `case` for the
  * checked case number, selecting, with no arguments and no directives, only fields and type

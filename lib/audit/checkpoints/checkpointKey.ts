@@ -5,7 +5,7 @@
  * Make a production key pair (the private JWK stays with the gateways, the public JWKS goes
  * to whoever runs `npm run audit:verify`):
  *
- *   npx tsx gateway/audit/checkpointKey.ts /etc/court-asset-graph/checkpoint-key
+ *   npx tsx lib/audit/checkpoints/checkpointKey.ts /etc/court-asset-graph/checkpoint-key
  */
 import { constants } from 'node:fs';
 import { mkdir, open, readFile } from 'node:fs/promises';
@@ -121,7 +121,7 @@ async function createExclusive(path: string, text: string, mode: number): Promis
 if (require.main === module) {
   const dir = process.argv[2];
   if (!dir) {
-    console.error('Usage: npx tsx gateway/audit/checkpointKey.ts <directory>');
+    console.error('Usage: npx tsx lib/audit/checkpoints/checkpointKey.ts <directory>');
     process.exit(2);
   }
   void writeCheckpointKeyPair(dir).then(({ privateKeyFile, publicKeysFile }) => {

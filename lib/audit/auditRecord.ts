@@ -30,7 +30,7 @@ export const REFUSAL_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED',
   'RATE_LIMITED',
   'PERSISTED_QUERY_NOT_FOUND',
-  // Refused before Apollo Server ran the operation (lib/httpRefusals.ts, gateway/plugins/operationChoice.ts),
+  // Refused before Apollo Server ran the operation (lib/httpRefusals.ts, and the gateway's operationChoice plugin),
   // among them a mutation sent as GET and a request blocked as a possible cross-site forgery (BAD_REQUEST).
   'BAD_REQUEST',
   'PAYLOAD_TOO_LARGE',
@@ -67,7 +67,7 @@ export interface AuditCaller {
   idNumber: string | null;
 }
 
-/** What the gateway hands to `AuditLog.append`. */
+/** What the gateway hands to `AuditWriter.append` (auditWriter.ts). */
 export interface AuditRecordInput {
   /** ISO 8601 with `Z` or an offset; stored to the millisecond. */
   at: string;

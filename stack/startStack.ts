@@ -1,28 +1,17 @@
-import type { AuditCheckpointConfig } from '../gateway/audit/auditCheckpoints';
+import type { AuditCheckpointConfig } from '../lib/audit/checkpoints/auditCheckpointer';
 import { randomSubgraphSecret } from '../gateway/config';
 import { type Database, type DatabaseTimeouts, openDatabase } from '../lib/db/openDatabase';
 import { AUTH_DEFAULTS, type AuthConfig } from '../gateway/auth/authConfig';
 import { type RunningGateway, startGateway } from '../gateway/createGateway';
 import type { ServedGraphQL } from '../lib/serveGraphQL';
-import { BANK_EMULATORS } from '../mocks/bank/server';
-import { startCommerceEmulator } from '../mocks/commerce/server';
 import { CaseAccount } from '../mocks/court/caseAccount';
-import { startCourtEmulator } from '../mocks/court/server';
 import { createPopulation, type Population } from '../mocks/population';
-import { startRealEstateEmulator } from '../mocks/realestate/server';
 import type { Emulator } from '../mocks/shared/startEmulator';
-import { startSocialInsuranceEmulator } from '../mocks/social-insurance/server';
-import { startVehicleEmulator } from '../mocks/vehicle/server';
-import { SUPERGRAPH_PATH, type SubgraphName } from '../schemas/loadSubgraphSdl';
-import { DEFAULT_SUBGRAPH_PORTS } from '../schemas/subgraphUrls';
-import { startAuditSubgraph } from '../subgraphs/audit';
+import { SUPERGRAPH_PATH } from '../schemas/loadSubgraphSdl';
+import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../schemas/subgraphs';
 import type { AgencyResilience } from '../subgraphs/shared/agencyPolicy';
-import { startBankSubgraph } from '../subgraphs/bank';
-import { startCommerceSubgraph } from '../subgraphs/commerce';
-import { startCourtSubgraph } from '../subgraphs/court';
-import { startRealEstateSubgraph } from '../subgraphs/realestate';
-import { startSocialInsuranceSubgraph } from '../subgraphs/social-insurance';
-import { startVehicleSubgraph } from '../subgraphs/vehicle';
+import { loadAgencyCalls } from '../subgraphs/shared/subgraphConfig';
+import { AGENCIES, type AgencyName, type EmulatorContext, type EmulatorStart, SUBGRAPHS } from './agencies';
 
 export interface StackOptions {
   /** @default DEFAULT_PERSONS */
@@ -32,13 +21,13 @@ export interface StackOptions {
   population?: Population;
   /** Gateway port. @default 0 (ephemeral) */
   port?: number;
-  /** Subgraphs on their default ports (4001-4007) as written in the supergraph; else ephemeral. @default false */
+  /** Subgraphs on their default ports (schemas/subgraphs.ts) as written in the supergraph; else ephemeral. @default false */
   defaultSubgraphPorts?: boolean;
   /** Agency latency in ms for every emulator, overriding each agency's own. */
   agencyLatencyMs?: number;
-  /** Per-agency call time limit in the subgraphs. */
+  /** Per-agency call time limit in the subgraphs. @default AGENCY_TIMEOUT_MS, else the clients' own (5000) */
   agencyTimeoutMs?: number;
-  /** Retries, breaker and pool towards the agencies (subgraphs/shared/agencyPolicy.ts). @default its defaults, or AGENCY_* variables */
+  /** Retries, breaker and pool towards the agencies (subgraphs/shared/agencyPolicy.ts). @default the AGENCY_* variables, else its defaults */
   agencyResilience?: AgencyResilience;
   production?: boolean;
   /** The secret the gateway signs subgraph requests with, given to gateway and subgraphs. @default random per stack */
@@ -87,7 +76,7 @@ export interface Stack {
    * Stops one subgraph and its agency emulators and starts them again on the same ports over
    * the same database, as after a crash: what they had accepted must still be there.
    */
-  restart(subgraph: Exclude<SubgraphName, 'audit'>): Promise<void>;
+  restart(subgraph: AgencyName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -121,21 +110,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   try {
     const caseAccount = await CaseAccount.open(database, { table: `${prefix}case_receipts`, clock: options.clock });
-    /** How each emulator starts, on a given port (0: ephemeral). */
-    const emulatorStarts: Record<string, (port: number) => Promise<Emulator>> = {
-      court: (port) => startCourtEmulator(population, { ...latency, caseAccount, port }),
-      ...Object.fromEntries(
-        Object.entries(BANK_EMULATORS).map(([code, start]) => [
-          `bank:${code}`,
-          // Banks transfer deducted funds to the court's case account.
-          (port: number) => start(population, { ...latency, port, control: control(`measures_bank_${code.toLowerCase()}`), courtUrl: emulators.court!.url }),
-        ]),
-      ),
-      realestate: (port) => startRealEstateEmulator(population, { ...latency, port, control: control('measures_realestate') }),
-      vehicle: (port) => startVehicleEmulator(population, { ...latency, port, control: control('measures_vehicle') }),
-      commerce: (port) => startCommerceEmulator(population, { ...latency, port, control: control('measures_commerce') }),
-      'social-insurance': (port) => startSocialInsuranceEmulator(population, { ...latency, port, control: control('measures_social_insurance') }),
-    };
+    const context: EmulatorContext = { population, latency, control, caseAccount, emulatorUrl: (name) => emulators[name]!.url };
+    /** How each emulator starts, on a given port (0: ephemeral), by its name. */
+    const emulatorStarts: Record<string, (port: number) => Promise<Emulator>> = Object.fromEntries(
+      Object.values(AGENCIES).flatMap((agency) => Object.entries(agency.emulators).map(([name, start]: [string, EmulatorStart]) => [name, (port: number) => start(context, port)])),
+    );
     // The court first: the banks need its URL.
     emulators.court = await emulatorStarts.court!(0);
     await Promise.all(
@@ -187,7 +166,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       subgraphSecret: secret,
       database,
       async restart(name) {
-        const agencyEmulators = Object.keys(emulators).filter((e) => e === name || e.startsWith(`${name}:`));
+        const agencyEmulators = Object.keys(AGENCIES[name].emulators);
         const subgraphPort = portOf(subgraphs[name]);
         await subgraphs[name].stop();
         const ports = Object.fromEntries(agencyEmulators.map((e) => [e, portOf(emulators[e]!)]));
@@ -210,45 +189,30 @@ export interface SubgraphStartOptions {
   /** Where the audit subgraph reads the audit log. */
   database: Database;
   auditTable?: string;
+  /** @default AGENCY_TIMEOUT_MS, else the clients' own (5000) */
   agencyTimeoutMs?: number;
+  /** @default the AGENCY_* variables, else RESILIENCE_DEFAULTS */
   agencyResilience?: AgencyResilience;
 }
 
 /**
- * How each of the seven subgraphs starts on a given port (0: ephemeral), against its agencies:
- * startStack runs them beside the emulators; the benchmark runs them in a process of their own.
+ * How each of the seven subgraphs starts on a given port (0: ephemeral), against its agencies
+ * (the registry's starters, stack/agencies.ts): startStack runs them beside the emulators; the
+ * benchmark runs them in a process of their own. The agency call settings are read here, once,
+ * from the process's environment under the explicit options, as `npm run subgraph` reads them.
  */
 export function subgraphStarters(options: SubgraphStartOptions): Record<SubgraphName, (port: number) => Promise<ServedGraphQL>> {
-  const url = options.agencyUrl;
-  const common = {
+  const context = {
+    agencyUrl: options.agencyUrl,
     secret: options.secret,
-    ...(options.agencyTimeoutMs === undefined ? {} : { timeoutMs: options.agencyTimeoutMs }),
-    ...(options.agencyResilience === undefined ? {} : { resilience: options.agencyResilience }),
+    calls: loadAgencyCalls(process.env, { timeoutMs: options.agencyTimeoutMs, resilience: options.agencyResilience }),
+    database: options.database,
+    auditTable: options.auditTable,
   };
-  return {
-    court: (port) => startCourtSubgraph({ agencyUrl: url('court'), port, ...common }),
-    bank: (port) => startBankSubgraph({ bankUrls: Object.fromEntries(Object.keys(BANK_EMULATORS).map((code) => [code, url(`bank:${code}`)])), port, ...common }),
-    realestate: (port) => startRealEstateSubgraph({ agencyUrl: url('realestate'), port, ...common }),
-    vehicle: (port) => startVehicleSubgraph({ agencyUrl: url('vehicle'), port, ...common }),
-    commerce: (port) => startCommerceSubgraph({ agencyUrl: url('commerce'), port, ...common }),
-    'social-insurance': (port) => startSocialInsuranceSubgraph({ agencyUrl: url('social-insurance'), port, ...common }),
-    // The audit asks the agencies themselves (never their subgraphs) whether a case's measures took effect.
-    audit: (port) =>
-      startAuditSubgraph({
-        database: options.database,
-        auditTable: options.auditTable,
-        courtAgencyUrl: url('court'),
-        controlDesks: {
-          bankUrls: Object.fromEntries(Object.keys(BANK_EMULATORS).map((code) => [code, url(`bank:${code}`)])),
-          realEstateUrl: url('realestate'),
-          vehicleUrl: url('vehicle'),
-          commerceUrl: url('commerce'),
-          socialInsuranceUrl: url('social-insurance'),
-        },
-        port,
-        ...common,
-      }),
-  };
+  return Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, (port: number) => SUBGRAPHS[name].start(context, port)])) as Record<
+    SubgraphName,
+    (port: number) => Promise<ServedGraphQL>
+  >;
 }
 
 /** Stops everything in reverse order, even past a failure; then throws the first failure. */

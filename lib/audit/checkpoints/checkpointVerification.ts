@@ -1,5 +1,5 @@
 import type * as pkijs from 'pkijs';
-import type { AuditLog, VerifyResult } from './auditLog';
+import type { AuditChain, VerifyResult } from '../auditChain';
 import { type CheckpointClaims, type CheckpointPublicKeys, openCheckpoint } from './checkpointSignature';
 import { readCheckpoints } from './checkpointStore';
 import { checkTimestamp } from './checkpointTimestamp';
@@ -21,7 +21,7 @@ export interface BadCheckpoint {
 }
 
 /**
- * How the chain stands against its checkpoints. The chain's own check (`AuditLog.verify`)
+ * How the chain stands against its checkpoints. The chain's own check (`AuditChain.verify`)
  * says records 1..count are internally consistent; a checkpoint then says what record
  * `headId`'s hash was when it was signed, which a consistent chain can only still show if
  * no record up to it was changed, removed or put in.
@@ -47,7 +47,7 @@ export interface AnchorReport {
 }
 
 export interface AnchorCheckOptions {
-  log: Pick<AuditLog, 'chainHead' | 'table'>;
+  log: Pick<AuditChain, 'chainHead' | 'table'>;
   /** What `log.verify()` found. */
   chain: VerifyResult;
   /** The checkpoint directory (AUDIT_CHECKPOINT_DIR). */

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
-import type { Logger } from './logger';
-import { maskIdentifiers } from './maskIdentifiers';
+import type { Logger } from '../log/logger';
+import { maskIdentifiers } from '../log/maskIdentifiers';
 
 export interface RequestLoggingOptions {
   /** Where the lines go, e.g. `createLogger()`. */
