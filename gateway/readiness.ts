@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { formattedError } from '../lib/errors/codedError';
 import type { Readiness, ReadinessView } from '../lib/serveGraphQL';
 import type { SubgraphReadiness } from './transport/subgraphTransport';
 
@@ -101,5 +102,5 @@ function digest(token: string): Buffer {
 }
 
 function refused(reason: 'MALFORMED' | 'BAD_READINESS_TOKEN', message: string): ReadinessView {
-  return { status: 401, headers: { 'www-authenticate': WWW_AUTHENTICATE }, body: { errors: [{ message, extensions: { code: 'UNAUTHENTICATED', reason } }] } };
+  return { status: 401, headers: { 'www-authenticate': WWW_AUTHENTICATE }, body: { errors: [formattedError('UNAUTHENTICATED', message, { reason })] } };
 }

@@ -2,6 +2,7 @@ import { createHash, createSecretKey, type KeyObject, randomUUID } from 'node:cr
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { stringify } from 'safe-stable-stringify';
 import { z } from 'zod';
+import type { GatewaySignatureFailure } from './errors/catalog';
 
 /**
  * The gateway's signature on each request it forwards to a subgraph: a short-lived HS256
@@ -54,7 +55,7 @@ export const gatewayClaimsSchema = z.object({
 
 export type GatewayClaims = z.infer<typeof gatewayClaimsSchema>;
 
-export type GatewaySignatureFailure = 'MISSING' | 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'BAD_CLAIMS';
+export type { GatewaySignatureFailure };
 
 /** Why a subgraph refused a request's signature; `message` says it in a sentence. */
 export class GatewaySignatureError extends Error {

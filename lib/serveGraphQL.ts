@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import bodyParser from 'body-parser';
 import finalhandler from 'finalhandler';
 import { type HttpLimitsOptions, httpServerOptions, limitConnectionsPerClient } from './httpLimits';
-import { BATCH_REFUSAL, bodyRefusal, INTERNAL_FAILURE, refusalAnswer } from './httpRefusals';
+import { BATCH_REFUSAL, bodyRefusal, INTERNAL_FAILURE, refusalAnswer } from './errors/httpRefusals';
 
 /** What `admit` decides for one /graphql request. */
 export type Admission =
@@ -44,7 +44,7 @@ export interface ServeGraphQLOptions<TContext extends BaseContext, TArrival exte
    * Meets every /graphql request as it arrives, before anything of it is read (the gateway:
    * the request's id and audit). With it, every answer of /graphql passes `settle` before it
    * is written, the HTTP layer's own refusals included, which are then coded GraphQL JSON
-   * errors (lib/httpRefusals.ts: a body too large or not JSON, a batched array) instead of
+   * errors (lib/errors/httpRefusals.ts: a body too large or not JSON, a batched array) instead of
    * finalhandler's pages. @default none: HTTP errors answered by finalhandler (the subgraphs,
    * whose only client is the gateway)
    */

@@ -2,11 +2,13 @@ import type { HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { type AuditCallerInput, type AuditOutcome, type AuditRecordInput, operationHash, outcomeOf } from '../../lib/audit/auditRecord';
 import type { AuditWriter } from '../../lib/audit/auditWriter';
-import { errorAnswer } from '../../lib/httpRefusals';
+import type { ErrorCode } from '../../lib/errors/catalog';
+import { requestError } from '../../lib/errors/codedError';
+import { errorAnswer } from '../../lib/errors/httpRefusals';
 import type { ArrivedRequest, GraphQLArrival } from '../../lib/serveGraphQL';
 import type { Caller, GatewayContext, OperationFacts, PipelineAnswer, RequestAuditHandle } from '../context';
 
-export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE';
+export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE' satisfies ErrorCode;
 export const AUDIT_UNAVAILABLE_MESSAGE = 'The request could not be written to the audit log, so it is not answered.';
 
 export interface RequestAuditOptions {
@@ -164,7 +166,7 @@ export class RequestAudit implements GraphQLArrival, RequestAuditHandle {
 
 /** The error every outbound call of a request gets when its intent could not be written. */
 export function auditUnavailable(): GraphQLError {
-  return new GraphQLError(AUDIT_UNAVAILABLE_MESSAGE, { extensions: { code: AUDIT_UNAVAILABLE, http: { status: 503 } } });
+  return requestError(AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_MESSAGE);
 }
 
 /** The answer instead of one that cannot be recorded: nothing of it leaves, not even its headers. */

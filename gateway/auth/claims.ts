@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { checkIdNumber, isCourtCode } from '../../schemas/identifiers';
 import type { Caller, CourtRole } from '../context';
-import { unauthenticated } from './unauthenticated';
+import { unauthenticated } from '../../lib/errors/unauthenticated';
 
 export const COURT_ROLES = ['query', 'control', 'supervise'] as const satisfies readonly CourtRole[];
 

@@ -16,7 +16,8 @@ import type { Caller } from '../context';
 import type { AuthConfig } from './authConfig';
 import { callerFromClaims } from './claims';
 import { DEV_KID, isDevelopmentKey } from './devIssuer';
-import { authenticationUnavailable, unauthenticated } from './unauthenticated';
+import { unauthenticated } from '../../lib/errors/unauthenticated';
+import { authenticationUnavailable } from './authenticationUnavailable';
 
 /** Checks an `Authorization` header value and says who is calling, or throws a 401 GraphQLError. */
 export type TokenVerifier = (authorization: string | undefined) => Promise<Caller>;

@@ -1,6 +1,6 @@
 import { bindCase, bindPartyCase } from '../caseBinding/bindCase';
 import type { Caller, CaseFacts } from '../context';
-import { accessDenied } from './accessDenied';
+import { accessDenied } from '../../lib/errors/accessDenied';
 import type { AccessRules } from './accessRules';
 import type { OperationAccess } from './operationAccess';
 

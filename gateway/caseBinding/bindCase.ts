@@ -1,4 +1,4 @@
-import { accessDenied } from '../authorization/accessDenied';
+import { accessDenied } from '../../lib/errors/accessDenied';
 import type { CaseFacts } from '../context';
 
 /** Looks a case up (CaseDirectory, through requestCaseLookup); null when no court has it. */

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { requestError } from '../../lib/errors/codedError';
 import { checkCaseNumber } from '../../schemas/identifiers';
 
 /** The header in which every court request states the case it serves. */
@@ -13,9 +13,7 @@ export function statedCase(headers: { get(name: string): string | undefined | nu
   if (stated === undefined || stated === null || stated === '') return undefined;
   const checked = checkCaseNumber(percentDecoded(stated));
   if (!checked.ok) {
-    throw new GraphQLError(`Header "${CASE_HEADER}" is invalid: ${checked.message}`, {
-      extensions: { code: 'BAD_USER_INPUT', reason: checked.reason, http: { status: 400 } },
-    });
+    throw requestError('BAD_USER_INPUT', `Header "${CASE_HEADER}" is invalid: ${checked.message}`, { reason: checked.reason });
   }
   return checked.value;
 }

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { requestError } from '../../lib/errors/codedError';
 import type { CaseFacts, GatewayContext } from '../context';
 import type { LookupCase } from './bindCase';
 
@@ -16,9 +16,8 @@ export function requestCaseLookup(context: GatewayContext, lookupCase: LookupCas
     try {
       return await lookupCase(caseNumber, context.requestId);
     } catch {
-      throw new GraphQLError(`The court case system could not confirm case ${caseNumber}; no agency was asked.`, {
-        extensions: { code: 'AGENCY_UNAVAILABLE', agency: 'court case system', http: { status: 503 } },
-      });
+      // The whole request fails (503), not a field: without the case, nothing may be asked.
+      throw requestError('AGENCY_UNAVAILABLE', `The court case system could not confirm case ${caseNumber}; no agency was asked.`, { agency: 'court case system' }, { status: 503 });
     }
   };
 }

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { formattedError } from '../../lib/errors/codedError';
 import { AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_MESSAGE, errorCodesOf } from '../audit/requestAudit';
 import type { GatewayContext } from '../context';
 
@@ -27,7 +28,7 @@ export function auditPlugin(): ApolloServerPlugin<GatewayContext> {
         async willSendResponse({ response }) {
           if (!audit) {
             response.http.status = 503;
-            response.body = { kind: 'single', singleResult: { errors: [{ message: AUDIT_UNAVAILABLE_MESSAGE, extensions: { code: AUDIT_UNAVAILABLE } }] } };
+            response.body = { kind: 'single', singleResult: { errors: [formattedError(AUDIT_UNAVAILABLE, AUDIT_UNAVAILABLE_MESSAGE)] } };
             return;
           }
           const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;

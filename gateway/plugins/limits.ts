@@ -1,6 +1,8 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { type DocumentNode, GraphQLError, type ParseOptions, type ValidationContext, type ValidationRule } from 'graphql';
+import type { ErrorCode, QueryLimit } from '../../lib/errors/catalog';
+import { codedError } from '../../lib/errors/codedError';
 import type { GatewayContext } from '../context';
 import { countSelections, selectionLimitRule } from './selectionLimit';
 
@@ -85,7 +87,7 @@ export const QUERY_LIMITS_DEFAULTS = {
 } as const satisfies Required<QueryLimitsOptions>;
 
 /** Which limit refused an operation: `extensions.limit` of the error. */
-export type QueryLimit = 'DEPTH' | 'COST' | 'ALIASES' | 'TOKENS' | 'DIRECTIVES';
+export type { QueryLimit };
 
 /**
  * The code of every limit refusal. Apollo Server reports every validation-rule error as
@@ -93,7 +95,7 @@ export type QueryLimit = 'DEPTH' | 'COST' | 'ALIASES' | 'TOKENS' | 'DIRECTIVES';
  * never reaches a client anyway; BAD_USER_INPUT stays reserved here for refused argument values
  * (`inputErrors.ts`). The token limit, hit while parsing, is given the same code.
  */
-export const QUERY_LIMIT_CODE = 'GRAPHQL_VALIDATION_FAILED';
+export const QUERY_LIMIT_CODE = 'GRAPHQL_VALIDATION_FAILED' satisfies ErrorCode;
 
 /** One sentence per limit, naming what to change and never the configured numbers. */
 export const QUERY_LIMIT_MESSAGES: Record<QueryLimit, string> = {
@@ -162,7 +164,7 @@ export function queryLimits(options: QueryLimitsOptions = {}): QueryLimitsConfig
 }
 
 function limitError(limit: QueryLimit, message = QUERY_LIMIT_MESSAGES[limit]): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: QUERY_LIMIT_CODE, limit } });
+  return codedError(QUERY_LIMIT_CODE, message, { limit });
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { requestError } from '../../lib/errors/codedError';
 
 /**
  * Refuses, before anything runs, a request that does not choose one operation the gateway
@@ -32,6 +33,6 @@ export function operationChoicePlugin(): ApolloServerPlugin<BaseContext> {
   };
 }
 
-function refused(message: string, code: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+function refused(message: string, code: 'OPERATION_NOT_FOUND' | 'SUBSCRIPTION_NOT_SUPPORTED'): GraphQLError {
+  return requestError(code, message);
 }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
-import { GraphQLError } from 'graphql';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, RLWrapperTimeouts, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { ErrorCode } from '../../lib/errors/catalog';
+import { requestError } from '../../lib/errors/codedError';
 import type { Caller, GatewayContext } from '../context';
 
 /** `points` operations per `duration` seconds. */
@@ -56,7 +57,7 @@ export const RATE_LIMIT_DEFAULTS: Required<Omit<RateLimitOptions, 'redis'>> & Pi
 };
 
 /** The error of a refused request; `extensions.retryAfter` repeats the `retry-after` header. */
-export const RATE_LIMITED = 'RATE_LIMITED';
+export const RATE_LIMITED = 'RATE_LIMITED' satisfies ErrorCode;
 
 type Decision = { allowed: true } | { allowed: false; retryAfter: number; who: string } | { allowed: true; failure: Error };
 
@@ -137,13 +138,12 @@ export function rateLimitPlugin(options: RateLimitOptions = {}): ApolloServerPlu
           const decision = counted !== undefined && counted.caller === contextValue.caller ? counted.decision : await count(contextValue);
           if ('failure' in decision) logger.warn(`Rate limit not applied: ${decision.failure.message}`);
           if (decision.allowed) return;
-          throw new GraphQLError(`Too many requests from ${decision.who}; retry after ${decision.retryAfter} seconds.`, {
-            extensions: {
-              code: RATE_LIMITED,
-              retryAfter: decision.retryAfter,
-              http: { status: 429, headers: new HeaderMap([['retry-after', String(decision.retryAfter)]]) },
-            },
-          });
+          throw requestError(
+            RATE_LIMITED,
+            `Too many requests from ${decision.who}; retry after ${decision.retryAfter} seconds.`,
+            { retryAfter: decision.retryAfter },
+            { headers: new HeaderMap([['retry-after', String(decision.retryAfter)]]) },
+          );
         },
       };
     },

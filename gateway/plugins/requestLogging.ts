@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
 import type { Logger } from '../log/logger';
 import { maskIdentifiers } from '../log/maskIdentifiers';
+import { formattedError } from '../../lib/errors/codedError';
 
 export interface RequestLoggingOptions {
   /** Where the lines go, e.g. `createLogger()`. */
@@ -102,7 +103,7 @@ export function requestLoggingPlugin(options: RequestLoggingOptions): ApolloServ
     async unexpectedErrorProcessingRequest({ requestContext, error }) {
       safely(() => {
         if (requests.get(requestContext)?.logged) return;
-        logRequest(requestContext, 'failed', 500, [{ message: error.message, extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+        logRequest(requestContext, 'failed', 500, [formattedError('INTERNAL_SERVER_ERROR', error.message)]);
       });
     },
     async invalidRequestWasReceived({ error }) {

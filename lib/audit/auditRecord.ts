@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { REFUSAL_CODES } from '../errors/catalog';
 
 /**
  * One audit record: a request's final record (what the gateway answered, allowed or refused),
@@ -19,27 +20,9 @@ export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 export type FinalOutcome = Exclude<AuditOutcome, 'INTENT'>;
 
 /**
- * Codes that mean the gateway refused the request (the client's doing) rather than failed to
- * answer it: the one definition of "refused" for the audit.
+ * A final record's outcome from what was answered: data or none, and the answer's error codes.
+ * "Refused" (the client's doing) rather than "failed" is the error catalog's `kind: 'refusal'`.
  */
-export const REFUSAL_CODES: ReadonlySet<string> = new Set([
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'BAD_USER_INPUT',
-  'GRAPHQL_VALIDATION_FAILED',
-  'GRAPHQL_PARSE_FAILED',
-  'RATE_LIMITED',
-  'PERSISTED_QUERY_NOT_FOUND',
-  // Refused before Apollo Server ran the operation (lib/httpRefusals.ts, and the gateway's operationChoice plugin),
-  // among them a mutation sent as GET and a request blocked as a possible cross-site forgery (BAD_REQUEST).
-  'BAD_REQUEST',
-  'PAYLOAD_TOO_LARGE',
-  'BATCH_NOT_SUPPORTED',
-  'OPERATION_NOT_FOUND',
-  'SUBSCRIPTION_NOT_SUPPORTED',
-]);
-
-/** A final record's outcome from what was answered: data or none, and the answer's error codes. */
 export function outcomeOf(hasData: boolean, errorCodes: readonly string[]): FinalOutcome {
   if (errorCodes.length === 0) return 'ANSWERED';
   if (hasData) return 'PARTIAL';

@@ -1,16 +1,11 @@
+import type { BadUserInputReason } from '../../lib/errors/catalog';
+
 /**
  * Why an identifier was refused. `reason` is a stable machine word (clients branch on it);
  * `message` is a sentence for the officer that names what is wrong and never echoes more
  * of the input than needed.
  */
-export type InvalidReason =
-  | 'TYPE'
-  | 'LENGTH'
-  | 'ALPHABET'
-  | 'STRUCTURE'
-  | 'DATE'
-  | 'CHECK_CHARACTER'
-  | 'RANGE';
+export type InvalidReason = BadUserInputReason;
 
 export interface Invalid {
   ok: false;

@@ -1,5 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import type { Checked, InvalidReason } from '../identifiers';
+import { codedError } from '../../lib/errors/codedError';
 
 export interface IdentifierScalarConfig<T> {
   name: string;
@@ -19,10 +20,7 @@ export function badUserInput(
   message: string,
   node?: ValueNode,
 ): GraphQLError {
-  return new GraphQLError(message, {
-    ...(node ? { nodes: node } : {}),
-    extensions: { code: 'BAD_USER_INPUT', scalar, reason },
-  });
+  return codedError('BAD_USER_INPUT', message, { scalar, reason }, node);
 }
 
 /** A resolver (ultimately an agency) produced a value that fails the check: never pass it on. */

@@ -6,7 +6,8 @@ import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
 import { connectControlDesks, type ControlDeskUrls, measuresTakenLoader } from './measuresTaken';
-import { type AuditContext, resolvers } from './resolvers';
+import type { AuditContext } from './context';
+import { resolvers } from './resolvers';
 
 export interface AuditSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
@@ -40,7 +41,7 @@ export interface AuditSubgraphOptions {
  */
 export function startAuditSubgraph(options: AuditSubgraphOptions): Promise<ServedGraphQL> {
   const channels = new AgencyChannels({ resilience: options.resilience });
-  const court = new CourtClient(options.courtAgencyUrl, options.timeoutMs, channels);
+  const court = new CourtClient({ baseUrl: options.courtAgencyUrl, timeoutMs: options.timeoutMs, channels });
   const desks = options.controlDesks ? connectControlDesks(options.controlDesks, options.timeoutMs, channels) : [];
   // Opened on first use and read-only: the gateway creates the table; a failed open is retried.
   let opened: Promise<AuditReader> | undefined;

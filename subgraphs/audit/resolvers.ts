@@ -1,17 +1,10 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { GraphQLError } from 'graphql';
-import type { AuditEntry, AuditReader } from '../../lib/audit/auditReader';
-import { COURT_LIMITS, type CourtClient, type EnforcementCase } from '../court/client';
-import { currentCaseContext } from '../shared/caseContext';
+import type { AuditEntry } from '../../lib/audit/auditReader';
+import { COURT_LIMITS, type CourtClient } from '../court/client';
+import type { EnforcementCase } from '../court/types';
+import type { GraphQLResolverMap } from '../shared/resolverMap';
+import type { AuditContext } from './context';
 import type { MeasuresTakenLoader } from './measuresTaken';
-
-export interface AuditContext {
-  /** The audit log's reader, opened on first use. */
-  log(): Promise<AuditReader>;
-  court: CourtClient;
-  /** This request's look at the agencies: whom each case's measures took effect against. */
-  measuresTaken: MeasuresTakenLoader;
-}
+import { accessDenied } from '../../lib/errors/accessDenied';
 
 /** The field a case's dossier reaches its debtors through, without naming them at the root. */
 export const DEBTORS_FIELD = 'EnforcementCase.debtors';
@@ -36,10 +29,6 @@ export function accessRecord(entry: AuditEntry) {
     outcome: entry.outcome,
     errorCodes: entry.errorCodes,
   };
-}
-
-function forbidden(message: string, reason: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', reason, http: { status: 403 } } });
 }
 
 /** Cases by number from the court case system, in batches it accepts. */
@@ -122,10 +111,10 @@ function nextDay(day: string): string {
 
 export const resolvers: GraphQLResolverMap<AuditContext> = {
   Query: {
-    accessLog: async (_: unknown, __: unknown, { log, court, measuresTaken }: AuditContext) => {
+    accessLog: async (_: unknown, __: unknown, { log, court, measuresTaken, signed }: AuditContext) => {
       // Identity from the gateway's verified signature only, never from an argument.
-      const citizen = currentCaseContext()?.citizen;
-      if (!citizen) throw forbidden('Only a citizen can ask who looked at them.', 'NOT_A_CITIZEN');
+      const citizen = signed.citizen;
+      if (!citizen) throw accessDenied('NOT_A_CITIZEN', 'Only a citizen can ask who looked at them.');
       const audit = await log();
       const ownCases = ((await court.casesOfParties([citizen])).get(citizen) ?? []).filter((r) => r.role === 'DEBTOR').map((r) => r.caseNumber);
       const [named, inCases] = await Promise.all([audit.accessesOf(citizen), audit.accessesInCases(ownCases, [DEBTORS_FIELD])]);
@@ -134,10 +123,10 @@ export const resolvers: GraphQLResolverMap<AuditContext> = {
       const revealed = await casesRevealedByMeasures(citizen, entries, cases, measuresTaken);
       return entries.filter((e) => visibleToCitizen(e, cases, revealed)).map(accessRecord);
     },
-    auditReview: async (_: unknown, args: { court: string; from?: string | null; to?: string | null }, { log, court }: AuditContext) => {
+    auditReview: async (_: unknown, args: { court: string; from?: string | null; to?: string | null }, { log, court, signed: claims }: AuditContext) => {
       // The gateway checked the role and @policy(own_court); the signature says the same.
-      const signed = currentCaseContext()?.court;
-      if (signed !== args.court) throw forbidden(`A court may review only its own requests, not those of ${args.court}.`, 'OTHER_COURT_DOCKET');
+      const signed = claims.court;
+      if (signed !== args.court) throw accessDenied('OTHER_COURT_DOCKET', `A court may review only its own requests, not those of ${args.court}.`);
       const entries = await (await log()).reviewOf(args.court, {
         ...(args.from ? { from: `${args.from}T00:00:00${CST}` } : {}),
         ...(args.to ? { to: `${nextDay(args.to)}T00:00:00${CST}` } : {}),

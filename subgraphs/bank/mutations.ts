@@ -6,7 +6,6 @@
  */
 import { GraphQLError } from 'graphql';
 import { formatFen } from '../../schemas/identifiers';
-import { currentCaseContext } from '../shared/caseContext';
 import type { AgencyMeasure, ControlActor, ControlClient } from '../shared/measures/controlClient';
 import { debtorAsset, type DebtorAssetQuery } from '../shared/measures/debtorAsset';
 import {
@@ -18,11 +17,14 @@ import {
   refusalOf,
   unknownMeasure,
 } from '../shared/measures/measureFields';
+import type { SignedRequest } from '../shared/signedRequest';
 import type { BankCapability } from './banks';
 import { BANK_AGENCY, holderKey } from './clients/bankApi';
 import { type BankLoader, freezeAt } from './loaders';
 import type { BankContext } from './context';
 import type { BankAccount, DepositFreezeRecord } from './types';
+import { fieldDenied } from '../../lib/errors/accessDenied';
+import { codedError } from '../../lib/errors/codedError';
 
 /** Freeze ids a court sees carry the bank: `bank:NCB:17`. */
 export function freezeIdPrefix(bankCode: string): string {
@@ -72,8 +74,10 @@ const ACT: Record<BankCapability, string> = { QUERY: 'inquiries', FREEZE: 'freez
 function requireCapability(loader: BankLoader, capability: BankCapability): ControlClient {
   const { bank } = loader;
   if (!bank.capabilities.includes(capability)) {
-    throw new GraphQLError(`The bank ${bank.code} (${bank.name}) takes no ${ACT[capability]} online; serve the court's notice on paper at the account's branch.`, {
-      extensions: { code: 'CAPABILITY_UNAVAILABLE', agency: BANK_AGENCY, provider: bank.code, capability },
+    throw codedError('CAPABILITY_UNAVAILABLE', `The bank ${bank.code} (${bank.name}) takes no ${ACT[capability]} online; serve the court's notice on paper at the account's branch.`, {
+      agency: BANK_AGENCY,
+      provider: bank.code,
+      capability,
     });
   }
   // A bank configured to freeze online has a control prefix; without one this is a misconfiguration.
@@ -82,7 +86,7 @@ function requireCapability(loader: BankLoader, capability: BankCapability): Cont
 }
 
 function badInput(message: string, argument: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+  return codedError('BAD_USER_INPUT', message, { argument });
 }
 
 /** The bank a freeze id names, with the bank's own id of the freeze. */
@@ -98,14 +102,12 @@ function freezeNamed(context: BankContext, measureId: string): { loader: BankLoa
  * What the case still has to recover, as the gateway signed it for this request. The schema's
  * `@policy(case_bound)` makes the gateway sign it; a request without it is a misconfiguration.
  */
-function signedOutstandingFen(): number {
-  const signed = currentCaseContext()?.caseOutstandingFen;
-  if (signed === undefined) {
-    throw new GraphQLError('A control request needs the outstanding amount of its case, signed by the gateway.', {
-      extensions: { code: 'FORBIDDEN', reason: 'CASE_REQUIRED' },
-    });
+function signedOutstandingFen(signed: SignedRequest): number {
+  const outstanding = signed.caseOutstandingFen;
+  if (outstanding === undefined) {
+    throw fieldDenied('CASE_REQUIRED', 'A control request needs the outstanding amount of its case, signed by the gateway.');
   }
-  return Number(signed);
+  return Number(outstanding);
 }
 
 /** The account as the bank reports it now (not an answer cached earlier in the request), or null. */
@@ -121,8 +123,8 @@ async function freshAccount(loader: BankLoader, accountNumber: string): Promise<
  * asked about the debtors only, never about the number: a stranger's account and a number
  * nobody holds are refused alike (FORBIDDEN NOT_A_DEBTOR), and the bank never hears of them.
  */
-async function debtorsAccount(loader: BankLoader, accountNumber: string): Promise<{ account: BankAccount; debtor: string }> {
-  const { asset, debtor } = await debtorAsset(amongDebtorsAccounts(loader, accountNumber, { fresh: true }));
+async function debtorsAccount(signed: SignedRequest, loader: BankLoader, accountNumber: string): Promise<{ account: BankAccount; debtor: string }> {
+  const { asset, debtor } = await debtorAsset(signed, amongDebtorsAccounts(loader, accountNumber, { fresh: true }));
   return { account: asset, debtor };
 }
 
@@ -254,7 +256,7 @@ async function mostUnlimitedTakesFen(loader: BankLoader, accountNumber: string):
 }
 
 export async function freezeDeposit(input: FreezeDepositInput, context: BankContext): Promise<FreezePayload> {
-  const actor = controlActor();
+  const actor = controlActor(context.signed);
   const loader = context.loaders.bank(input.bankCode);
   if (!loader) throw badInput(`No bank with code ${input.bankCode} is on the network.`, 'bankCode');
   const control = requireCapability(loader, 'FREEZE');
@@ -265,11 +267,11 @@ export async function freezeDeposit(input: FreezeDepositInput, context: BankCont
   const bankCode = loader.bank.code;
 
   return context.caseLocks.run(actor.caseNumber, async () => {
-    const { account, debtor } = await debtorsAccount(loader, input.accountNumber);
+    const { account, debtor } = await debtorsAccount(context.signed, loader, input.accountNumber);
     const foreign = foreignCurrency(account);
     if (foreign) return { refusal: foreign };
 
-    const outstandingFen = signedOutstandingFen();
+    const outstandingFen = signedOutstandingFen(context.signed);
     const held = await depositsControlled(context, actor, bankCode, input.requestId);
     let limitFen: number | null;
     if (held.retry) limitFen = retriedLimitFen(askedFen, held.retry.amountFen);
@@ -333,7 +335,7 @@ export async function renewDepositFreeze(
   input: { measureId: string; termDays: number; documentNumber: string },
   context: BankContext,
 ): Promise<FreezePayload> {
-  const actor = controlActor();
+  const actor = controlActor(context.signed);
   const named = freezeNamed(context, input.measureId);
   if (!named) return { refusal: unknownMeasure(input.measureId) };
   const control = requireCapability(named.loader, 'FREEZE');
@@ -344,7 +346,7 @@ export async function renewDepositFreeze(
 }
 
 export async function releaseDepositFreeze(input: { measureId: string; documentNumber: string }, context: BankContext): Promise<FreezePayload> {
-  const actor = controlActor();
+  const actor = controlActor(context.signed);
   const named = freezeNamed(context, input.measureId);
   if (!named) return { refusal: unknownMeasure(input.measureId) };
   const control = requireCapability(named.loader, 'FREEZE');
@@ -356,12 +358,12 @@ export async function releaseDepositFreeze(input: { measureId: string; documentN
 }
 
 export async function deductFrozenDeposit(input: DeductFrozenDepositInput, context: BankContext): Promise<DeductionPayload> {
-  const actor = controlActor();
+  const actor = controlActor(context.signed);
   const named = freezeNamed(context, input.measureId);
   if (!named) return { refusal: unknownMeasure(input.measureId) };
   const control = requireCapability(named.loader, 'DEDUCT');
   if (input.amount <= 0) throw badInput('A deduction must be more than 0.00 yuan.', 'amount');
-  const outstandingFen = signedOutstandingFen();
+  const outstandingFen = signedOutstandingFen(context.signed);
   const bankCode = named.loader.bank.code;
 
   return context.caseLocks.run(actor.caseNumber, async () => {

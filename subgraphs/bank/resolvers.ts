@@ -1,7 +1,8 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { AgencyError, AgencyErrorCode } from '../shared/agencyError';
+import type { CompanyRef, PersonRef } from '../shared/entityRefs';
 import { findDebtorAsset } from '../shared/measures/debtorAsset';
 import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
+import type { GraphQLResolverMap } from '../shared/resolverMap';
 import { BANK_CONFIGS, bankConfig, type BankConfig } from './banks';
 import { badResponse } from './clients/bankApi';
 import {
@@ -20,8 +21,6 @@ import type { BankContext } from './context';
 import type { AccountHolder, BankAccount, DepositFreezeRecord, WealthHolding } from './types';
 
 
-type PersonRef = { idNumber: string };
-type CompanyRef = { creditCode: string };
 type PartyValue = PersonRef | CompanyRef;
 
 type InquiryStatus = 'ANSWERED' | 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE' | 'REFUSED';
@@ -130,10 +129,10 @@ export const resolvers: GraphQLResolverMap<BankContext> = {
   BankAccount: {
     // Found among the signed debtors' own accounts at that bank, so the bank never hears of
     // anyone else's (entityPolicy.ts answers an account no debtor holds with NOT_A_DEBTOR).
-    async __resolveReference(ref: { bankCode: string; accountNumber: string }, { loaders }: BankContext): Promise<BankAccount | null> {
+    async __resolveReference(ref: { bankCode: string; accountNumber: string }, { loaders, signed }: BankContext): Promise<BankAccount | null> {
       const loader = loaders.bank(ref.bankCode);
       if (!loader) return null;
-      return (await findDebtorAsset(amongDebtorsAccounts(loader, ref.accountNumber, { fresh: false })))?.asset ?? null;
+      return (await findDebtorAsset(signed, amongDebtorsAccounts(loader, ref.accountNumber, { fresh: false })))?.asset ?? null;
     },
     bank: (account: BankAccount) => bankOf(account.bankCode),
     holder: (account: BankAccount) => partyOf(account.holder),

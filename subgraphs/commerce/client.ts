@@ -13,6 +13,7 @@ import {
   REGSTATE,
 } from './wire';
 import { shareholdingId } from './shareholdingId';
+import type { Enterprise, Holder, Shareholding } from './types';
 
 /** Name of the agency in errors (`extensions.agency`). */
 export const COMMERCE_AGENCY = 'commerce registry';
@@ -23,38 +24,6 @@ export const COMMERCE_MAX_BATCH = 20;
  * asset key of a stake is the Shareholding id (company credit code and investor id).
  */
 export const COMMERCE_CONTROL_PREFIX = '/api/v2/kz';
-
-export type CompanyStatus = (typeof REGSTATE)[keyof typeof REGSTATE];
-
-export type Holder = { kind: 'PERSON'; idNumber: string } | { kind: 'COMPANY'; creditCode: string };
-
-export interface Shareholding {
-  /** See shareholdingId: company credit code + registry investor id. */
-  id: string;
-  companyCreditCode: string;
-  /**
-   * Registered capital of the company the stake is in, as the registry gave it with the stake
-   * (both endpoints that list stakes give it), so the stake's ratio needs no further lookup.
-   */
-  companyRegisteredCapitalFen: Fen;
-  holder: Holder;
-  subscribedFen: Fen;
-  paidInFen: Fen;
-  subscribedOn: string | null;
-}
-
-export interface Enterprise {
-  creditCode: string;
-  name: string;
-  status: CompanyStatus;
-  registeredCapitalFen: Fen;
-  /** The legal representative's ID number (the registry does not give the name). */
-  legalRepresentative: string;
-  establishedOn: string;
-  address: string;
-  businessScope: string;
-  shareholders: Shareholding[];
-}
 
 export interface CommerceClientOptions {
   baseUrl: string;

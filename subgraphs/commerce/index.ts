@@ -5,7 +5,8 @@ import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
 import { COMMERCE_AGENCY, COMMERCE_CONTROL_PREFIX, CommerceClient } from './client';
 import { createCommerceLoaders } from './loaders';
-import { type CommerceContext, resolvers } from './resolvers';
+import type { CommerceContext } from './context';
+import { resolvers } from './resolvers';
 
 export interface CommerceSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */

@@ -2,7 +2,8 @@ import type DataLoader from 'dataloader';
 import { batchLoader } from '../shared/batchLoader';
 import { caseMeasuresLoader } from '../shared/measures/caseMeasures';
 import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
-import { COMMERCE_MAX_BATCH, type CommerceClient, type Enterprise, type Shareholding } from './client';
+import { COMMERCE_MAX_BATCH, type CommerceClient } from './client';
+import type { Enterprise, Shareholding } from './types';
 
 /** Per-request loaders: every key asked for in one tick goes to the registry in batches of its limit. */
 export interface CommerceLoaders {

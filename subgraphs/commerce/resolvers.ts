@@ -1,32 +1,15 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { AgencyError } from '../shared/agencyError';
-import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
-import { debtorAsset } from '../shared/measures/debtorAsset';
+import { companyRef, type CompanyRef, personRef, type PersonRef } from '../shared/entityRefs';
+import type { AgencyMeasure } from '../shared/measures/controlClient';
 import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
-import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
-import { COMMERCE_AGENCY, type Enterprise, type Holder, type Shareholding } from './client';
+import type { GraphQLResolverMap } from '../shared/resolverMap';
+import { COMMERCE_AGENCY } from './client';
+import type { CommerceContext } from './context';
 import type { CommerceLoaders } from './loaders';
+import { FREEZE_ID_PREFIX, mutations } from './mutations';
 import { parseShareholdingId, shareholdingId } from './shareholdingId';
 import { sharePercent } from './sharePercent';
-
-export interface CommerceContext {
-  loaders: CommerceLoaders;
-  control: ControlClient;
-}
-
-/** Freeze ids a court sees: `commerce:12`. */
-export const FREEZE_ID_PREFIX = 'commerce';
-
-interface FreezeInput {
-  requestId: string;
-  shareholdingId: string;
-  documentNumber: string;
-  termDays: number;
-}
-
-const freezes = measureMutations<CommerceContext>({ field: 'freeze', idPrefix: FREEZE_ID_PREFIX, assetKind: 'EQUITY' });
-
-const holderKey = (holder: Holder) => (holder.kind === 'PERSON' ? holder.idNumber : holder.creditCode);
+import type { Enterprise, Holder, Shareholding } from './types';
 
 /** A stake by its Shareholding id, from its company's record; null if the id names none. */
 async function stakeById(id: string, loaders: CommerceLoaders): Promise<Shareholding | null> {
@@ -39,19 +22,6 @@ async function stakeById(id: string, loaders: CommerceLoaders): Promise<Sharehol
 
 /** In order of service: measure ids are the registry's serial numbers. */
 const byService = (a: AgencyMeasure, b: AgencyMeasure) => Number(a.id) - Number(b.id);
-
-interface PersonRef {
-  __typename?: 'Person';
-  idNumber: string;
-}
-
-interface CompanyRef {
-  __typename?: 'Company';
-  creditCode: string;
-}
-
-const personRef = (idNumber: string): PersonRef => ({ __typename: 'Person', idNumber });
-const companyRef = (creditCode: string): CompanyRef => ({ __typename: 'Company', creditCode });
 
 function partyRef(holder: Holder): PersonRef | CompanyRef {
   return holder.kind === 'PERSON' ? personRef(holder.idNumber) : companyRef(holder.creditCode);
@@ -119,26 +89,7 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
     equityMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, { loaders }: CommerceContext) => loaders.measuresOfCase.load(caseNumber),
   },
   MeasureSummary: measureSummaryFields,
-  Mutation: {
-    async freezeEquity(_: unknown, { input }: { input: FreezeInput }, { loaders, control }: CommerceContext): Promise<MeasurePayload> {
-      const refusal = freezes.check(input);
-      if (refusal) return { refusal };
-      // Found among the debtors' own stakes, so the registry never hears of anyone else's (not
-      // even through the company's record). The stake is the holder's property: the holder, not
-      // the company it is in, must be a debtor. An id that names no stake matches none.
-      const parsed = parseShareholdingId(input.shareholdingId);
-      const { asset: stake, debtor } = await debtorAsset({
-        holdings: loaders.holdingsOf,
-        key: parsed ? shareholdingId(parsed.companyCreditCode, parsed.invid) : input.shareholdingId,
-        keyOf: (s) => s.id,
-        holdersOf: (s) => [holderKey(s.holder)],
-        description: `shareholding ${input.shareholdingId}`,
-      });
-      return freezes.submit(control, { requestId: input.requestId, kind: 'FREEZE', assetKey: stake.id, documentNumber: input.documentNumber, termDays: input.termDays, partyKey: debtor });
-    },
-    renewEquityFreeze: freezes.renew,
-    releaseEquityFreeze: freezes.release,
-  },
+  Mutation: mutations,
   ControlMeasure: {
     __resolveType: () => 'EquityFreeze',
   },

@@ -1,64 +1,20 @@
-import { z } from 'zod';
 import { decimalToFen } from '../../schemas/identifiers';
 import type { AgencyChannels } from '../shared/agencyChannels';
 import { AgencyHttp } from '../shared/agencyHttp';
+import type { CasePage, CaseStatus, EnforcementCase, Party, PartyRole } from './types';
+import { caseBatch, casePage, courts, identities, partyCases, type WireCase, type WireParty } from './wire';
 
 /** Limits of the case management system's API (see mocks/court/server.ts). */
 export const COURT_LIMITS = { caseBatch: 50, partyBatch: 50, identityBatch: 100, page: 100 } as const;
 
-export type CaseStatus = 'ACTIVE' | 'SUSPENDED' | 'CLOSED';
-export type PartyRole = 'DEBTOR' | 'APPLICANT';
-/** A party to a case, with its name as the case record holds it (当事人名称). */
-export type Party = { __typename: 'Person'; idNumber: string; name: string } | { __typename: 'Company'; creditCode: string; name: string };
-
-export interface EnforcementCase {
-  caseNumber: string;
-  courtCode: string;
-  courtName: string;
-  status: CaseStatus;
-  cause: string;
-  amountDueFen: number;
-  outstandingFen: number;
-  filedOn: string;
-  closedOn: string | null;
-  officer: string;
-  applicants: Party[];
-  debtors: Party[];
-}
-
-export interface CasePage {
-  total: number;
-  cases: EnforcementCase[];
-}
-
 const STATUS: Record<string, CaseStatus> = { 在执: 'ACTIVE', 中止: 'SUSPENDED', 结案: 'CLOSED' };
 const ROLE: Record<string, PartyRole> = { 被执行人: 'DEBTOR', 申请执行人: 'APPLICANT' };
 
-const wireParty = z.object({ ssdw: z.enum(['申请执行人', '被执行人']), lx: z.enum(['自然人', '法人']), zjhm: z.string(), mc: z.string() });
-const wireCase = z.object({
-  ah: z.string(),
-  fydm: z.string(),
-  fymc: z.string(),
-  ajzt: z.enum(['在执', '中止', '结案']),
-  ay: z.string(),
-  sqbdje: z.string(),
-  wzxje: z.string(),
-  lasj: z.string(),
-  jasj: z.string(),
-  cbr: z.string(),
-  dsr: z.array(wireParty),
-});
-const caseBatch = z.object({ errcode: z.literal(0), aj: z.array(wireCase) });
-const casePage = z.object({ errcode: z.literal(0), total: z.number().int(), aj: z.array(wireCase) });
-const partyCases = z.object({ errcode: z.literal(0), dsr: z.array(z.object({ zjhm: z.string(), ssdw: z.enum(['申请执行人', '被执行人']), ah: z.string() })) });
-const identities = z.object({ errcode: z.literal(0), sf: z.array(z.object({ zjhm: z.string(), mc: z.string() })) });
-const courts = z.object({ errcode: z.literal(0), fy: z.array(z.object({ fydm: z.string(), fymc: z.string() })) });
-
-function toParty(p: z.infer<typeof wireParty>): Party {
+function toParty(p: WireParty): Party {
   return p.lx === '自然人' ? { __typename: 'Person', idNumber: p.zjhm, name: p.mc } : { __typename: 'Company', creditCode: p.zjhm, name: p.mc };
 }
 
-function toCase(c: z.infer<typeof wireCase>): EnforcementCase {
+function toCase(c: WireCase): EnforcementCase {
   return {
     caseNumber: c.ah,
     courtCode: c.fydm,
@@ -75,12 +31,19 @@ function toCase(c: z.infer<typeof wireCase>): EnforcementCase {
   };
 }
 
+export interface CourtClientOptions {
+  baseUrl: string;
+  /** Per-call time limit, retries included. @default 5000 */
+  timeoutMs?: number;
+  /** The subgraph's breaker, retries and connection pool per agency (agencyChannels.ts). */
+  channels?: AgencyChannels;
+}
+
 /** Client of the courts' enforcement case management system. Every call is a read, so it may be retried. */
 export class CourtClient {
   private readonly http: AgencyHttp;
 
-  /** `channels`: the subgraph's breaker, retries and connection pool per agency (agencyChannels.ts). */
-  constructor(baseUrl: string, timeoutMs?: number, channels?: AgencyChannels) {
+  constructor({ baseUrl, timeoutMs, channels }: CourtClientOptions) {
     this.http = new AgencyHttp({
       agency: 'court case system',
       baseUrl,

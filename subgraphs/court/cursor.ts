@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { codedError } from '../../lib/errors/codedError';
 
 /** Opaque docket cursors: the position after which the next page starts. */
 export function encodeCursor(offset: number): string {
@@ -8,9 +8,7 @@ export function encodeCursor(offset: number): string {
 export function decodeCursor(cursor: string): number {
   const m = /^docket:(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!m) {
-    throw new GraphQLError('Argument "after" is not a cursor returned by this docket.', {
-      extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
-    });
+    throw codedError('BAD_USER_INPUT', 'Argument "after" is not a cursor returned by this docket.', { argument: 'after' });
   }
   return Number(m[1]);
 }

@@ -3,10 +3,10 @@ import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
 import { CourtClient } from './client';
-import { currentCaseContext } from '../shared/caseContext';
 import { createCourtLoaders } from './loaders';
 import { RequestCaseMemo } from './requestCaseMemo';
-import { type CourtContext, resolvers } from './resolvers';
+import type { CourtContext } from './context';
+import { resolvers } from './resolvers';
 
 export interface CourtSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */
@@ -22,16 +22,15 @@ export interface CourtSubgraphOptions {
 
 export function startCourtSubgraph(options: CourtSubgraphOptions): Promise<ServedGraphQL> {
   const channels = new AgencyChannels({ resilience: options.resilience });
-  const client = new CourtClient(options.agencyUrl, options.timeoutMs, channels);
+  const client = new CourtClient({ baseUrl: options.agencyUrl, timeoutMs: options.timeoutMs, channels });
   const memo = new RequestCaseMemo();
   return startSubgraph<CourtContext>({
     name: 'court',
     resolvers,
     channels,
-    // Runs inside the request's verified context, so the signed request id is known here.
-    context: () => {
-      const signed = currentCaseContext();
-      const request = signed?.requestId ? { memo, requestId: signed.requestId, ...(signed.caseNumber ? { caseNumber: signed.caseNumber } : {}) } : undefined;
+    // The signed request id and case key the request's memo of cases.
+    context: (signed) => {
+      const request = signed.requestId ? { memo, requestId: signed.requestId, ...(signed.caseNumber ? { caseNumber: signed.caseNumber } : {}) } : undefined;
       return { client, loaders: createCourtLoaders(client, request) };
     },
     secret: options.secret,

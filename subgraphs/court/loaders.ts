@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import { batchLoader } from '../shared/batchLoader';
-import { COURT_LIMITS, type CourtClient, type EnforcementCase, type PartyRole } from './client';
+import { COURT_LIMITS, type CourtClient } from './client';
+import type { EnforcementCase, PartyRole } from './types';
 import type { RequestCaseMemo } from './requestCaseMemo';
 
 export interface CourtLoaders {

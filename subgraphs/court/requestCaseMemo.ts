@@ -1,4 +1,4 @@
-import type { EnforcementCase } from './client';
+import type { EnforcementCase } from './types';
 
 /**
  * The case records one gateway request has already been given, for a few seconds: the

@@ -1,13 +1,10 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { GraphQLError } from 'graphql';
-import { COURT_LIMITS, type CaseStatus, type CourtClient, type EnforcementCase, type PartyRole } from './client';
+import type { GraphQLResolverMap } from '../shared/resolverMap';
+import { COURT_LIMITS } from './client';
+import type { CourtContext } from './context';
 import { decodeCursor, encodeCursor } from './cursor';
 import { type CourtLoaders, primePartyNames } from './loaders';
-
-export interface CourtContext {
-  client: CourtClient;
-  loaders: CourtLoaders;
-}
+import type { CaseStatus, EnforcementCase, PartyRole } from './types';
+import { codedError } from '../../lib/errors/codedError';
 
 async function casesOf(id: string, role: PartyRole, { loaders }: CourtContext): Promise<EnforcementCase[]> {
   const refs = (await loaders.casesOfParty.load(id)).filter((r) => r.role === role);
@@ -24,9 +21,7 @@ export const MAX_BULK = 1000;
 
 function bulk(argument: string, keys: string[]): string[] {
   if (keys.length > MAX_BULK) {
-    throw new GraphQLError(`Argument "${argument}" holds ${keys.length} identifiers; at most ${MAX_BULK} per request.`, {
-      extensions: { code: 'BAD_USER_INPUT', argument },
-    });
+    throw codedError('BAD_USER_INPUT', `Argument "${argument}" holds ${keys.length} identifiers; at most ${MAX_BULK} per request.`, { argument });
   }
   return keys;
 }
@@ -40,9 +35,7 @@ export const resolvers: GraphQLResolverMap<CourtContext> = {
       { client, loaders }: CourtContext,
     ) => {
       if (!Number.isInteger(args.first) || args.first < 1 || args.first > COURT_LIMITS.page) {
-        throw new GraphQLError(`Argument "first" must be between 1 and ${COURT_LIMITS.page}, got ${args.first}.`, {
-          extensions: { code: 'BAD_USER_INPUT', argument: 'first' },
-        });
+        throw codedError('BAD_USER_INPUT', `Argument "first" must be between 1 and ${COURT_LIMITS.page}, got ${args.first}.`, { argument: 'first' });
       }
       const start = args.after ? decodeCursor(args.after) : 0;
       const page = await client.docket(args.court, args.status ?? undefined, start, args.first);
@@ -65,7 +58,7 @@ export const resolvers: GraphQLResolverMap<CourtContext> = {
     caseProgress: async (_: unknown, { caseNumber }: { caseNumber: string }, { loaders }: CourtContext) => {
       const found = await loaders.caseByNumber.load(caseNumber);
       // The gateway let the request through only for an applicant of an existing case.
-      if (!found) throw new GraphQLError(`The court case system does not know case ${caseNumber}.`, { extensions: { code: 'NOT_FOUND' } });
+      if (!found) throw codedError('NOT_FOUND', `The court case system does not know case ${caseNumber}.`);
       return found;
     },
   },

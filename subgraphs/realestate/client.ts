@@ -1,9 +1,9 @@
 import { newRequestNumber } from '../shared/requestNumber';
-import { z } from 'zod';
-import { checkCalendarDate, decimalToFen, type Fen } from '../../schemas/identifiers';
 import { AgencyError } from '../shared/agencyError';
 import type { AgencyChannels } from '../shared/agencyChannels';
 import { AgencyHttp } from '../shared/agencyHttp';
+import type { Party, RealEstateUnit } from './types';
+import { ownersAnswer, unitAnswer, unitsAnswer } from './wire';
 
 /** The name every error of this subgraph's agency carries. */
 export const REAL_ESTATE_AGENCY = 'real-estate registry';
@@ -13,39 +13,6 @@ export const REAL_ESTATE_MAX_BATCH = 10;
 export const REAL_ESTATE_CONTROL_PREFIX = '/bdc/api/kz';
 /** The platform's code for "no such unit" on GET /bdc/api/bdcdy/{bdcdyh}. */
 const UNIT_NOT_FOUND_CODE = '1004';
-/** Mortgage amounts come in 万元 (10,000 yuan). */
-const FEN_PER_WAN = 1_000_000;
-
-export type Party = { __typename: 'Person'; idNumber: string } | { __typename: 'Company'; creditCode: string };
-export type RealEstateUsage = 'RESIDENTIAL' | 'COMMERCIAL' | 'OFFICE' | 'INDUSTRIAL';
-export type RealEstateOwnership = 'SOLE' | 'BY_SHARES' | 'JOINT';
-
-export interface RealEstateOwner {
-  owner: Party;
-  /** Percent with 2 decimals ("50.00"); null for joint owners. */
-  share: string | null;
-}
-
-export interface Mortgage {
-  mortgagee: string;
-  amountFen: Fen;
-  registeredOn: string;
-  endsOn: string | null;
-}
-
-export interface RealEstateUnit {
-  unitNumber: string;
-  certificateNumber: string;
-  address: string;
-  countyCode: string;
-  usage: RealEstateUsage;
-  /** Square metres with exactly 2 decimals ("89.50"). */
-  floorArea: string;
-  ownership: RealEstateOwnership;
-  owners: RealEstateOwner[];
-  mortgages: Mortgage[];
-  registeredOn: string | null;
-}
 
 /** An owner's key (ID number or credit code). */
 export function ownerKey(party: Party): string {
@@ -56,100 +23,6 @@ export function ownerKey(party: Party): string {
 export function unitHolders(unit: RealEstateUnit): string[] {
   return unit.owners.map((o) => ownerKey(o.owner));
 }
-
-const USAGE = { 住宅: 'RESIDENTIAL', 商业: 'COMMERCIAL', 办公: 'OFFICE', 工业: 'INDUSTRIAL' } as const;
-const OWNERSHIP = { 单独所有: 'SOLE', 按份共有: 'BY_SHARES', 共同共有: 'JOINT' } as const;
-
-/** "89.5" / "089.50" -> "89.50", exactly, by string (the registry's numbers are never trusted as floats). */
-function twoDecimals(whole: string, fraction: string | undefined): string {
-  return `${whole.replace(/^0+(?=\d)/, '')}.${(fraction ?? '').padEnd(2, '0')}`;
-}
-
-/** "2019年03月05日" (some counties write "2019年3月5日") -> "2019-03-05", refusing dates that do not exist. */
-const chineseDate = z.string().transform((text, ctx) => {
-  const m = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(text);
-  const iso = m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : '';
-  if (!checkCalendarDate(iso).ok) {
-    ctx.addIssue({ code: 'custom', message: `not a registry date: ${text}` });
-    return z.NEVER;
-  }
-  return iso;
-});
-/** An optional date: the registry leaves it out, or sends null or "". */
-const optionalChineseDate = z.union([z.literal(''), chineseDate]).nullish().transform((d) => d || null);
-
-/** mj: square metres, at most 2 decimals. */
-const floorArea = z.string().transform((text, ctx) => {
-  const m = /^(\d{1,9})(?:\.(\d{1,2}))?$/.exec(text);
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: `not an area: ${text}` });
-    return z.NEVER;
-  }
-  return twoDecimals(m[1]!, m[2]);
-});
-
-/** fe: "50%", "33.33%", at most 100%. */
-const share = z.string().transform((text, ctx) => {
-  const m = /^(\d{1,3})(?:\.(\d{1,2}))?%$/.exec(text);
-  if (!m || Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0')) > 10_000) {
-    ctx.addIssue({ code: 'custom', message: `not a share: ${text}` });
-    return z.NEVER;
-  }
-  return twoDecimals(m[1]!, m[2]);
-});
-
-/** dyje: 万元 as a decimal string -> integer fen, exactly. */
-const wanToFen = z.string().transform((text, ctx) => {
-  if (/^\d{1,12}(?:\.\d{1,6})?$/.test(text)) return decimalToFen(text, FEN_PER_WAN);
-  ctx.addIssue({ code: 'custom', message: `not an amount in 万元 to the fen: ${text}` });
-  return z.NEVER;
-});
-
-const wireOwner = z
-  .object({ zjzl: z.enum(['身份证', '统一社会信用代码']), zjhm: z.string(), fe: z.union([z.literal(''), share]).nullish() })
-  .transform(
-    (q): RealEstateOwner => ({
-      owner: q.zjzl === '身份证' ? { __typename: 'Person', idNumber: q.zjhm } : { __typename: 'Company', creditCode: q.zjhm },
-      share: q.fe || null,
-    }),
-  );
-
-const wireMortgage = z
-  .object({ dyqr: z.string(), dyje: wanToFen, djrq: chineseDate, dyqx_end: optionalChineseDate })
-  .transform((d): Mortgage => ({ mortgagee: d.dyqr, amountFen: d.dyje, registeredOn: d.djrq, endsOn: d.dyqx_end }));
-
-const wireUnit = z
-  .object({
-    bdcdyh: z.string(),
-    bdcqzh: z.string(),
-    zl: z.string(),
-    xzqdm: z.string().regex(/^\d{6}$/),
-    yt: z.enum(['住宅', '商业', '办公', '工业']),
-    mj: floorArea,
-    gyfs: z.enum(['单独所有', '按份共有', '共同共有']),
-    qlr: z.array(wireOwner),
-    dyxx: z.array(wireMortgage),
-    djrq: optionalChineseDate,
-  })
-  .transform(
-    (u): RealEstateUnit => ({
-      unitNumber: u.bdcdyh,
-      certificateNumber: u.bdcqzh,
-      address: u.zl,
-      countyCode: u.xzqdm,
-      usage: USAGE[u.yt],
-      floorArea: u.mj,
-      ownership: OWNERSHIP[u.gyfs],
-      owners: u.qlr,
-      mortgages: u.dyxx,
-      registeredOn: u.djrq,
-    }),
-  );
-
-const ok = z.literal('0000');
-const ownersAnswer = z.object({ code: ok, data: z.array(z.object({ zjhm: z.string(), bdcdy: z.array(wireUnit) })) });
-const unitsAnswer = z.object({ code: ok, data: z.array(wireUnit) });
-const unitAnswer = z.object({ code: ok, data: wireUnit });
 
 export interface RealEstateClientOptions {
   baseUrl: string;

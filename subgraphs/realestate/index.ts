@@ -5,8 +5,8 @@ import { startSubgraph } from '../shared/startSubgraph';
 import { ControlClient } from '../shared/measures/controlClient';
 import { REAL_ESTATE_AGENCY, REAL_ESTATE_CONTROL_PREFIX, RealEstateClient, unitHolders } from './client';
 import { createRealEstateLoaders } from './loaders';
-import { type RealEstateContext, resolvers } from './resolvers';
-
+import type { RealEstateContext } from './context';
+import { resolvers } from './resolvers';
 
 export interface RealEstateSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */

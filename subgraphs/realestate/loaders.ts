@@ -2,7 +2,8 @@ import type DataLoader from 'dataloader';
 import { batchLoader } from '../shared/batchLoader';
 import { caseMeasuresLoader } from '../shared/measures/caseMeasures';
 import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
-import { REAL_ESTATE_MAX_BATCH, type RealEstateClient, type RealEstateUnit } from './client';
+import { REAL_ESTATE_MAX_BATCH, type RealEstateClient } from './client';
+import type { RealEstateUnit } from './types';
 
 export interface RealEstateLoaders {
   /** Units per owner key (ID number or credit code). */

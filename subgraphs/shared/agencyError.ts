@@ -1,18 +1,12 @@
 import { GraphQLError } from 'graphql';
+import type { ErrorCode } from '../../lib/errors/catalog';
 
 /**
  * The stable codes a court sees when an agency costs it some fields. Each names one way an
  * agency can fail; the message names the agency, and `extensions.agency` (and `provider`
  * for one bank among several) let clients branch without parsing text.
  */
-export const AGENCY_ERROR_CODES = {
-  AGENCY_UNAVAILABLE: 'The agency could not be reached, answered with a server error, or is not called while its circuit breaker is open.',
-  AGENCY_TIMEOUT: 'The agency did not answer within its time limit.',
-  AGENCY_BAD_RESPONSE: 'The agency answered something that is not a valid answer (not JSON, wrong shape, cut off).',
-  AGENCY_REFUSED: 'The agency refused the request and said why.',
-} as const;
-
-export type AgencyErrorCode = keyof typeof AGENCY_ERROR_CODES;
+export type AgencyErrorCode = Extract<ErrorCode, `AGENCY_${string}`>;
 
 export interface AgencyErrorDetails {
   agency: string;

@@ -2,7 +2,7 @@ import type { ZodType } from 'zod';
 import type { AgencyChannel, AgencyChannels } from './agencyChannels';
 import { AgencyError, type AgencyErrorDetails } from './agencyError';
 import { type AgencyResponse, unpooledFetch } from './agencyPool';
-import { caseContextHeaders } from './caseContext';
+import { currentAgencyHeaders } from './agencyHeaders';
 
 export interface AgencyHttpOptions {
   /** Name used in errors, e.g. "vehicle registry" or "bank NCB". */
@@ -93,7 +93,7 @@ export class AgencyHttp {
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           // Court, officer, case and request id of the gateway-signed request this call serves.
-          ...caseContextHeaders(),
+          ...currentAgencyHeaders(),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         // What is left of the call's budget: a retry never extends it.

@@ -8,7 +8,8 @@ import {
   Kind,
 } from 'graphql';
 import { ASSET_TYPES, CASE_DEBTOR_POLICY } from '../../schemas/assetData';
-import { currentCaseContext } from './caseContext';
+import { signedOf, type SignedRequest } from './signedRequest';
+import { fieldDenied } from '../../lib/errors/accessDenied';
 
 /** Who holds an asset an entity of this type is: ID numbers and credit codes. */
 export type HoldersOf = (asset: never) => readonly string[];
@@ -47,7 +48,7 @@ export function enforceEntityPolicies(schema: GraphQLSchema, options: EntityPoli
       const coordinate = `${type.name}.${field.name}`;
       const resolve = field.resolve ?? defaultFieldResolver;
       field.resolve = (parent, args, context, info) => {
-        requireDebtor(subjectsOf(parent), coordinate);
+        requireDebtor(signedOf(context), subjectsOf(parent), coordinate);
         return resolve(parent, args, context, info);
       };
     }
@@ -57,24 +58,21 @@ export function enforceEntityPolicies(schema: GraphQLSchema, options: EntityPoli
 }
 
 /** The debtor rule's refusal: the same whether the asset exists or not. */
-function notADebtor(coordinate: string): GraphQLError {
-  const caseNumber = currentCaseContext()?.caseNumber;
-  return new GraphQLError(`${coordinate} is answered only for debtors of the case the request states${caseNumber ? ` (${caseNumber})` : ''}.`, {
-    extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR', field: coordinate },
-  });
+function notADebtor(coordinate: string, signed: SignedRequest | undefined): GraphQLError {
+  const caseNumber = signed?.caseNumber;
+  return fieldDenied('NOT_A_DEBTOR', `${coordinate} is answered only for debtors of the case the request states${caseNumber ? ` (${caseNumber})` : ''}.`, { field: coordinate });
 }
 
 /** The signed debtors as a set, made once per request: a sweep checks thousands of fields against up to 1000 debtors. */
 const debtorSets = new WeakMap<object, ReadonlySet<string>>();
 
-function requireDebtor(subjects: readonly string[], coordinate: string): void {
-  const signed = currentCaseContext();
+function requireDebtor(signed: SignedRequest | undefined, subjects: readonly string[], coordinate: string): void {
   let debtors = signed && debtorSets.get(signed);
   if (!debtors) {
     debtors = new Set(signed?.caseNumber ? (signed.debtors ?? []) : []);
     if (signed) debtorSets.set(signed, debtors);
   }
-  if (!subjects.some((s) => debtors.has(s))) throw notADebtor(coordinate);
+  if (!subjects.some((s) => debtors.has(s))) throw notADebtor(coordinate, signed);
 }
 
 function subjectsReader(type: GraphQLObjectType): SubjectsOf {
@@ -106,12 +104,12 @@ function guardReference(type: GraphQLObjectType, holdersOf: HoldersOf | undefine
     throw new Error(`${type.name} is asset data resolved through _entities: give enforceEntityPolicies its assetHolders, so it answers only for debtors.`);
   }
   const checked: ReferenceResolver = async (reference, context, info) => {
-    const signed = currentCaseContext();
-    if (!signed?.caseNumber || !signed.debtors?.length) throw notADebtor(type.name);
+    const signed = signedOf(context);
+    if (!signed?.caseNumber || !signed.debtors?.length) throw notADebtor(type.name, signed);
     const asset = await resolveReference(reference, context, info);
     // No such asset and a stranger's asset answer alike: the graph is no existence oracle.
-    if (asset === null || asset === undefined) throw notADebtor(type.name);
-    requireDebtor(holdersOf(asset as never), type.name);
+    if (asset === null || asset === undefined) throw notADebtor(type.name, signed);
+    requireDebtor(signed, holdersOf(asset as never), type.name);
     return asset;
   };
   (type as { extensions: unknown }).extensions = {

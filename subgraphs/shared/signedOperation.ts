@@ -1,7 +1,7 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { requestBodyHash } from '../../lib/gatewaySignature';
-import { currentCaseContext } from './caseContext';
+import type { SignedContext } from './signedRequest';
+import { accessDenied } from '../../lib/errors/accessDenied';
 
 /**
  * A subgraph runs a mutation only under the gateway's signature of that very request: one made
@@ -11,26 +11,22 @@ import { currentCaseContext } from './caseContext';
  * its body, in the officer's name and with no audit record at the gateway. Reads run under
  * any valid signature.
  */
-export function signedOperationPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+export function signedOperationPlugin<TContext extends SignedContext>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ operation, request }) {
+        async didResolveOperation({ operation, request, contextValue }) {
           if (operation?.operation !== 'mutation') return;
-          const signed = currentCaseContext();
+          const { signed } = contextValue;
           if (signed?.operation !== 'mutation') {
             const kind = signed?.operation === undefined ? 'an operation of no stated kind' : `a ${signed.operation}`;
-            throw refused('NOT_SIGNED_FOR_MUTATION', `This subgraph runs a mutation only when the gateway signed the request for one; this signature is for ${kind}.`);
+            throw accessDenied('NOT_SIGNED_FOR_MUTATION', `This subgraph runs a mutation only when the gateway signed the request for one; this signature is for ${kind}.`);
           }
           if (signed.bodyHash !== requestBodyHash(request.query ?? '', request.variables)) {
-            throw refused('SIGNED_FOR_ANOTHER_REQUEST', 'This subgraph runs a mutation only under the signature of that very request; this one was made for another query or other variables.');
+            throw accessDenied('SIGNED_FOR_ANOTHER_REQUEST', 'This subgraph runs a mutation only under the signature of that very request; this one was made for another query or other variables.');
           }
         },
       };
     },
   };
-}
-
-function refused(reason: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', reason, http: { status: 403 } } });
 }

@@ -1,7 +1,6 @@
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { Kind } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import { loadSubgraphSdl } from '../../schemas/loadSubgraphSdl';
@@ -10,14 +9,17 @@ import { scalarResolvers } from '../../schemas/scalars';
 import { GATEWAY_SIGNATURE_HEADER, GatewaySignatureError, MIN_SUBGRAPH_SECRET_LENGTH, verifyFromGateway } from '../../lib/gatewaySignature';
 import { type Admission, serveGraphQL, type ServedGraphQL } from '../../lib/serveGraphQL';
 import type { AgencyChannels } from './agencyChannels';
-import { runInCaseContext } from './caseContext';
+import { withAgencyHeaders } from './agencyHeaders';
 import { enforceEntityPolicies, type EntityPolicyOptions } from './entityPolicy';
+import type { GraphQLResolverMap } from './resolverMap';
 import { signedOperationPlugin } from './signedOperation';
+import type { SignedContext, SignedRequest } from './signedRequest';
+import { formattedError } from '../../lib/errors/codedError';
 
 /** Room for the gateway's signature on top of ordinary headers. */
 const SIGNED_HEADER_LIMIT_BYTES = 64 * 1024;
 
-export interface StartSubgraphOptions<TContext extends BaseContext> {
+export interface StartSubgraphOptions<TContext extends SignedContext> {
   name: SubgraphName;
   resolvers: GraphQLResolverMap<TContext>;
   /**
@@ -25,8 +27,11 @@ export interface StartSubgraphOptions<TContext extends BaseContext> {
    * valid, unexpired `x-gateway-signature` is refused with 401 before any resolver runs.
    */
   secret: string;
-  /** Builds the per-request context: fresh DataLoaders for every request. */
-  context(req: IncomingMessage): TContext | Promise<TContext>;
+  /**
+   * Builds the per-request context: fresh DataLoaders for every request. `signed` is the
+   * request's verified claims; `startSubgraph` puts them on the context as `context.signed`.
+   */
+  context(signed: SignedRequest, req: IncomingMessage): Omit<TContext, 'signed'> | Promise<Omit<TContext, 'signed'>>;
   /** @default 0 (ephemeral) */
   port?: number;
   host?: string;
@@ -41,17 +46,18 @@ export interface StartSubgraphOptions<TContext extends BaseContext> {
 
 /**
  * A subgraph answers only the gateway: the request's signature is verified before its body
- * is read, and its claims (court, officer, case, request id) become the case context that
- * every agency call of the request carries.
+ * is read; its claims become the request's `context.signed`, and their court, officer, case
+ * and request id the headers every agency call of the request carries.
  */
-async function admitGatewayOnly(secret: string, req: IncomingMessage): Promise<Admission> {
+async function admitGatewayOnly(secret: string, req: IncomingMessage, verified: WeakMap<IncomingMessage, SignedRequest>): Promise<Admission> {
   const header = req.headers[GATEWAY_SIGNATURE_HEADER];
   try {
     const claims = await verifyFromGateway(secret, Array.isArray(header) ? undefined : header);
-    return { admitted: true, within: (next) => runInCaseContext(claims, next) };
+    verified.set(req, claims);
+    return { admitted: true, within: (next) => withAgencyHeaders(claims, next) };
   } catch (error) {
     if (!(error instanceof GatewaySignatureError)) throw error;
-    return { admitted: false, status: 401, body: { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] } };
+    return { admitted: false, status: 401, body: { errors: [formattedError('UNAUTHENTICATED', error.message)] } };
   }
 }
 
@@ -66,7 +72,7 @@ export function buildSchemaFor<TContext>(name: SubgraphName, resolvers: GraphQLR
 }
 
 /** Serves a subgraph; stopping it also closes its channels to its agencies. */
-export async function startSubgraph<TContext extends BaseContext>(options: StartSubgraphOptions<TContext>): Promise<ServedGraphQL> {
+export async function startSubgraph<TContext extends SignedContext>(options: StartSubgraphOptions<TContext>): Promise<ServedGraphQL> {
   const { channels } = options;
   try {
     const served = await serve(options);
@@ -84,10 +90,12 @@ export async function startSubgraph<TContext extends BaseContext>(options: Start
   }
 }
 
-async function serve<TContext extends BaseContext>(options: StartSubgraphOptions<TContext>): Promise<ServedGraphQL> {
+async function serve<TContext extends SignedContext>(options: StartSubgraphOptions<TContext>): Promise<ServedGraphQL> {
   if (options.secret.length < MIN_SUBGRAPH_SECRET_LENGTH) {
     throw new Error(`The ${options.name} subgraph's secret must be at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters long.`);
   }
+  // Claims admitted, by request, until its context is built (admission and context are two steps of serveGraphQL).
+  const verified = new WeakMap<IncomingMessage, SignedRequest>();
   // Asset data answers only for the debtors the gateway signed (@policy case_debtor, asset entities).
   const schema = enforceEntityPolicies(buildSchemaFor(options.name, options.resolvers), { assetHolders: options.assetHolders });
   return serveGraphQL<TContext>({
@@ -103,8 +111,13 @@ async function serve<TContext extends BaseContext>(options: StartSubgraphOptions
         // The process's entry point (bin/start.ts, bin/subgraph.ts) owns the signals and stops every server in order.
         stopOnTerminationSignals: false,
       }),
-    context: async (req) => options.context(req),
-    admit: (req) => admitGatewayOnly(options.secret, req),
+    context: async (req) => {
+      const signed = verified.get(req);
+      // Unreachable: every request is admitted with its claims before its context is built.
+      if (signed === undefined) throw new Error('A subgraph request reached its context without verified claims.');
+      return { ...(await options.context(signed, req)), signed } as TContext;
+    },
+    admit: (req) => admitGatewayOnly(options.secret, req, verified),
     // The signature names the subjects of a bulk sweep (up to 1000 identifiers, ~30 KiB).
     maxHeaderSize: SIGNED_HEADER_LIMIT_BYTES,
     port: options.port,

@@ -5,7 +5,8 @@ import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
 import { HousingFundClient, SOCIAL_INSURANCE_AGENCY, SOCIAL_INSURANCE_CONTROL_PREFIX, SocialInsuranceClient } from './client';
 import { createSocialInsuranceLoaders, createWithholdingLoaders } from './loaders';
-import { resolvers, type SocialInsuranceContext } from './resolvers';
+import type { SocialInsuranceContext } from './context';
+import { resolvers } from './resolvers';
 
 export interface SocialInsuranceSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */

@@ -2,15 +2,8 @@ import type DataLoader from 'dataloader';
 import { batchLoader } from '../shared/batchLoader';
 import { caseMeasuresLoader } from '../shared/measures/caseMeasures';
 import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
-import {
-  HOUSING_FUND_MAX_BATCH,
-  type HousingFundAccount,
-  type HousingFundClient,
-  type InsuredRecord,
-  SOCIAL_INSURANCE_MAX_BATCH,
-  type SocialInsuranceClient,
-  type WithholdableIncome,
-} from './client';
+import { HOUSING_FUND_MAX_BATCH, type HousingFundClient, SOCIAL_INSURANCE_MAX_BATCH, type SocialInsuranceClient } from './client';
+import type { HousingFundAccount, InsuredRecord, WithholdableIncome } from './types';
 
 export interface SocialInsuranceClients {
   socialInsurance: SocialInsuranceClient;

@@ -1,47 +1,13 @@
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Fen } from '../../schemas/identifiers';
-import type { AgencyMeasure, ControlClient } from '../shared/measures/controlClient';
-import { debtorAsset } from '../shared/measures/debtorAsset';
+import type { CompanyRef, PersonRef } from '../shared/entityRefs';
+import type { AgencyMeasure } from '../shared/measures/controlClient';
 import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
-import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
-import type { HousingFundAccount, InsuredRecord, PensionPayment } from './client';
-import type { SocialInsuranceLoaders, WithholdingLoaders } from './loaders';
+import type { GraphQLResolverMap } from '../shared/resolverMap';
+import type { HousingFundAccount, InsuredRecord, PensionPayment } from './types';
+import type { SocialInsuranceContext } from './context';
+import { mutations, WITHHOLDING_ID_PREFIX } from './mutations';
 import { selectsField } from './selectsField';
-import { bureauRefusal, checkMonthlyAmount, livingAllowanceRefusal } from './withholding';
-
-export interface SocialInsuranceContext {
-  loaders: SocialInsuranceLoaders & WithholdingLoaders;
-  control: ControlClient;
-}
-
-/** Withholding ids a court sees: `social-insurance:12`. */
-export const WITHHOLDING_ID_PREFIX = 'social-insurance';
-
-interface WithholdInput {
-  requestId: string;
-  idNumber: string;
-  /** Integer fen (the Money scalar). */
-  monthlyAmount: Fen;
-  documentNumber: string;
-  termDays: number;
-}
-
-// The bureau's own admission refusals (above the cap, no income) become data too.
-const withholdings = measureMutations<SocialInsuranceContext>({
-  field: 'withholding',
-  idPrefix: WITHHOLDING_ID_PREFIX,
-  assetKind: 'INCOME',
-  refusalOfError: bureauRefusal,
-});
-
-interface PersonRef {
-  idNumber: string;
-}
-
-interface CompanyRef {
-  creditCode: string;
-}
 
 /** A SocialInsurance value: the bureau's record plus the fund centre's answer, already under way. */
 interface SocialInsuranceParent {
@@ -82,40 +48,7 @@ export const resolvers: GraphQLResolverMap<SocialInsuranceContext> = {
     incomeMeasures: ({ caseNumber }: { caseNumber: string }, _args: unknown, { loaders }: SocialInsuranceContext) => loaders.measuresOfCase.load(caseNumber),
   },
   MeasureSummary: measureSummaryFields,
-  Mutation: {
-    async withholdIncome(_: unknown, { input }: { input: WithholdInput }, { loaders, control }: SocialInsuranceContext): Promise<MeasurePayload> {
-      checkMonthlyAmount(input.monthlyAmount);
-      const refusal = withholdings.check(input);
-      if (refusal) return { refusal };
-      // The gateway checks the subjects it reads in the arguments; checked again here so the rule never rests on that reading.
-      // A person's income is their own: a debtor's holdings are known without asking the bureau, so
-      // anyone else is refused alike, paid or not, known or not, and the bureau never hears of them.
-      const { debtor } = await debtorAsset({
-        holdings: (holder) => [holder],
-        key: input.idNumber,
-        keyOf: (idNumber) => idNumber,
-        holdersOf: (idNumber) => [idNumber],
-        description: `the income of person ${input.idNumber}`,
-      });
-      const income = await loaders.withholdable.load(input.idNumber);
-      if (!income) {
-        return { refusal: { code: 'ASSET_NOT_FOUND', message: `The social insurance bureau pays person ${input.idNumber} no wage or pension; there is nothing to withhold.` } };
-      }
-      const tooMuch = livingAllowanceRefusal(income, input.monthlyAmount);
-      if (tooMuch) return { refusal: tooMuch };
-      return withholdings.submit(control, {
-        requestId: input.requestId,
-        kind: 'WITHHOLD',
-        assetKey: input.idNumber,
-        documentNumber: input.documentNumber,
-        termDays: input.termDays,
-        amountFen: input.monthlyAmount,
-        partyKey: debtor,
-      });
-    },
-    renewIncomeWithholding: withholdings.renew,
-    releaseIncomeWithholding: withholdings.release,
-  },
+  Mutation: mutations,
   ControlMeasure: {
     __resolveType: () => 'IncomeWithholding',
   },

@@ -1,8 +1,8 @@
-import { GraphQLError } from 'graphql';
 import { type Fen, formatFen } from '../../schemas/identifiers';
 import { AgencyError } from '../shared/agencyError';
 import type { MeasureRefusal } from '../shared/measures/measureFields';
-import type { WithholdableIncome } from './client';
+import type { WithholdableIncome } from './types';
+import { codedError } from '../../lib/errors/codedError';
 
 /**
  * The law's rule on income withholding: what is withheld each month must leave the debtor the
@@ -16,9 +16,7 @@ export function withholdingLimitFen(income: WithholdableIncome): Fen {
 /** A monthly amount is a positive number of fen; anything else is malformed input, not a refusal. */
 export function checkMonthlyAmount(amountFen: Fen): void {
   if (!Number.isSafeInteger(amountFen) || amountFen < 1) {
-    throw new GraphQLError(`monthlyAmount must be more than 0.00, not ${formatFen(amountFen)}.`, {
-      extensions: { code: 'BAD_USER_INPUT', field: 'monthlyAmount' },
-    });
+    throw codedError('BAD_USER_INPUT', `monthlyAmount must be more than 0.00, not ${formatFen(amountFen)}.`, { field: 'monthlyAmount' });
   }
 }
 

@@ -3,9 +3,11 @@ import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { ControlClient } from '../shared/measures/controlClient';
 import { startSubgraph } from '../shared/startSubgraph';
-import { ownerKey, type Vehicle, VEHICLE_AGENCY, VEHICLE_CONTROL_PREFIX, VehicleClient } from './client';
+import { ownerKey, VEHICLE_AGENCY, VEHICLE_CONTROL_PREFIX, VehicleClient } from './client';
+import type { Vehicle } from './types';
 import { createVehicleLoaders } from './loaders';
-import { resolvers, type VehicleContext } from './resolvers';
+import type { VehicleContext } from './context';
+import { resolvers } from './resolvers';
 
 export interface VehicleSubgraphOptions {
   /** The secret the gateway signs its requests with; unsigned requests are refused (401). */

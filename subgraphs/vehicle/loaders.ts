@@ -1,7 +1,8 @@
 import { batchLoader } from '../shared/batchLoader';
 import { caseMeasuresLoader } from '../shared/measures/caseMeasures';
 import { type AgencyMeasure, CONTROL_MAX_BATCH, type ControlClient } from '../shared/measures/controlClient';
-import { type Vehicle, type VehicleClient, VEHICLE_MAX_BATCH } from './client';
+import { type VehicleClient, VEHICLE_MAX_BATCH } from './client';
+import type { Vehicle } from './types';
 
 /** Per-request loaders: one request's keys go to the registry in batches of VEHICLE_MAX_BATCH. */
 export function createVehicleLoaders(client: VehicleClient, control: ControlClient) {

@@ -80,6 +80,9 @@ describe('requests refused before an operation runs: a coded JSON error and one 
       'OPERATION_NOT_FOUND', 'The document holds several operations: name the one to run in `operationName`.'],
     ['a subscription', async () => post(JSON.stringify({ query: 'subscription Watch { courts { code } }' })), 400, 'SUBSCRIPTION_NOT_SUPPORTED',
       'Subscriptions are not supported: send a query or a mutation.'],
+    // Apollo Server's own answer (200, so clients of automatic persisted queries resend with the query).
+    ['a persisted query hash the gateway does not hold', async () => post(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } })), 200,
+      'PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound'],
   ])('%s', async (_what, send, status, code, message) => {
     const answer = await send();
     expect(answer.status).toBe(status);

@@ -2,9 +2,9 @@
  * The gateway tells every subgraph of a case-bound request what the case still has to
  * recover (`caseOutstandingFen`, integer fen as a string), as the court case system holds
  * it, so a subgraph can refuse a seizure beyond it. Observed where a subgraph takes the
- * verified claims in: `runInCaseContext` (what `currentCaseContext()` then answers).
+ * verified claims in: `withAgencyHeaders` (startSubgraph passes it the claims it puts on `context.signed`).
  */
-import * as caseContext from '../../subgraphs/shared/caseContext';
+import * as agencyHeaders from '../../subgraphs/shared/agencyHeaders';
 import type { GatewayClaims } from '../../lib/gatewaySignature';
 import { postInCase } from '../support/courtRequest';
 import { useStack } from '../support/stack';
@@ -15,8 +15,8 @@ describe('the case\'s outstanding amount reaches the subgraphs', () => {
   const received: GatewayClaims[] = [];
   let spy: jest.SpyInstance;
   beforeAll(() => {
-    const original = caseContext.runInCaseContext;
-    spy = jest.spyOn(caseContext, 'runInCaseContext').mockImplementation((claims, fn) => {
+    const original = agencyHeaders.withAgencyHeaders;
+    spy = jest.spyOn(agencyHeaders, 'withAgencyHeaders').mockImplementation((claims, fn) => {
       received.push(claims);
       return original(claims, fn);
     });

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { codedError } from '../../../lib/errors/codedError';
 import type { SubgraphCallStep } from '../subgraphCall';
 
 /**
@@ -11,9 +11,10 @@ export function mapSubgraphErrors(): SubgraphCallStep {
     name: 'mapSubgraphErrors',
     async mapError(subgraph, response, next) {
       if (response.status !== 401) return next();
-      return new GraphQLError(
+      return codedError(
+        'INTERNAL_SERVER_ERROR',
         `The ${subgraph} subgraph refused the gateway's signature: the gateway and the subgraph do not share the same secret, or their clocks disagree.`,
-        { extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: subgraph } },
+        { serviceName: subgraph },
       );
     },
   };

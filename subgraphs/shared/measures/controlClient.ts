@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgencyError } from '../agencyError';
 import type { AgencyChannels } from '../agencyChannels';
 import { AgencyHttp } from '../agencyHttp';
+import type { MeasureRefusalCode } from '../../../lib/errors/catalog';
 
 /** Keys per control call (the network's limit, mocks/shared/measures/controlDesk.ts). */
 export const CONTROL_MAX_BATCH = 100;
@@ -75,7 +76,7 @@ export const AGENCY_REFUSAL_CODES = [
   'NOT_FROZEN_BY_CASE',
   'INSUFFICIENT_FROZEN',
   'MEASURE_NOT_FOUND',
-] as const;
+] as const satisfies readonly MeasureRefusalCode[];
 export type AgencyRefusalCode = (typeof AGENCY_REFUSAL_CODES)[number];
 
 /** An agency's refusal of a control request, as data. */

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { currentCaseContext } from '../caseContext';
+import type { SignedRequest } from '../signedRequest';
+import { fieldDenied } from '../../../lib/errors/accessDenied';
 
 /**
  * Where each debtor's holdings come from: a per-request DataLoader by holder key (its
@@ -7,7 +7,7 @@ import { currentCaseContext } from '../caseContext';
  * as entity references, cost one inquiry per debtor), or a function of one debtor's key (e.g.
  * for a fresh read that must not come from the request's cache).
  *
- *   const { asset: unit, debtor } = await debtorAsset({
+ *   const { asset: unit, debtor } = await debtorAsset(context.signed, {
  *     holdings: loaders.unitsOfOwner, key: input.unitNumber, keyOf: (u) => u.unitNumber,
  *     holdersOf: (u) => u.owners.map((o) => partyKey(o.owner)), description: `unit ${input.unitNumber}`,
  *   });
@@ -42,8 +42,8 @@ export interface DebtorAsset<A> {
  * A debtor whose holdings could not be read leaves the answer unknown: unless another debtor
  * holds the asset, that failure (an agency error) is thrown, never taken for "not held".
  */
-export async function findDebtorAsset<A>(query: DebtorAssetQuery<A>): Promise<DebtorAsset<A> | null> {
-  const debtors = [...new Set(currentCaseContext()?.debtors ?? [])];
+export async function findDebtorAsset<A>(signed: SignedRequest | undefined, query: DebtorAssetQuery<A>): Promise<DebtorAsset<A> | null> {
+  const debtors = [...new Set(signed?.debtors ?? [])];
   if (debtors.length === 0) return null;
   const isDebtor = new Set(debtors);
   let failed: unknown;
@@ -68,13 +68,11 @@ export async function findDebtorAsset<A>(query: DebtorAssetQuery<A>): Promise<De
  * asset no debtor holds, whether someone else holds it or nobody does (`FORBIDDEN`,
  * `NOT_A_DEBTOR`, the same message for both).
  */
-export async function debtorAsset<A>(query: DebtorAssetQuery<A>): Promise<DebtorAsset<A>> {
-  const found = await findDebtorAsset(query);
+export async function debtorAsset<A>(signed: SignedRequest | undefined, query: DebtorAssetQuery<A>): Promise<DebtorAsset<A>> {
+  const found = await findDebtorAsset(signed, query);
   if (found) return found;
-  const caseNumber = currentCaseContext()?.caseNumber ?? '(none)';
-  throw new GraphQLError(`No debtor of case ${caseNumber} holds ${query.description}: it cannot be controlled in that case.`, {
-    extensions: { code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
-  });
+  const caseNumber = signed?.caseNumber ?? '(none)';
+  throw fieldDenied('NOT_A_DEBTOR', `No debtor of case ${caseNumber} holds ${query.description}: it cannot be controlled in that case.`);
 }
 
 /** Each debtor's holdings, in the debtors' order; a failed read is its Error. */

@@ -1,11 +1,13 @@
-import { GraphQLError } from 'graphql';
 import { TERM_LIMIT_DAYS } from '../../../schemas/rules/termLimits';
-import { currentCaseContext } from '../caseContext';
+import type { SignedRequest } from '../signedRequest';
 import type { AgencyMeasure, AgencyRefusal, AssetKind, ControlActor } from './controlClient';
+import { fieldDenied } from '../../../lib/errors/accessDenied';
+import { codedError } from '../../../lib/errors/codedError';
+import type { MeasureRefusalCode } from '../../../lib/errors/catalog';
 
 /** A refusal in the schema's terms (type MeasureRefusal); `limit` is integer fen for the Money scalar. */
 export interface MeasureRefusal {
-  code: string;
+  code: MeasureRefusalCode;
   message: string;
   limit?: number;
   limitDays?: number;
@@ -16,12 +18,9 @@ export interface MeasureRefusal {
  * `@policy(case_bound)` makes the gateway state both; a request without them never gets here
  * through the gateway, so this is a guard against misconfiguration, not an input check.
  */
-export function controlActor(): ControlActor {
-  const signed = currentCaseContext();
+export function controlActor(signed: SignedRequest | undefined): ControlActor {
   if (!signed?.court || !signed.caseNumber) {
-    throw new GraphQLError('A control measure needs the court and case of the request (x-case-number).', {
-      extensions: { code: 'FORBIDDEN', reason: 'CASE_REQUIRED' },
-    });
+    throw fieldDenied('CASE_REQUIRED', 'A control measure needs the court and case of the request (x-case-number).');
   }
   return { courtCode: signed.court, caseNumber: signed.caseNumber };
 }
@@ -33,9 +32,7 @@ export function controlActor(): ControlActor {
  */
 export function checkMeasureRequest(assetKind: AssetKind, input: { documentNumber: string; termDays: number }): MeasureRefusal | undefined {
   if (!Number.isSafeInteger(input.termDays) || input.termDays < 1) {
-    throw new GraphQLError(`termDays must be a positive whole number of days, not ${input.termDays}.`, {
-      extensions: { code: 'BAD_USER_INPUT', field: 'termDays' },
-    });
+    throw codedError('BAD_USER_INPUT', `termDays must be a positive whole number of days, not ${input.termDays}.`, { field: 'termDays' });
   }
   if (input.documentNumber.trim() === '') {
     return { code: 'DOCUMENT_NUMBER_REQUIRED', message: 'A measure needs the ruling / assistance notice number it rests on.' };

@@ -1,4 +1,5 @@
 import type { AgencyMeasure, AssetKind, ControlClient, Controlled, MeasureSubmission } from './controlClient';
+import type { SignedContext, SignedRequest } from '../signedRequest';
 import { checkMeasureRequest, controlActor, localMeasureId, type MeasureRefusal, refusalOf, unknownMeasure } from './measureFields';
 
 /** A control mutation's payload: the measure under the schema's name for it (`seal`, `seizure`, …), or the refusal. */
@@ -33,7 +34,7 @@ interface ReleaseInput {
  * checks before the agency is asked, and the agency's answer (or refusal) as the payload.
  * Each agency adds only what is its own: how it finds the asset and who holds it.
  */
-export function measureMutations<TContext extends { control: ControlClient }>(options: MeasureMutationsOptions) {
+export function measureMutations<TContext extends SignedContext & { control: ControlClient }>(options: MeasureMutationsOptions) {
   const payload = (measure: AgencyMeasure): MeasurePayload => ({ [options.field]: measure });
   const answered = async <T>(call: () => Promise<Controlled<T>>, pick: (ok: T) => AgencyMeasure): Promise<MeasurePayload> => {
     let outcome: Controlled<T>;
@@ -52,23 +53,23 @@ export function measureMutations<TContext extends { control: ControlClient }>(op
      * Before the asset is looked up: the request must act for a signed court and case (throws
      * otherwise), and pass the law's checks (the refusal, or undefined when it may go on).
      */
-    check(input: { documentNumber: string; termDays: number }): MeasureRefusal | undefined {
-      controlActor();
+    check(signed: SignedRequest, input: { documentNumber: string; termDays: number }): MeasureRefusal | undefined {
+      controlActor(signed);
       return checkMeasureRequest(options.assetKind, input);
     },
     /** Serves the request on the agency for the signed court and case. */
-    submit: (control: ControlClient, submission: Omit<MeasureSubmission, 'assetKind'>) =>
-      answered(() => control.submit(controlActor(), { ...submission, assetKind: options.assetKind }), (m) => m),
-    async renew(_: unknown, { input }: { input: RenewInput }, { control }: TContext): Promise<MeasurePayload> {
-      const actor = controlActor();
+    submit: ({ control, signed }: TContext, submission: Omit<MeasureSubmission, 'assetKind'>) =>
+      answered(() => control.submit(controlActor(signed), { ...submission, assetKind: options.assetKind }), (m) => m),
+    async renew(_: unknown, { input }: { input: RenewInput }, { control, signed }: TContext): Promise<MeasurePayload> {
+      const actor = controlActor(signed);
       const id = localMeasureId(options.idPrefix, input.measureId);
       if (!id) return { refusal: unknownMeasure(input.measureId) };
       const refusal = checkMeasureRequest(options.assetKind, input);
       if (refusal) return { refusal };
       return answered(() => control.renew(actor, id, input.termDays, input.documentNumber), (m) => m);
     },
-    async release(_: unknown, { input }: { input: ReleaseInput }, { control }: TContext): Promise<MeasurePayload> {
-      const actor = controlActor();
+    async release(_: unknown, { input }: { input: ReleaseInput }, { control, signed }: TContext): Promise<MeasurePayload> {
+      const actor = controlActor(signed);
       const id = localMeasureId(options.idPrefix, input.measureId);
       if (!id) return { refusal: unknownMeasure(input.measureId) };
       if (input.documentNumber.trim() === '') {

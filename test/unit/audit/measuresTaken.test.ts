@@ -2,7 +2,7 @@ import nock from 'nock';
 import type { AuditEntry } from '../../../lib/audit/auditReader';
 import { casesRevealedByMeasures, visibleToCitizen } from '../../../subgraphs/audit/resolvers';
 import { connectControlDesks, measuresTakenLoader, tookEffect } from '../../../subgraphs/audit/measuresTaken';
-import type { EnforcementCase } from '../../../subgraphs/court/client';
+import type { EnforcementCase } from '../../../subgraphs/court/types';
 import { AgencyChannels } from '../../../subgraphs/shared/agencyChannels';
 import { type AgencyMeasure, ControlClient } from '../../../subgraphs/shared/measures/controlClient';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';

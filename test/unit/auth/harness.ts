@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { GraphQLError } from 'graphql';
 import { exportJWK, generateKeyPair, type JWK, type JWTPayload, type KeyLike, SignJWT } from 'jose';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_KID, loadDevPrivateKey } from '../../../gateway/auth/devIssuer';
-import type { UnauthenticatedReason } from '../../../gateway/auth/unauthenticated';
+import type { UnauthenticatedReason } from '../../../lib/errors/catalog';
 
 export const NOW = () => Math.floor(Date.now() / 1000);
 

@@ -18,6 +18,7 @@ const RULES: AccessRules = new Map([
   ['Query.case', rule({ scopes: [['query']], policies: [['case_bound']] })],
   ['Query.cases', rule({ scopes: [['query'], ['supervise']], policies: [['own_court']] })],
   ['Query.courts', rule({ authenticated: true })],
+  ['Query.caseBound', rule({ policies: [['case_bound']] })],
   ['Person.vehicles', rule({ policies: [['case_debtor']] })],
 ]);
 
@@ -66,6 +67,8 @@ describe('authorizeOperation', () => {
     ['no token', { caller: undefined, access: access(['Query.courts']) }, 'UNAUTHENTICATED', 'NO_TOKEN', 'Query.courts needs a signed token: send "Authorization: Bearer <token>".'],
     ['a missing role', { caller: { ...officer, roles: ['control'] } as Caller, access: access(['Query.person'], [{ subjects: [CASE.debtors[0]!] }]), statedCase: CASE.caseNumber }, 'FORBIDDEN', 'MISSING_ROLE', 'Query.person needs the role query.'],
     ['a citizen asking for a person', { caller: { kind: 'citizen', idNumber: CASE.debtors[0]! } as Caller, access: access(['Query.person']) }, 'FORBIDDEN', 'MISSING_ROLE', 'Query.person needs the role query.'],
+    ['a citizen on a field bound to a case that names no role', { caller: { kind: 'citizen', idNumber: CASE.debtors[0]! } as Caller, access: access(['Query.caseBound']) }, 'FORBIDDEN', 'NOT_A_COURT',
+      'Only court officers may look up cases, persons or companies.'],
     ['no stated case', { access: access(['Query.person'], [{ subjects: [CASE.debtors[0]!] }]) }, 'FORBIDDEN', 'CASE_REQUIRED', 'State the enforcement case this request serves in the "x-case-number" header.'],
     ['an unknown case', { access: access(['Query.person'], [{ subjects: [CASE.debtors[0]!] }]), statedCase: CASE.caseNumber, facts: null }, 'FORBIDDEN', 'CASE_NOT_FOUND', `No court has case ${CASE.caseNumber}.`],
     ['another court’s case', { caller: { ...officer, court: '浙0203' } as Caller, access: access(['Query.person'], [{ subjects: [CASE.debtors[0]!] }]), statedCase: CASE.caseNumber }, 'FORBIDDEN', 'WRONG_COURT', `Case ${CASE.caseNumber} belongs to court 浙0106, not to 浙0203.`],

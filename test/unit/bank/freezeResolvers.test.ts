@@ -4,7 +4,7 @@ import { CaseLocks } from '../../../subgraphs/bank/caseLocks';
 import { connectBanks } from '../../../subgraphs/bank/client';
 import { createBankLoaders } from '../../../subgraphs/bank/loaders';
 import { resolvers } from '../../../subgraphs/bank/resolvers';
-import { runInCaseContext } from '../../../subgraphs/shared/caseContext';
+import { withAgencyHeaders } from '../../../subgraphs/shared/agencyHeaders';
 import { buildSchemaFor } from '../../../subgraphs/shared/startSubgraph';
 import { bodyOf, COMPANY_ID, nockAtTheBankEdge, PERSON_ID } from './harness';
 
@@ -67,7 +67,7 @@ function debtorsAccountsAtNcb(accounts: Record<string, ReturnType<typeof ncbRow>
 async function run(source: string, variableValues: Record<string, unknown> = {}, outstandingFen = 1_000_000_00, debtors = [PERSON_ID]) {
   const loaders = createBankLoaders(connectBanks(URL_OF, 1000));
   const claims = { requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors, caseOutstandingFen: String(outstandingFen) };
-  const result = await runInCaseContext(claims, () => graphql({ schema, source, variableValues, contextValue: { loaders, caseLocks: new CaseLocks(), deducted: new Map() } }));
+  const result = await withAgencyHeaders(claims, () => graphql({ schema, source, variableValues, contextValue: { loaders, caseLocks: new CaseLocks(), deducted: new Map(), signed: claims } }));
   return JSON.parse(JSON.stringify(result)) as { data?: any; errors?: any[] };
 }
 

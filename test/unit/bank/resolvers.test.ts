@@ -5,7 +5,7 @@ import { createBankLoaders } from '../../../subgraphs/bank/loaders';
 import { resolvers } from '../../../subgraphs/bank/resolvers';
 import type { BankAccount, BankClient, HolderHoldings, WealthHolding } from '../../../subgraphs/bank/types';
 import { AgencyError, type AgencyErrorCode } from '../../../subgraphs/shared/agencyError';
-import { runInCaseContext } from '../../../subgraphs/shared/caseContext';
+import { withAgencyHeaders } from '../../../subgraphs/shared/agencyHeaders';
 import { buildSchemaFor } from '../../../subgraphs/shared/startSubgraph';
 import { COMPANY_ID, PERSON_ID } from './harness';
 
@@ -156,12 +156,13 @@ describe('bank resolvers', () => {
       { __typename: 'BankAccount', bankCode: 'WEB', accountNumber: 'WEB-1' },
     ];
     // The account is looked for among the signed debtors' holdings (the bank is never asked by number).
-    const result = await runInCaseContext({ requestId: 'r-1', caseNumber: '(2025)浙0106执1001号', debtors: [PERSON_ID] }, () =>
+    const signed = { requestId: 'r-1', caseNumber: '(2025)浙0106执1001号', debtors: [PERSON_ID] };
+    const result = await withAgencyHeaders(signed, () =>
       graphql({
         schema,
         source: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on BankAccount { bankCode accountNumber balance bank { code } holder { ... on Person { idNumber } } } } }',
         variableValues: { r: reps },
-        contextValue: { loaders: createBankLoaders(BANK_CONFIGS.map((b) => fakeBank(b.code, b.code === 'WEB' ? 'AGENCY_REFUSED' : undefined))) },
+        contextValue: { loaders: createBankLoaders(BANK_CONFIGS.map((b) => fakeBank(b.code, b.code === 'WEB' ? 'AGENCY_REFUSED' : undefined))), signed },
       }),
     );
     expect(JSON.parse(JSON.stringify(result))).toEqual({

@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
-import { COMMERCE_CONTROL_PREFIX, COMMERCE_MAX_BATCH, CommerceClient, type Enterprise } from '../../../subgraphs/commerce/client';
+import { COMMERCE_CONTROL_PREFIX, COMMERCE_MAX_BATCH, CommerceClient } from '../../../subgraphs/commerce/client';
+import type { Enterprise } from '../../../subgraphs/commerce/types';
 import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
 import { createCommerceLoaders } from '../../../subgraphs/commerce/loaders';
 

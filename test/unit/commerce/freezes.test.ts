@@ -4,7 +4,7 @@ import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { COMMERCE_AGENCY, COMMERCE_CONTROL_PREFIX, CommerceClient } from '../../../subgraphs/commerce/client';
 import { createCommerceLoaders } from '../../../subgraphs/commerce/loaders';
 import { resolvers } from '../../../subgraphs/commerce/resolvers';
-import { runInCaseContext } from '../../../subgraphs/shared/caseContext';
+import { withAgencyHeaders } from '../../../subgraphs/shared/agencyHeaders';
 import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
 import { buildSchemaFor } from '../../../subgraphs/shared/startSubgraph';
 
@@ -50,8 +50,9 @@ function measure(overrides: Record<string, unknown> = {}) {
 async function run(source: string, variableValues: Record<string, unknown> = {}) {
   const control = new ControlClient({ agency: COMMERCE_AGENCY, baseUrl, prefix: COMMERCE_CONTROL_PREFIX, timeoutMs: 1000 });
   const loaders = createCommerceLoaders(new CommerceClient({ baseUrl, timeoutMs: 1000 }), control);
-  const result = await runInCaseContext({ requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors: [PERSON] }, () =>
-    graphql({ schema, source, variableValues, contextValue: { loaders, control } }),
+  const signed = { requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors: [PERSON] };
+  const result = await withAgencyHeaders(signed, () =>
+    graphql({ schema, source, variableValues, contextValue: { loaders, control, signed } }),
   );
   return JSON.parse(JSON.stringify(result)) as { data?: any; errors?: any[] };
 }

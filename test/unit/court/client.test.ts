@@ -28,7 +28,7 @@ const CASE = '(2025)浙0106执1001号';
 useNockAtAgencyEdge();
 
 describe('CourtClient', () => {
-  const client = new CourtClient(BASE, 200);
+  const client = new CourtClient({ baseUrl: BASE, timeoutMs: 200 });
 
   it('translates the case system fields: yuan strings to exact fen, status words to enums, parties by kind with their names', async () => {
     nock(BASE).post('/zxaj/v1/cases/batch', { ah: ['(2025)浙0106执1001号'] }).reply(200, { errcode: 0, aj: [wireCase('(2025)浙0106执1001号')] });

@@ -1,5 +1,5 @@
 import { RequestCaseMemo } from '../../../subgraphs/court/requestCaseMemo';
-import type { EnforcementCase } from '../../../subgraphs/court/client';
+import type { EnforcementCase } from '../../../subgraphs/court/types';
 
 const kase = (caseNumber: string) => ({ caseNumber }) as EnforcementCase;
 

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
-import { runInCaseContext } from '../../../subgraphs/shared/caseContext';
 import { debtorAsset, type DebtorAssetQuery, findDebtorAsset } from '../../../subgraphs/shared/measures/debtorAsset';
+import type { SignedRequest } from '../../../subgraphs/shared/signedRequest';
 
 /**
  * The one rule for an asset a case may act on (issue 12, defect 4): it is looked for among
@@ -22,8 +22,9 @@ const FLAT: Unit = { unitNumber: 'FLAT', owners: [SPOUSE, DEBTOR] };
 const OFFICE: Unit = { unitNumber: 'OFFICE', owners: [COMPANY] };
 const SPOUSES: Unit = { unitNumber: 'SPOUSES', owners: [SPOUSE] };
 
-const inCase = <T>(debtors: string[] | undefined, fn: () => Promise<T>) =>
-  runInCaseContext({ requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, ...(debtors ? { debtors } : {}) }, fn);
+/** Runs `fn` with the claims a request of the case signs (what resolvers read as `context.signed`). */
+const inCase = <T>(debtors: string[] | undefined, fn: (signed: SignedRequest) => Promise<T>) =>
+  fn({ requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, ...(debtors ? { debtors } : {}) });
 
 /** A registry's per-owner lookup, counting the owners it is asked about. */
 function registry(holdings: Record<string, Unit[]>, failing: string[] = []) {
@@ -51,35 +52,35 @@ const refusal = (key: string) =>
 describe('debtorAsset', () => {
   it('finds the asset among the debtors’ holdings, asking only about the debtors, once each', async () => {
     const { loader, asked } = registry({ [DEBTOR]: [FLAT], [COMPANY]: [OFFICE] });
-    const found = await inCase([DEBTOR, COMPANY, DEBTOR], () => debtorAsset(query(loader, 'OFFICE')));
+    const found = await inCase([DEBTOR, COMPANY, DEBTOR], (signed) => debtorAsset(signed, query(loader, 'OFFICE')));
     expect(found).toEqual({ asset: OFFICE, debtor: COMPANY });
     expect(asked).toEqual([[DEBTOR, COMPANY]]);
   });
 
   it('names the debtor among the co-owners of a unit held with a non-debtor', async () => {
     const { loader } = registry({ [DEBTOR]: [FLAT], [SPOUSE]: [FLAT, SPOUSES] });
-    expect(await inCase([DEBTOR], () => debtorAsset(query(loader, 'FLAT')))).toEqual({ asset: FLAT, debtor: DEBTOR });
+    expect(await inCase([DEBTOR], (signed) => debtorAsset(signed, query(loader, 'FLAT')))).toEqual({ asset: FLAT, debtor: DEBTOR });
   });
 
   it('refuses someone else’s asset and a key nobody holds with the same error', async () => {
     const { loader, asked } = registry({ [DEBTOR]: [FLAT], [SPOUSE]: [SPOUSES] });
-    await expect(inCase([DEBTOR], () => debtorAsset(query(loader, 'SPOUSES')))).rejects.toEqual(refusal('SPOUSES'));
-    await expect(inCase([DEBTOR], () => debtorAsset(query(loader, 'NOBODYS')))).rejects.toEqual(refusal('NOBODYS'));
-    const error = await inCase([DEBTOR], () => debtorAsset(query(loader, 'SPOUSES')).catch((e: unknown) => e));
+    await expect(inCase([DEBTOR], (signed) => debtorAsset(signed, query(loader, 'SPOUSES')))).rejects.toEqual(refusal('SPOUSES'));
+    await expect(inCase([DEBTOR], (signed) => debtorAsset(signed, query(loader, 'NOBODYS')))).rejects.toEqual(refusal('NOBODYS'));
+    const error = await inCase([DEBTOR], (signed) => debtorAsset(signed, query(loader, 'SPOUSES')).catch((e: unknown) => e));
     expect((error as GraphQLError).extensions).toEqual({ code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' });
     expect(asked.flat()).toEqual([DEBTOR]);
   });
 
   it('does not take an asset listed under a debtor whose own record names no debtor', async () => {
     const { loader } = registry({ [DEBTOR]: [SPOUSES] });
-    expect(await inCase([DEBTOR], () => findDebtorAsset(query(loader, 'SPOUSES')))).toBeNull();
+    expect(await inCase([DEBTOR], (signed) => findDebtorAsset(signed, query(loader, 'SPOUSES')))).toBeNull();
   });
 
   it('answers null instead of refusing (findDebtorAsset), and refuses when the request names no debtors', async () => {
     const { loader, asked } = registry({ [DEBTOR]: [FLAT] });
-    expect(await inCase([DEBTOR], () => findDebtorAsset(query(loader, 'SPOUSES')))).toBeNull();
-    expect(await inCase(undefined, () => findDebtorAsset(query(loader, 'FLAT')))).toBeNull();
-    await expect(inCase([], () => debtorAsset(query(loader, 'FLAT')))).rejects.toEqual(refusal('FLAT'));
+    expect(await inCase([DEBTOR], (signed) => findDebtorAsset(signed, query(loader, 'SPOUSES')))).toBeNull();
+    expect(await inCase(undefined, (signed) => findDebtorAsset(signed, query(loader, 'FLAT')))).toBeNull();
+    await expect(inCase([], (signed) => debtorAsset(signed, query(loader, 'FLAT')))).rejects.toEqual(refusal('FLAT'));
     expect(asked.flat()).toEqual([DEBTOR]);
   });
 
@@ -89,18 +90,18 @@ describe('debtorAsset', () => {
       asked.push(owner);
       return owner === COMPANY ? [OFFICE] : [];
     };
-    expect(await inCase([DEBTOR, COMPANY], () => debtorAsset(query(holdings, 'OFFICE')))).toEqual({ asset: OFFICE, debtor: COMPANY });
+    expect(await inCase([DEBTOR, COMPANY], (signed) => debtorAsset(signed, query(holdings, 'OFFICE')))).toEqual({ asset: OFFICE, debtor: COMPANY });
     expect(asked).toEqual([DEBTOR, COMPANY]);
   });
 
   it('throws a failed inquiry rather than refuse what it could not see, unless another debtor holds the asset', async () => {
     const { loader } = registry({ [COMPANY]: [OFFICE] }, [DEBTOR]);
-    expect(await inCase([DEBTOR, COMPANY], () => debtorAsset(query(loader, 'OFFICE')))).toEqual({ asset: OFFICE, debtor: COMPANY });
+    expect(await inCase([DEBTOR, COMPANY], (signed) => debtorAsset(signed, query(loader, 'OFFICE')))).toEqual({ asset: OFFICE, debtor: COMPANY });
     const { loader: failing } = registry({ [COMPANY]: [OFFICE] }, [DEBTOR]);
-    await expect(inCase([DEBTOR, COMPANY], () => debtorAsset(query(failing, 'FLAT')))).rejects.toMatchObject({ extensions: { code: 'AGENCY_UNAVAILABLE' } });
+    await expect(inCase([DEBTOR, COMPANY], (signed) => debtorAsset(signed, query(failing, 'FLAT')))).rejects.toMatchObject({ extensions: { code: 'AGENCY_UNAVAILABLE' } });
     const thrown = async () => {
       throw new AgencyError('AGENCY_TIMEOUT', 'The registry did not answer in time.', { agency: 'registry' });
     };
-    await expect(inCase([DEBTOR], () => findDebtorAsset(query(thrown, 'FLAT')))).rejects.toMatchObject({ extensions: { code: 'AGENCY_TIMEOUT' } });
+    await expect(inCase([DEBTOR], (signed) => findDebtorAsset(signed, query(thrown, 'FLAT')))).rejects.toMatchObject({ extensions: { code: 'AGENCY_TIMEOUT' } });
   });
 });

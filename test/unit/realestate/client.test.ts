@@ -1,7 +1,8 @@
 import nock from 'nock';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
-import { REAL_ESTATE_CONTROL_PREFIX, REAL_ESTATE_MAX_BATCH, RealEstateClient, type RealEstateUnit } from '../../../subgraphs/realestate/client';
+import { REAL_ESTATE_CONTROL_PREFIX, REAL_ESTATE_MAX_BATCH, RealEstateClient } from '../../../subgraphs/realestate/client';
+import type { RealEstateUnit } from '../../../subgraphs/realestate/types';
 import { createRealEstateLoaders } from '../../../subgraphs/realestate/loaders';
 import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
 

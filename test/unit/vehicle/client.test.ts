@@ -3,7 +3,8 @@ import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 import { vinCheckChar } from '../../../schemas/identifiers';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';
 import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
-import { type Vehicle, VehicleClient, VEHICLE_CONTROL_PREFIX, VEHICLE_MAX_BATCH } from '../../../subgraphs/vehicle/client';
+import { VehicleClient, VEHICLE_CONTROL_PREFIX, VEHICLE_MAX_BATCH } from '../../../subgraphs/vehicle/client';
+import type { Vehicle } from '../../../subgraphs/vehicle/types';
 import { createVehicleLoaders } from '../../../subgraphs/vehicle/loaders';
 
 const baseUrl = 'http://jdc.test';

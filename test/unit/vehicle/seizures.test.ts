@@ -1,7 +1,7 @@
 import { graphql } from 'graphql';
 import nock from 'nock';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
-import { runInCaseContext } from '../../../subgraphs/shared/caseContext';
+import { withAgencyHeaders } from '../../../subgraphs/shared/agencyHeaders';
 import { ControlClient } from '../../../subgraphs/shared/measures/controlClient';
 import { buildSchemaFor } from '../../../subgraphs/shared/startSubgraph';
 import { VEHICLE_AGENCY, VEHICLE_CONTROL_PREFIX, VehicleClient } from '../../../subgraphs/vehicle/client';
@@ -40,8 +40,9 @@ function measure(overrides: Record<string, unknown> = {}) {
 async function run(source: string, variableValues: Record<string, unknown> = {}) {
   const control = new ControlClient({ agency: VEHICLE_AGENCY, baseUrl, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: 1000 });
   const loaders = createVehicleLoaders(new VehicleClient({ baseUrl, timeoutMs: 1000 }), control);
-  const result = await runInCaseContext({ requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors: [PERSON] }, () =>
-    graphql({ schema, source, variableValues, contextValue: { loaders, control } }),
+  const signed = { requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors: [PERSON] };
+  const result = await withAgencyHeaders(signed, () =>
+    graphql({ schema, source, variableValues, contextValue: { loaders, control, signed } }),
   );
   return JSON.parse(JSON.stringify(result)) as { data?: any; errors?: any[] };
 }

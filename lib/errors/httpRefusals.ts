@@ -1,4 +1,6 @@
 import { type HTTPGraphQLResponse, HeaderMap } from '@apollo/server';
+import type { ErrorCode } from './catalog';
+import { formattedError } from './codedError';
 
 /**
  * The refusals the HTTP layer answers itself, before Apollo Server sees the request
@@ -16,7 +18,7 @@ import { type HTTPGraphQLResponse, HeaderMap } from '@apollo/server';
  */
 export interface HttpRefusal {
   status: number;
-  code: 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST' | 'BATCH_NOT_SUPPORTED' | 'INTERNAL_SERVER_ERROR';
+  code: Extract<ErrorCode, 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST' | 'BATCH_NOT_SUPPORTED' | 'INTERNAL_SERVER_ERROR'>;
   message: string;
 }
 
@@ -41,11 +43,11 @@ export function bodyRefusal(error: unknown): HttpRefusal {
 }
 
 /** A GraphQL JSON error answer, `{ errors: [{ message, extensions: { code } }] }`. */
-export function errorAnswer(status: number, code: string, message: string, headers: readonly [string, string][] = []): HTTPGraphQLResponse {
+export function errorAnswer(status: number, code: ErrorCode, message: string, headers: readonly [string, string][] = []): HTTPGraphQLResponse {
   return {
     status,
     headers: new HeaderMap([['content-type', 'application/json; charset=utf-8'], ...headers]),
-    body: { kind: 'complete', string: JSON.stringify({ errors: [{ message, extensions: { code } }] }) },
+    body: { kind: 'complete', string: JSON.stringify({ errors: [formattedError(code, message)] }) },
   };
 }
 

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { z } from 'zod';
 import { AgencyHttp } from '../../../subgraphs/shared/agencyHttp';
-import { caseContextHeaders, currentCaseContext, runInCaseContext } from '../../../subgraphs/shared/caseContext';
+import { agencyHeaders, currentAgencyHeaders, withAgencyHeaders } from '../../../subgraphs/shared/agencyHeaders';
 import { useNockAtAgencyEdge } from '../../support/nockAtAgencyEdge';
 
 const BASE = 'http://registry.agency.test';
@@ -16,28 +16,28 @@ const ok = z.object({ ok: z.boolean() });
 
 useNockAtAgencyEdge();
 
-describe('case context', () => {
+describe('agency headers', () => {
   it('percent-encodes the facts as agency headers, leaving out the absent ones', () => {
-    expect(caseContextHeaders(CONTEXT)).toEqual(HEADERS);
-    expect(caseContextHeaders({ requestId: 'r', service: 'court-asset-graph-gateway' })).toEqual({ 'x-request-id': 'r' });
-    expect(caseContextHeaders(undefined)).toEqual({});
+    expect(agencyHeaders(CONTEXT)).toEqual(HEADERS);
+    expect(agencyHeaders({ requestId: 'r', service: 'court-asset-graph-gateway' })).toEqual({ 'x-request-id': 'r' });
+    expect(agencyHeaders(undefined)).toEqual({});
     expect(decodeURIComponent(HEADERS['x-case-number'])).toBe(CONTEXT.caseNumber);
   });
 
-  it('is the current context within a run, through awaits and timers, and none outside', async () => {
-    expect(currentCaseContext()).toBeUndefined();
-    await runInCaseContext(CONTEXT, async () => {
+  it('are the current headers within a run, through awaits and timers, and none outside', async () => {
+    expect(currentAgencyHeaders()).toEqual({});
+    await withAgencyHeaders(CONTEXT, async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
-      expect(currentCaseContext()).toBe(CONTEXT);
+      expect(currentAgencyHeaders()).toEqual(HEADERS);
     });
-    expect(currentCaseContext()).toBeUndefined();
+    expect(currentAgencyHeaders()).toEqual({});
   });
 
   it('goes with every agency call made within it', async () => {
     const http = new AgencyHttp({ agency: 'test registry', baseUrl: BASE });
     nock(BASE, { reqheaders: HEADERS }).get('/units').reply(200, { ok: true });
     nock(BASE, { reqheaders: { ...HEADERS, 'content-type': 'application/json' } }).post('/units/batch', { ids: ['a'] }).reply(200, { ok: true });
-    await runInCaseContext(CONTEXT, async () => {
+    await withAgencyHeaders(CONTEXT, async () => {
       expect(await http.get('/units', ok)).toEqual({ ok: true });
       expect(await http.post('/units/batch', { ids: ['a'] }, ok)).toEqual({ ok: true });
     });
