@@ -1,9 +1,16 @@
-/** `npm run compose`: writes schemas/supergraph.graphql from the subgraph SDL files. */
+/**
+ * `npm run compose`: refreshes the shared SDL blocks in the subgraph SDL files (schemas/shared/),
+ * then writes schemas/supergraph.graphql from the subgraph SDL files.
+ */
 import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { composeSupergraph } from '../schemas/composeSupergraph';
 import { SUPERGRAPH_PATH } from '../schemas/loadSubgraphSdl';
+import { refreshSdlFiles, subgraphSdlPaths } from '../schemas/sharedSdl';
 
 try {
+  // Before composing, so the supergraph is composed from the refreshed copies.
+  for (const path of refreshSdlFiles(subgraphSdlPaths())) console.log(`refreshed shared SDL in ${relative(process.cwd(), path)}`);
   const { supergraphSdl, unacceptedHints } = composeSupergraph();
   if (unacceptedHints.length > 0) {
     console.error('Composition gave hints not accepted in schemas/composeSupergraph.ts:');

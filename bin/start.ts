@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { issueDevToken } from '../gateway/auth/devIssuer';
 import { loadGatewayConfig } from '../gateway/config';
 import { DEFAULT_PERSONS, DEFAULT_SEED } from '../mocks/population';
+import { caseVariables, DOSSIER, SEAL_REAL_ESTATE, sealVariables } from '../schemas/courtOperations';
 import { SUBGRAPH_NAMES } from '../schemas/subgraphs';
 import { AGENCIES } from '../stack/agencies';
 import { type Stack, startStack } from '../stack/startStack';
@@ -83,6 +84,8 @@ async function main(): Promise<void> {
     databaseTimeouts: config.databaseTimeouts,
     redisUrl: config.redisUrl,
     readinessToken: config.readinessToken,
+    logLevel: config.logLevel,
+    plannerChecks: config.plannerChecks,
   });
   const { population: pop } = stack;
   const rich = pop.scenarios.richDebtor;
@@ -92,33 +95,13 @@ async function main(): Promise<void> {
     ? '<a token from your court\'s issuer>'
     : await issueDevToken({ kind: 'court', court: richCase.courtCode, officer: richCase.officer, roles: ['query', 'control'] });
   const contested = pop.scenarios.contestedHouse;
-  const dossier = `query Dossier {
-  case(caseNumber: "${rich.caseNumber}") {
-    caseNumber status outstanding court { name }
-    debtors {
-      ... on Person {
-        idNumber name
-        bankAccounts { bank { name } accountNumber balance availableBalance }
-        realEstate { unitNumber address floorArea owners { share } }
-        vehicles { vin plateNumber status }
-        shareholdings { ratio company { name bankAccounts { accountNumber balance } vehicles { plateNumber } } }
-        socialInsurance { status contributionBase housingFund { balance } }
-      }
-      ... on Company { creditCode name registration { registeredCapital } bankAccounts { accountNumber balance } }
-    }
-  }
-}`;
-  const seal = `mutation Seal {
-  sealRealEstate(input: {
-    requestId: "seal-1", unitNumber: "${pop.realEstate.find((u) => u.owners.some((o) => o.party.kind === 'PERSON' && o.party.idNumber === rich.idNumber))!.unitNumber}",
-    documentNumber: "${rich.caseNumber}之一", termDays: 1095
-  }) {
-    seal { id status queuePosition termEnd priorMeasures { courtCode status } history { kind at } }
-    refusal { code message limitDays }
-  }
-}`;
-  // The exact texts printed below, so pasting them finds their query plans ready.
-  stack.gateway.warmQueryPlans([dossier, seal]);
+  const sealUnit = pop.realEstate.find((u) => u.owners.some((o) => o.party.kind === 'PERSON' && o.party.idNumber === rich.idNumber))!;
+  // The documented texts as they are, values only in the variables: the gateway warmed their
+  // query plans at start-up, and a plan is found by the exact text.
+  const dossierVariablesJson = JSON.stringify(caseVariables(rich.caseNumber));
+  const sealVariablesJson = JSON.stringify(
+    sealVariables({ requestId: 'seal-1', unitNumber: sealUnit.unitNumber, documentNumber: `${rich.caseNumber}之一`, termDays: 1095 }),
+  );
 
   console.log(`
 Court Asset Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${pop.persons.length} persons, ${pop.companies.length} companies, ${pop.cases.length} cases (seed ${pop.seed}).
@@ -136,14 +119,19 @@ officer of case ${rich.caseNumber}):
 
 (More tokens: npm run -s token -- --court 浙0106 --officer 浙0106-007 --role query;
  a citizen asking who looked at them: npm run -s token -- --citizen ${pop.scenarios.closedCase.debtorIdNumber}, then { accessLog { at court officer caseNumber fields outcome } })
-Then paste this: the case, its debtors, and what they own in every agency.
+Then paste this operation, and its variables under Variables: the case, its debtors, and
+what they own in every agency.
 
-${dossier}
+${DOSSIER}
+
+${dossierVariablesJson}
 
 Then act on what you found: seal the debtor's flat (the registry answers after ${values['answer-delay']} ms:
 SUBMITTED now, ACTIVE when you ask again; other courts' seals on it show as priorMeasures).
 
-${seal}
+${SEAL_REAL_ESTATE}
+
+${sealVariablesJson}
 
 A house three cases want (two courts; seals queue): unit ${contested.unitNumber}, cases ${contested.caseNumbers.join(', ')}.
 

@@ -4,15 +4,23 @@ import { z } from 'zod';
 import type { Database, DatabaseTimeouts } from '../lib/db/openDatabase';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../lib/gatewaySignature';
 import type { AuditCheckpointConfig } from '../lib/audit/checkpoints/auditCheckpointer';
+import { LOG_LEVELS, type LogLevel } from '../lib/log/logger';
 import { loadAuditCheckpointConfig } from './audit/checkpointConfig';
 import { type AuthConfig, loadAuthConfig } from './auth/authConfig';
 import type { RateLimitOptions } from './plugins/rateLimit';
+import type { PlannerChecks } from './queryPlans/warmQueryPlans';
 import type { SubgraphTransportOptions } from './transport/subgraphTransport';
 import { SUPERGRAPH_PATH } from '../schemas/loadSubgraphSdl';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schemas/subgraphs';
 
 /** A readiness token is a secret: as long as the subgraph secret. */
 export const MIN_READINESS_TOKEN_LENGTH = MIN_SUBGRAPH_SECRET_LENGTH;
+
+/** Read as Apollo reads its switches: exactly 'true' sets one, any other value leaves it unset. */
+const apolloSwitch = z
+  .string()
+  .optional()
+  .transform((v) => v === 'true');
 
 /** Gateway settings, read once at boot from the environment and validated; defaults stated here only. */
 export const gatewayEnvSchema = z.object({
@@ -24,10 +32,6 @@ export const gatewayEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** The Federation 2 supergraph to serve. @default schemas/supergraph.graphql */
   SUPERGRAPH_PATH: z.string().min(1).default(SUPERGRAPH_PATH),
-  /**
-   * The secret the gateway signs subgraph requests with, shared with every subgraph.
-   * Required in production; in development a random one per process. An empty value is unset.
-   */
   /** The audit database (PostgreSQL); without it an embedded PGlite directory. */
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   /** The embedded audit database's directory. @default '.data/audit' (relative to the working directory) */
@@ -59,10 +63,25 @@ export const gatewayEnvSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.string().min(MIN_READINESS_TOKEN_LENGTH, { error: `must be at least ${MIN_READINESS_TOKEN_LENGTH} characters long` }).optional(),
   ),
+  /**
+   * The secret the gateway signs subgraph requests with, shared with every subgraph.
+   * Required in production; in development a random one per process. An empty value is unset.
+   */
   SUBGRAPH_SECRET: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().min(MIN_SUBGRAPH_SECRET_LENGTH, { error: `must be at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters long` }).optional(),
   ),
+  /** How much the gateway logs (lib/log/logger.ts). @default 'info' ('silent' when NODE_ENV is 'test') */
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `use one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  /**
+   * Turn off Apollo's query-planner safety checks, each only when exactly 'true'. ApolloGateway
+   * reads these two from process.env itself (it has no option for them); they are listed here so
+   * this schema names every setting, and the start-up warm-up (queryPlans/warmQueryPlans.ts)
+   * takes them from the config so that both planners apply the same checks.
+   * @default false (the checks are on)
+   */
+  APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK: apolloSwitch,
+  APOLLO_DISABLE_SECURITY_NON_LOCAL_SELECTIONS_CHECK: apolloSwitch,
 });
 
 export interface GatewayConfig {
@@ -121,7 +140,7 @@ export interface GatewayConfig {
   answerCaseFromRecord?: boolean;
   /**
    * Operations whose query plans are built at start-up, before the first request; those the
-   * supergraph cannot run are skipped. @default COURT_OPERATIONS (gateway/queryPlans/courtOperations.ts)
+   * supergraph cannot run are skipped. @default COURT_OPERATIONS (schemas/courtOperations.ts)
    */
   warmOperations?: readonly string[];
   /** How long `/readyz` waits for the audit store and for each subgraph's `/readyz`. @default 1000 */
@@ -132,6 +151,16 @@ export interface GatewayConfig {
    * In development everyone sees the detail. @default undefined (in production, nobody)
    */
   readinessToken?: string;
+  /**
+   * How much it logs (LOG_LEVEL). @default logLevelFromEnv(): a GatewayConfig built by hand
+   * (the stack, tests, benchmarks) follows LOG_LEVEL and NODE_ENV as loadGatewayConfig does.
+   */
+  logLevel?: LogLevel;
+  /**
+   * Apollo's planner checks the start-up warm-up plans under (APOLLO_DISABLE_SECURITY_*);
+   * ApolloGateway reads the same variables itself. @default both checks on
+   */
+  plannerChecks?: PlannerChecks;
 }
 
 /** A fresh secret for one development process (or one stack): 256 random bits. */
@@ -144,12 +173,25 @@ export function subgraphUrlVariable(name: SubgraphName): string {
   return `SUBGRAPH_URL_${name.toUpperCase().replace(/-/g, '_')}`;
 }
 
+/** LOG_LEVEL, or its default: 'silent' under tests (Jest sets NODE_ENV=test), 'info' elsewhere. */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const parsed = gatewayEnvSchema.pick({ LOG_LEVEL: true }).safeParse(env);
+  if (!parsed.success) throw invalidConfiguration(parsed.error);
+  return parsed.data.LOG_LEVEL ?? defaultLogLevel(env.NODE_ENV);
+}
+
+function defaultLogLevel(nodeEnv: string | undefined): LogLevel {
+  return nodeEnv === 'test' ? 'silent' : 'info';
+}
+
+function invalidConfiguration(error: z.ZodError): Error {
+  const issues = error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return new Error(`Invalid gateway configuration: ${issues}`);
+}
+
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const parsed = gatewayEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid gateway configuration: ${issues}`);
-  }
+  if (!parsed.success) throw invalidConfiguration(parsed.error);
   const production = parsed.data.NODE_ENV === 'production';
   if (production && parsed.data.SUBGRAPH_SECRET === undefined) {
     throw new Error(`Invalid gateway configuration: SUBGRAPH_SECRET is required in production (at least ${MIN_SUBGRAPH_SECRET_LENGTH} characters, the same for the gateway and every subgraph)`);
@@ -181,5 +223,10 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphUrls,
     subgraphSecret: parsed.data.SUBGRAPH_SECRET ?? randomSubgraphSecret(),
     readinessToken: parsed.data.READINESS_TOKEN,
+    logLevel: parsed.data.LOG_LEVEL ?? defaultLogLevel(parsed.data.NODE_ENV),
+    plannerChecks: {
+      recursiveSelectionsLimitDisabled: parsed.data.APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK,
+      nonLocalSelectionsLimitDisabled: parsed.data.APOLLO_DISABLE_SECURITY_NON_LOCAL_SELECTIONS_CHECK,
+    },
   };
 }

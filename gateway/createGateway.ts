@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import { AuditLog } from '../lib/audit/auditLog';
 import { type AuditCheckpointer, startAuditCheckpointer } from '../lib/audit/checkpoints/auditCheckpointer';
 import { openDatabase } from '../lib/db/openDatabase';
+import { createLogger } from '../lib/log/logger';
 import { type Readiness, serveGraphQL, type ServedGraphQL } from '../lib/serveGraphQL';
 import { defaultSubgraphUrl } from '../schemas/subgraphUrls';
 import { RequestAudit } from './audit/requestAudit';
@@ -15,14 +16,13 @@ import { answerFromCaseRecord } from './caseBinding/answerFromCaseRecord';
 import { COURT_SUBGRAPH, signedCaseDirectory } from './caseBinding/caseDirectory';
 import { CASE_RECORD_QUERY } from './caseBinding/caseRecord';
 import { CaseRecordAnswers } from './caseBinding/caseRecordAnswers';
-import type { GatewayConfig } from './config';
+import { type GatewayConfig, logLevelFromEnv } from './config';
 import type { GatewayContext } from './context';
-import { createLogger } from './log/logger';
 import { gatewayPlugins } from './plugins';
 import { clientAddressResolver, trustedProxyAddress } from './plugins/clientAddress';
 import { formatInputError } from './plugins/inputErrors';
 import { queryLimits } from './plugins/limits';
-import { COURT_OPERATIONS } from './queryPlans/courtOperations';
+import { COURT_OPERATIONS } from '../schemas/courtOperations';
 import { QueryPlanStore } from './queryPlans/queryPlanStore';
 import { warmQueryPlans, type WarmUpReport } from './queryPlans/warmQueryPlans';
 import { gatewayReadiness, readinessView } from './readiness';
@@ -69,7 +69,7 @@ export interface GatewayStats {
  * (readiness.ts). This function only wires them together.
  *
  * None of this changes what an operation answers: on any Federation 2 supergraph the answers
- * are bare Apollo Gateway's (test/gateway/anySupergraph.test.ts).
+ * are bare Apollo Gateway's (test/integration/gateway/anySupergraph.test.ts).
  */
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   // Access rules come off the supergraph; Apollo Gateway gets it without them (it would
@@ -96,7 +96,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   };
   try {
     const audit = await AuditLog.open(db, { table: config.auditTable });
-    const logger = createLogger();
+    const logger = createLogger({ level: config.logLevel ?? logLevelFromEnv() });
     if (config.auditCheckpoints) checkpoints = await startAuditCheckpointer(audit, config.auditCheckpoints, { reporter: logger });
     // Without access rules every caller is anonymous: all are held to the court limits.
     const limits = queryLimits(requireCaller ? {} : { anonymous: false });
@@ -135,7 +135,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     let warmUp: WarmUpReport = { warmed: [], skipped: [], ms: 0 };
     const warm = (operations: readonly string[]): WarmUpReport => {
       if (apiSchema === undefined) throw new Error('The supergraph is not loaded yet.');
-      const report = warmQueryPlans({ supergraphSdl: executableSdl, schema: apiSchema, store: queryPlans, operations, plannerConfig: queryPlannerConfig });
+      const report = warmQueryPlans({ supergraphSdl: executableSdl, schema: apiSchema, store: queryPlans, operations, plannerConfig: queryPlannerConfig, checks: config.plannerChecks });
       for (const { operation, reason } of report.skipped) logger.debug(`Query plan of ${operation} not built: ${reason}`);
       return report;
     };

@@ -10,7 +10,11 @@ import type { GatewaySignatureFailure } from './errors/catalog';
  * officer or citizen, case, request id). A subgraph answers only requests bearing one.
  */
 export const GATEWAY_SIGNATURE_HEADER = 'x-gateway-signature';
-/** `iss` and `aud` of a gateway signature, so no other token signed with the secret passes. */
+/**
+ * `iss` and `aud` of a gateway signature, so no other token signed with the secret passes.
+ * The issuer is the gateway's one name: it is also the `service` the gateway signs as when it
+ * asks for itself (gateway/transport/subgraphClaims.ts).
+ */
 export const GATEWAY_SIGNATURE_ISSUER = 'court-asset-graph-gateway';
 export const GATEWAY_SIGNATURE_AUDIENCE = 'court-asset-graph-subgraph';
 /** The shortest secret accepted (256 bits of base64 or hex need at least 32 characters). */

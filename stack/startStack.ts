@@ -1,5 +1,5 @@
 import type { AuditCheckpointConfig } from '../lib/audit/checkpoints/auditCheckpointer';
-import { randomSubgraphSecret } from '../gateway/config';
+import { type GatewayConfig, randomSubgraphSecret } from '../gateway/config';
 import { type Database, type DatabaseTimeouts, openDatabase } from '../lib/db/openDatabase';
 import { AUTH_DEFAULTS, type AuthConfig } from '../gateway/auth/authConfig';
 import { type RunningGateway, startGateway } from '../gateway/createGateway';
@@ -51,6 +51,10 @@ export interface StackOptions {
   rateLimitKeyPrefix?: string;
   /** The bearer token that shows /readyz's detail in production (GatewayConfig.readinessToken). @default none */
   readinessToken?: string;
+  /** How much the gateway logs (GatewayConfig.logLevel). @default LOG_LEVEL, else 'info' ('silent' under tests) */
+  logLevel?: GatewayConfig['logLevel'];
+  /** Apollo's planner checks, as ApolloGateway reads them (GatewayConfig.plannerChecks). @default both on */
+  plannerChecks?: GatewayConfig['plannerChecks'];
   /** The agencies' clock (terms, answers, expiry); tests move it by hand. @default the wall clock */
   clock?: () => Date;
   /** How long agencies take to answer a control request. @default 0 (at once) */
@@ -155,6 +159,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redisUrl: 'redisUrl' in options ? options.redisUrl : process.env.REDIS_URL || undefined,
       ...(options.rateLimitKeyPrefix ? { rateLimit: { keyPrefix: options.rateLimitKeyPrefix } } : {}),
       readinessToken: options.readinessToken,
+      logLevel: options.logLevel,
+      plannerChecks: options.plannerChecks,
     });
 
     const portOf = (served: { url: string }) => Number(new URL(served.url).port);

@@ -8,31 +8,12 @@ import {
   GATEWAY_SIGNATURE_ISSUER,
   type GatewayClaims,
 } from '../../lib/gatewaySignature';
+import { caseVariables, DOSSIER } from '../../schemas/courtOperations';
 import type { BenchCase } from '../processes/backend';
 
-/** The one-stop dossier: a case, its debtors, and every debtor's assets in all five agencies. */
-export const DOSSIER = `query Dossier($case: CaseNumber!) { case(caseNumber: $case) {
-  caseNumber status outstanding court { code }
-  debtors { __typename
-    ... on Person { idNumber name
-      bankAccounts { bankCode accountNumber balance availableBalance }
-      realEstate { unitNumber ownership owners { share owner { ... on Person { idNumber } ... on Company { creditCode } } } mortgages { amount } }
-      vehicles { vin plateNumber status }
-      shareholdings { ratio subscribedCapital company { creditCode } }
-      socialInsurance { status contributionBase employer { creditCode } housingFund { balance } } }
-    ... on Company { creditCode name registration { registeredCapital legalRepresentative { idNumber } }
-      bankAccounts { bankCode accountNumber balance } vehicles { vin status } realEstate { unitNumber } } } } }`;
-
-/** A bulk sweep: many persons' assets in one request (as test/e2e/batching.test.ts). */
-export const SWEEP = `query Sweep($ids: [IdNumber!]!) { persons(idNumbers: $ids) {
-  idNumber name
-  bankAccounts { accountNumber balance }
-  realEstate { unitNumber }
-  vehicles { vin }
-  shareholdings { id }
-  legalRepresentativeOf { creditCode }
-  socialInsurance { status housingFund { balance } }
-} }`;
+// The bench sends the documented operations (schemas/courtOperations.ts) as courts send them:
+// the Dossier by default, the Sweep in the bulk phase (run.ts), with the plans the gateway warmed.
+export { PERSONS_SWEEP as SWEEP } from '../../schemas/courtOperations';
 
 export interface HttpRequest {
   headers: Record<string, string>;
@@ -91,7 +72,7 @@ export class Workload {
   }
 
   /** What a court's software sends this project's gateway: its token and the case. */
-  secured(c: BenchCase, query = DOSSIER, variables: Record<string, unknown> = { case: c.caseNumber }): HttpRequest {
+  secured(c: BenchCase, query = DOSSIER, variables: Record<string, unknown> = caseVariables(c.caseNumber)): HttpRequest {
     return {
       headers: {
         'content-type': 'application/json',
@@ -103,7 +84,7 @@ export class Workload {
   }
 
   /** The same operation for a peer gateway, carrying the signature ours would have made. */
-  peer(c: BenchCase, query = DOSSIER, variables: Record<string, unknown> = { case: c.caseNumber }, subjects: string[] = []): HttpRequest {
+  peer(c: BenchCase, query = DOSSIER, variables: Record<string, unknown> = caseVariables(c.caseNumber), subjects: string[] = []): HttpRequest {
     const signature = signLikeTheGateway(this.secret, {
       requestId: randomUUID(),
       court: c.courtCode,

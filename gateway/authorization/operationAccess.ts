@@ -1,8 +1,10 @@
 import {
   type DocumentNode,
   type FieldNode,
+  getArgumentValues,
   getNamedType,
   getOperationAST,
+  getVariableValues,
   type GraphQLInputType,
   type GraphQLSchema,
   isCompositeType,
@@ -14,7 +16,6 @@ import {
   visit,
   visitWithTypeInfo,
 } from 'graphql';
-import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 
 /** Scalars whose values name a person or company: the "subjects" of a request. */
 const SUBJECT_SCALARS = new Set(['IdNumber', 'CreditCode']);

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { GATEWAY_SIGNATURE_HEADER, signForSubgraph } from '../../lib/gatewaySignature';
+import { GATEWAY_SIGNATURE_HEADER, GATEWAY_SIGNATURE_ISSUER, signForSubgraph } from '../../lib/gatewaySignature';
 import { decimalToFen } from '../../schemas/identifiers';
 import type { CaseFacts } from '../context';
-import { GATEWAY_SERVICE_IDENTITY } from '../transport/subgraphClaims';
 import type { Fetcher } from '../transport/subgraphTransport';
 import { CASE_RECORD, type PartyKeys } from './caseRecord';
 
@@ -101,7 +100,7 @@ export function signedCaseDirectory(options: SignedCaseDirectoryOptions): CaseDi
   return new CaseDirectory(
     options.url,
     async (caseNumber, requestId) => ({
-      [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(options.secret, { requestId, service: `${GATEWAY_SERVICE_IDENTITY}:case-binding`, caseNumber }),
+      [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(options.secret, { requestId, service: `${GATEWAY_SIGNATURE_ISSUER}:case-binding`, caseNumber }),
     }),
     options.fetcher ? { fetcher: options.fetcher } : {},
   );

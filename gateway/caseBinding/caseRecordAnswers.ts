@@ -24,7 +24,7 @@ import { checkCaseNumber } from '../../schemas/identifiers';
  * conditions the record's query selected. Anything else (another root field, a field with
  * arguments, `@include`, a fragment spread, a type the record does not tell apart) is sent to
  * the court subgraph as usual. This rests on the court subgraph answering a case's record
- * fields alike whoever asks (it has no per-caller fields; test/gateway/caseRecordAnswers.test.ts
+ * fields alike whoever asks (it has no per-caller fields; test/integration/gateway/caseRecordAnswers.test.ts
  * compares both ways through the whole stack).
  */
 

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues } from 'graphql/execution/values';
+import { getVariableValues } from 'graphql';
 import type { AccessRules } from '../authorization/accessRules';
 import { authorizeOperation } from '../authorization/authorizeOperation';
 import { analyseOperation } from '../authorization/operationAccess';

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GatewayContext } from '../context';
-import type { Logger } from '../log/logger';
+import type { Logger } from '../../lib/log/logger';
 import { auditPlugin } from './audit';
 import { type AuthorizationOptions, authorizationPlugin } from './authorization';
 import type { QueryLimitsConfig } from './limits';

@@ -1,5 +1,5 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { type ArgumentNode, type DocumentNode, GraphQLError, Kind, parse, visit } from 'graphql';
+import { type ArgumentNode, type DocumentNode, GraphQLError, Kind, parse, type Source, visit } from 'graphql';
 
 /**
  * Rewrites errors of values refused by a shared scalar so they name the argument, say what
@@ -14,7 +14,7 @@ export function formatInputError(formatted: GraphQLFormattedError, error: unknow
   const node = outer.nodes?.[0] ?? scalarError.nodes?.[0];
   const source = outer.source ?? scalarError.source;
   const variable = node?.kind === Kind.VARIABLE_DEFINITION ? node.variable.name.value : undefined;
-  const where = source && node?.loc ? argumentsAt(source.body, node.loc.start, variable) : [];
+  const where = source && node?.loc ? argumentsAt(source, node.loc.start, variable) : [];
 
   let message = scalarError.message;
   if (variable !== undefined) {
@@ -40,8 +40,8 @@ function findScalarError(error: unknown): GraphQLError | undefined {
 }
 
 /** Names (`"idNumber" of "person"`) of the arguments holding the literal at `offset`, or using `$variable`. */
-function argumentsAt(body: string, offset: number, variable: string | undefined): string[] {
-  const document = parsed(body);
+function argumentsAt(source: Source, offset: number, variable: string | undefined): string[] {
+  const document = parsed(source);
   if (document === undefined) return [];
   const found: string[] = [];
   const fields: string[] = [];
@@ -63,19 +63,23 @@ function argumentsAt(body: string, offset: number, variable: string | undefined)
 
 /**
  * The operation's document, parsed once for all of an answer's errors (formatError is called
- * once per error, one answer after another): a batch of 100 bad identifiers is not parsed 100 times.
+ * once per error): a batch of 100 bad identifiers is not parsed 100 times. Kept by the
+ * `Source` graphql-js made when it parsed the request's text, which every error of that answer
+ * points to; formatError is given no request context, and the Source is the request's own
+ * object (or, for a document Apollo Server's cache reused, that document's: the same text,
+ * parsed alike). The entry goes with it.
  */
-let lastParsed: { body: string; document: DocumentNode | undefined } | undefined;
+const parsedBySource = new WeakMap<Source, DocumentNode | undefined>();
 
-function parsed(body: string): DocumentNode | undefined {
-  if (lastParsed?.body !== body) {
+function parsed(source: Source): DocumentNode | undefined {
+  if (!parsedBySource.has(source)) {
     let document: DocumentNode | undefined;
     try {
-      document = parse(body);
+      document = parse(source);
     } catch {
       document = undefined;
     }
-    lastParsed = { body, document };
+    parsedBySource.set(source, document);
   }
-  return lastParsed.document;
+  return parsedBySource.get(source);
 }

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context';
-import type { Logger } from '../log/logger';
-import { maskIdentifiers } from '../log/maskIdentifiers';
+import type { Logger } from '../../lib/log/logger';
+import { maskIdentifiers } from '../../lib/log/maskIdentifiers';
 import { formattedError } from '../../lib/errors/codedError';
 
 export interface RequestLoggingOptions {

@@ -6,7 +6,7 @@
  * (QueryPlanStore), and `QueryPlanner` / `Supergraph` / `operationFromDocument` are the
  * exports gateway-js itself plans with. What is NOT public is how ApolloGateway keys that
  * cache; `planStoreKey` copies it from @apollo/gateway 2.14 (`ApolloGateway#executor`).
- * test/gateway/queryPlanWarmup.test.ts runs a warmed operation through a real gateway
+ * test/integration/gateway/queryPlanWarmup.test.ts runs a warmed operation through a real gateway
  * and fails if the gateway does not find the plan under this key, so an upgrade that changes
  * the key is caught there and not in production as a silent cold start.
  */
@@ -33,6 +33,15 @@ export interface WarmUpReport {
   ms: number;
 }
 
+/**
+ * Apollo's planner safety checks, as `QueryPlanner#buildQueryPlan` takes them. ApolloGateway
+ * reads them from APOLLO_DISABLE_SECURITY_* itself; GatewayConfig.plannerChecks carries the same.
+ */
+export interface PlannerChecks {
+  recursiveSelectionsLimitDisabled: boolean;
+  nonLocalSelectionsLimitDisabled: boolean;
+}
+
 export interface WarmUpOptions {
   /** The supergraph ApolloGateway was given. */
   supergraphSdl: string;
@@ -42,6 +51,8 @@ export interface WarmUpOptions {
   operations: readonly string[];
   /** The `queryPlannerConfig` ApolloGateway was given, so the plans are the ones it would build. */
   plannerConfig?: QueryPlannerConfig;
+  /** The checks ApolloGateway plans under (GatewayConfig.plannerChecks). @default both on */
+  checks?: PlannerChecks;
 }
 
 /**
@@ -74,17 +85,14 @@ export function warmQueryPlans(options: WarmUpOptions): WarmUpReport {
     const supergraph = Supergraph.build(options.supergraphSdl);
     const apiSchema = supergraph.apiSchema();
     const planner = new QueryPlanner(supergraph, options.plannerConfig);
-    // ApolloGateway reads the same two switches when it plans.
-    const limits = {
-      recursiveSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK === 'true',
-      nonLocalSelectionsLimitDisabled: process.env.APOLLO_DISABLE_SECURITY_NON_LOCAL_SELECTIONS_CHECK === 'true',
-    };
+    // A plan built without a check ApolloGateway applies would let a cached plan skip it.
+    const checks = options.checks ?? { recursiveSelectionsLimitDisabled: false, nonLocalSelectionsLimitDisabled: false };
     for (const { text, document } of planned) {
       const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
       for (const definition of operations) {
         const operationName = definition.name?.value;
         try {
-          const plan = planner.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }), limits);
+          const plan = planner.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }), checks);
           if (operationName !== undefined) options.store.put(planStoreKey(text, operationName), plan);
           if (operations.length === 1) options.store.put(planStoreKey(text, undefined), plan);
           report.warmed.push(operationName ?? '(anonymous)');

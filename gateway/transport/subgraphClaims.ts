@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { GatewayClaims } from '../../lib/gatewaySignature';
+import { type GatewayClaims, GATEWAY_SIGNATURE_ISSUER } from '../../lib/gatewaySignature';
 import type { GatewayContext } from '../context';
-
-/** The identity the gateway signs with when it asks for itself (health checks, schema loading). */
-export const GATEWAY_SERVICE_IDENTITY = 'court-asset-graph-gateway';
 
 /** What a subgraph (and the agencies behind it) learns of an incoming operation. */
 export function claimsOf(context: Partial<GatewayContext>): GatewayClaims {
@@ -16,7 +13,7 @@ export function claimsOf(context: Partial<GatewayContext>): GatewayClaims {
       : caller?.kind === 'citizen'
         ? { citizen: caller.idNumber }
         : // No verified caller on the context (authentication not run): the gateway answers for it.
-          { service: GATEWAY_SERVICE_IDENTITY };
+          { service: GATEWAY_SIGNATURE_ISSUER };
   return {
     requestId,
     ...who,
@@ -27,7 +24,7 @@ export function claimsOf(context: Partial<GatewayContext>): GatewayClaims {
   };
 }
 
-/** What the gateway signs when it asks for itself. */
+/** What the gateway signs when it asks for itself (health checks, schema loading): under its own name. */
 export function serviceClaims(): GatewayClaims {
-  return { requestId: randomUUID(), service: GATEWAY_SERVICE_IDENTITY };
+  return { requestId: randomUUID(), service: GATEWAY_SIGNATURE_ISSUER };
 }

@@ -54,7 +54,7 @@ export interface SubgraphTransport {
  * Keep-alive connection pools from the gateway to its subgraphs: one undici Agent, one
  * bounded pool per subgraph origin. gateway-js's default fetcher (make-fetch-happen) keeps
  * connections alive too, but spends most of a small subgraph call in its fetch machinery;
- * undici's `request` is several times cheaper per call (test/gateway/transport.test.ts
+ * undici's `request` is several times cheaper per call (test/integration/gateway/transport.test.ts
  * measures both).
  *
  * The fetcher sends exactly what gateway-js hands it and reads the whole answer. It asks for

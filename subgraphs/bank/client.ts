@@ -26,15 +26,21 @@ export interface ConnectedBank {
  * as a bank silently missing from every answer. With `channels`, each bank gets a breaker,
  * retries and a connection pool of its own, shared by its query and control clients.
  */
-export function connectBanks(bankUrls: Record<string, string>, timeoutMs?: number, channels?: AgencyChannels): ConnectedBank[] {
+export function connectBanks(
+  bankUrls: Record<string, string>,
+  defaultTimeoutMs?: number,
+  channels?: AgencyChannels,
+  bankTimeoutsMs: Readonly<Record<string, number>> = {},
+): ConnectedBank[] {
   const keys = new Set(BANK_CONFIGS.map((b) => b.urlKey));
-  const unknown = Object.keys(bankUrls).filter((key) => !keys.has(key));
-  if (unknown.length > 0) {
-    throw new Error(`bankUrls names no bank of the network: ${unknown.join(', ')} (expected ${[...keys].join(', ')}).`);
+  for (const [what, named] of [['bankUrls', bankUrls], ['bankTimeoutsMs', bankTimeoutsMs]] as const) {
+    const unknown = Object.keys(named).filter((key) => !keys.has(key));
+    if (unknown.length > 0) throw new Error(`${what} names no bank of the network: ${unknown.join(', ')} (expected ${[...keys].join(', ')}).`);
   }
   return BANK_CONFIGS.map((config) => {
     const baseUrl = bankUrls[config.urlKey];
     if (baseUrl === undefined) throw new Error(`bankUrls has no URL for bank ${config.code} (key ${config.urlKey}).`);
+    const timeoutMs = bankTimeoutsMs[config.urlKey] ?? defaultTimeoutMs;
     const control = config.controlPrefix
       ? new ControlClient({ agency: BANK_AGENCY, provider: config.code, baseUrl, prefix: config.controlPrefix, timeoutMs, channels })
       : undefined;

@@ -21,6 +21,8 @@ export interface BankSubgraphOptions {
   host?: string;
   /** Time budget of each call to a bank, retries included. @default 5000 */
   timeoutMs?: number;
+  /** Per-bank budgets overriding `timeoutMs`, by the bank's URL key (a bank that publishes another answer time). @default none */
+  bankTimeoutsMs?: Readonly<Record<string, number>>;
   /**
    * Retries, circuit breaker and connection pool towards each bank (see AgencyResilience for
    * defaults): the same settings for every bank, but a breaker and a pool of its own each.
@@ -31,7 +33,7 @@ export interface BankSubgraphOptions {
 /** Serves the bank subgraph; every request gets fresh loaders (one DataLoader per bank). */
 export function startBankSubgraph(options: BankSubgraphOptions): Promise<ServedGraphQL> {
   const channels = new AgencyChannels({ resilience: options.resilience });
-  const banks = connectBanks(options.bankUrls, options.timeoutMs, channels);
+  const banks = connectBanks(options.bankUrls, options.timeoutMs, channels, options.bankTimeoutsMs);
   const caseLocks = new CaseLocks();
   return startSubgraph<BankContext>({
     name: 'bank',

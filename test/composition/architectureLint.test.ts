@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { REPO_ROOT } from '../support/repoRoot';
 
 /**
  * The architecture lint (`npm run lint:deps`, .dependency-cruiser.cjs) fails on a bad import and
@@ -10,11 +11,11 @@ import { dirname, join } from 'node:path';
  * schemas/, mocks/, test/, bin/), never against the real source folders. The bad tree holds one
  * bad import per rule; the good tree holds only the imports the rules allow.
  */
-const ROOT = join(__dirname, '..', '..');
+const ROOT = REPO_ROOT;
 const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
 const CRUISER = join(ROOT, 'node_modules', 'dependency-cruiser');
 const BIN: { depcruise: string; 'depcruise-fmt': string } = JSON.parse(readFileSync(join(CRUISER, 'package.json'), 'utf8')).bin;
-const FOLDERS = ['gateway', 'subgraphs', 'lib', 'schemas', 'mocks', 'bin', 'test'];
+const FOLDERS = ['gateway', 'subgraphs', 'lib', 'schemas', 'mocks', 'stack', 'bin', 'test'];
 
 type Files = Record<string, string>;
 interface Violation {
@@ -49,8 +50,9 @@ const GOOD: Files = {
   'gateway/createGateway.ts': `import { ok, type Ctx } from './context';\nimport { read } from '../lib/audit/auditReader';\nexport const gateway = (c: Ctx) => [ok(c.entry), read()];\n`,
   'subgraphs/audit/index.ts': `import { read } from '../../lib/audit/auditReader';\nimport { check } from '../../schemas/identifiers';\nexport const audit = () => [read(), check('x')];\n`,
   'mocks/tsa/server.ts': `import { db } from '../../lib/db/database';\nimport { check } from '../../schemas/identifiers';\nexport const tsa = () => [db, check('x')];\n`,
-  'bin/startStack.ts': `import { gateway } from '../gateway/createGateway';\nimport { audit } from '../subgraphs/audit';\nimport { tsa } from '../mocks/tsa/server';\nexport const stack = [gateway, audit, tsa];\n`,
-  'test/support/stack.ts': `import { stack } from '../../bin/startStack';\nimport { tsa } from '../../mocks/tsa/server';\nexport const harness = [stack, tsa];\n`,
+  'stack/startStack.ts': `import { gateway } from '../gateway/createGateway';\nimport { audit } from '../subgraphs/audit';\nimport { tsa } from '../mocks/tsa/server';\nexport const stack = [gateway, audit, tsa];\n`,
+  'bin/start.ts': `import { stack } from '../stack/startStack';\nexport const start = stack;\n`,
+  'test/support/stack.ts': `import { stack } from '../../stack/startStack';\nimport { tsa } from '../../mocks/tsa/server';\nexport const harness = [stack, tsa];\n`,
 };
 
 /** One bad import per rule (and a type-only cycle next to a value cycle), with what each must report. */
@@ -73,7 +75,7 @@ const BAD: Files = {
   'gateway/audit/checkpointTimestamp.ts': `import { tsa } from '../../mocks/tsa/server';\nexport const stamp = tsa;\n`,
   'subgraphs/court/index.ts': `import { harness } from '../../test/support/stack';\nexport const court = harness;\n`,
   // mocks-not-to-harnesses
-  'mocks/court/server.ts': `import { stack } from '../../bin/startStack';\nexport const court = stack;\n`,
+  'mocks/court/server.ts': `import { stack } from '../../stack/startStack';\nexport const court = stack;\n`,
   // lib-imports-only-lib
   'lib/log/maskIdentifiers.ts': `import { check } from '../../schemas/identifiers';\nexport const mask = check;\n`,
   // schemas-imports-only-schemas-or-lib
@@ -87,7 +89,7 @@ const EXPECTED_BAD: [rule: string, from: string, to: string][] = [
   ['lib-imports-only-lib', 'lib/log/maskIdentifiers.ts', 'schemas/identifiers/index.ts'],
   ['mocks-not-to-gateway-or-subgraphs', 'mocks/bank/server.ts', 'subgraphs/audit/index.ts'],
   ['mocks-not-to-gateway-or-subgraphs', 'mocks/tsa/tsaCertificates.ts', 'gateway/createGateway.ts'],
-  ['mocks-not-to-harnesses', 'mocks/court/server.ts', 'bin/startStack.ts'],
+  ['mocks-not-to-harnesses', 'mocks/court/server.ts', 'stack/startStack.ts'],
   // A cycle is reported once, from whichever member the cruise met first: named here by its members.
   ['no-circular', 'gateway/audit/requestAudit.ts', 'gateway/context.ts'],
   ['no-circular', 'subgraphs/bank/freezes.ts', 'subgraphs/bank/resolvers.ts'],

@@ -18,8 +18,9 @@ import {
 } from '../../lib/errors/catalog';
 import { withCatalogTables } from '../../lib/errors/catalogDocs';
 import { SUPERGRAPH_PATH } from '../../schemas/loadSubgraphSdl';
+import { REPO_ROOT } from '../support/repoRoot';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = REPO_ROOT;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

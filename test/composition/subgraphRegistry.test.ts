@@ -9,8 +9,9 @@ import { subgraphSdlPath } from '../../schemas/loadSubgraphSdl';
 import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPH_NAMES } from '../../schemas/subgraphs';
 import { AGENCIES, SUBGRAPHS } from '../../stack/agencies';
 import { SUBGRAPH_ENV } from '../../subgraphs/shared/subgraphConfig';
+import { REPO_ROOT } from '../support/repoRoot';
 
-const README = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 
 /** The README's section under `## <title>`, up to the next section of that level. */
 function section(title: string): string {

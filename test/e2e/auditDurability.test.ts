@@ -8,18 +8,17 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { type Stack, startStack } from '../../stack/startStack';
 import type { AuditRecordInput } from '../../lib/audit/auditRecord';
 import { issueDevToken } from '../../gateway/auth/devIssuer';
 import { openDatabase } from '../../lib/db/openDatabase';
 import { GATEWAY_SIGNATURE_HEADER, verifyFromGateway } from '../../lib/gatewaySignature';
 import { type BankAccountRecord, createPopulation } from '../../mocks/population';
-import { DOSSIER } from '../faults/dossier';
+import { DOSSIER } from '../support/faultDossier';
 import { postInCase } from '../support/courtRequest';
 import { postGraphQL } from '../support/postGraphQL';
 import { callCounts, useStack } from '../support/stack';
+import { startTcpProxy } from '../support/tcpProxy';
 
 const DATABASE_URL = process.env.DATABASE_URL;
 const population = createPopulation({ persons: 100 });
@@ -32,34 +31,6 @@ const table = () => {
   tables.push(name);
   return name;
 };
-
-/** A TCP hop between gateway and PostgreSQL that the test can cut, like a database going away. */
-async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): void; close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  let open = true;
-  const server: Server = createServer((client) => {
-    if (!open) return void client.destroy();
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => s.destroy());
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const via = new URL(target.href);
-  via.hostname = '127.0.0.1';
-  via.port = String((server.address() as AddressInfo).port);
-  return {
-    url: via.href,
-    cut() {
-      open = false;
-      for (const s of sockets) s.destroy();
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 (DATABASE_URL ? describe : describe.skip)('audit on PostgreSQL', () => {
   afterAll(async () => {
@@ -91,7 +62,7 @@ async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): vo
   });
 
   it('answers nothing and asks no agency while its audit database is unreachable', async () => {
-    const proxy = await startCuttableProxy(new URL(DATABASE_URL!));
+    const proxy = await startTcpProxy(new URL(DATABASE_URL!));
     const auditTable = table();
     const stack = await startStack({ population, agencyLatencyMs: 0, auditDatabaseUrl: proxy.url, auditTable });
     try {

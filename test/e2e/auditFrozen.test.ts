@@ -11,7 +11,7 @@
 import type { DatabaseTimeouts } from '../../lib/db/openDatabase';
 import { createPopulation } from '../../mocks/population';
 import { postInCase } from '../support/courtRequest';
-import { type FreezableProxy, startFreezableProxy } from '../support/freezableProxy';
+import { type TcpProxy, startTcpProxy } from '../support/tcpProxy';
 import { useStack } from '../support/stack';
 
 const DATABASE_URL = process.env.DATABASE_URL || undefined;
@@ -48,9 +48,9 @@ function readyz(gatewayUrl: string): Promise<{ status: number; body: { status: s
 }
 
 (DATABASE_URL ? describe : describe.skip)('a frozen PostgreSQL under the audit', () => {
-  let proxy: FreezableProxy;
+  let proxy: TcpProxy;
   beforeAll(async () => {
-    proxy = await startFreezableProxy(new URL(DATABASE_URL!));
+    proxy = await startTcpProxy(new URL(DATABASE_URL!));
   });
   // Before the stack stops (hooks run in order): its connections must be able to say goodbye.
   afterAll(() => proxy.thaw());

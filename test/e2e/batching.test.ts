@@ -10,6 +10,7 @@ import { HOUSING_FUND_MAX_BATCH, SOCIAL_INSURANCE_MAX_BATCH } from '../../subgra
 import { VEHICLE_MAX_BATCH } from '../../subgraphs/vehicle/client';
 import type { Emulator } from '../../mocks/shared/startEmulator';
 import { createPopulation } from '../../mocks/population';
+import { PERSONS_SWEEP, sweepVariables } from '../../schemas/courtOperations';
 import { postInCase } from '../support/courtRequest';
 import { useStack } from '../support/stack';
 
@@ -34,16 +35,6 @@ population.cases.push({
 // on a loaded 2-core machine some wait seconds for a socket, which is not what this file tests.
 const stack = useStack({ population, agencyTimeoutMs: 20_000 });
 
-const SWEEP = `query Sweep($ids: [IdNumber!]!) { persons(idNumbers: $ids) {
-  idNumber name
-  bankAccounts { accountNumber balance }
-  realEstate { unitNumber }
-  vehicles { vin }
-  shareholdings { id }
-  legalRepresentativeOf { creditCode }
-  socialInsurance { status housingFund { balance } }
-} }`;
-
 /** First-page calls to one path (RCC asks for further pages of a batch itself). */
 function callsTo(emulator: Emulator, path: string): number {
   return emulator.calls.filter((c) => c.path === path && ((c.body as { page?: number } | undefined)?.page ?? 1) === 1).length;
@@ -53,7 +44,7 @@ describe('bulk: one request for many persons', () => {
   it.each([1, 120, 1000])('%i persons cost ceil(N / maxBatch) calls per agency endpoint', async (n) => {
     const { population: pop, gateway, emulators } = stack();
     const ids = pop.persons.slice(0, n).map((p) => p.idNumber);
-    const answer = await postInCase(gateway.url, pop, SWEEP_CASE, SWEEP, { ids });
+    const answer = await postInCase(gateway.url, pop, SWEEP_CASE, PERSONS_SWEEP, sweepVariables(ids));
     expect(answer.errors).toBeUndefined();
     expect(answer.data!.persons).toHaveLength(n);
     expect(answer.data!.persons.map((p: { idNumber: string }) => p.idNumber)).toEqual(ids);
@@ -92,7 +83,7 @@ describe('bulk: one request for many persons', () => {
   it('answers each person with their own data in a sweep', async () => {
     const { population: pop, gateway } = stack();
     const persons = pop.persons.slice(200, 260);
-    const answer = await postInCase(gateway.url, pop, SWEEP_CASE, SWEEP, { ids: persons.map((p) => p.idNumber) });
+    const answer = await postInCase(gateway.url, pop, SWEEP_CASE, PERSONS_SWEEP, sweepVariables(persons.map((p) => p.idNumber)));
     persons.forEach((p, i) => {
       const got = answer.data!.persons[i];
       expect(got.name).toBe(p.name);

@@ -3,6 +3,7 @@
  * subgraphs, their agency clients, and the emulators. Expectations are computed from the
  * synthetic population, the same data the emulators serve.
  */
+import { caseVariables, DOSSIER } from '../../schemas/courtOperations';
 import { formatFen } from '../../schemas/identifiers';
 import type { PartyRef } from '../../mocks/population';
 import { postInCase } from '../support/courtRequest';
@@ -108,6 +109,19 @@ describe('one request returns everything a debtor owns', () => {
       { path: [...base, 'vehicles'], code: 'FORBIDDEN', reason: 'NOT_A_DEBTOR' },
     ]);
     expect(stack().emulators.vehicle!.calls.flatMap((c) => JSON.stringify(c.body))).not.toContain(sub);
+  });
+
+  it('answers the documented Dossier (README, npm start) without an error for every active case', async () => {
+    const { population: pop, gateway } = stack();
+    // Enough cases to meet every scenario's shape (a debtor's stake in a company that is no debtor is about one in nine).
+    const active = pop.cases.filter((c) => c.status === 'ACTIVE').slice(0, 150);
+    expect(active.length).toBe(150);
+    const errored: string[] = [];
+    for (const c of active) {
+      const answer = await postInCase(gateway.url, pop, c.caseNumber, DOSSIER, caseVariables(c.caseNumber));
+      if (answer.errors?.length || !answer.data?.case) errored.push(`${c.caseNumber}: ${JSON.stringify(answer.errors?.[0]?.extensions ?? 'no case')}`);
+    }
+    expect(errored).toEqual([]);
   });
 
   it('asks the court case system for the case once per request: the case binding and the dossier share the answer', async () => {

@@ -20,8 +20,9 @@ import { openDatabase } from '../../lib/db/openDatabase';
 import { createPopulation } from '../../mocks/population';
 import { officerHeaders } from '../support/courtRequest';
 import { groupAlive, killGroup, type NpmStart, npmStart, type ReadyLine, until, within } from '../support/npmStart';
+import { REPO_ROOT } from '../support/repoRoot';
 
-const ROOT = join(__dirname, '../..');
+const ROOT = REPO_ROOT;
 const PERSONS = 200;
 /** The holdings query, under an operation name of the caller's (identical reads in flight together share one subgraph call). */
 const holdings = (operationName = 'Holdings') =>

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { REPO_ROOT } from './repoRoot';
 
-const ROOT = join(__dirname, '../..');
+const ROOT = REPO_ROOT;
 
 /** What bin/start.ts's `READY` line says. */
 export interface ReadyLine {

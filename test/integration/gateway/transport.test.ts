@@ -1,0 +1,98 @@
+/**
+ * The gateway's pooled transport to its subgraphs: connections are reused and bounded per
+ * subgraph. (Its speed against gateway-js's own fetcher is measured by `npm run bench`'s
+ * peers and was reported when it landed; timings do not belong in the test suite.)
+ */
+import type { Socket } from 'node:net';
+import type { RunningGateway } from '../../../gateway/createGateway';
+import { SUBGRAPH_TRANSPORT_DEFAULTS } from '../../../gateway/transport/subgraphTransport';
+import { officerHeaders } from '../../support/courtRequest';
+import { useStack } from '../../support/stack';
+import { startExtraGateway } from '../../support/extraGateway';
+
+const stack = useStack({ persons: 200 });
+
+const REQUESTS = 48;
+const CONCURRENCY = 12;
+/** A debtor's holdings at five agencies: six subgraph calls per request. */
+const HOLDINGS = `query Holdings($id: IdNumber!) { person(idNumber: $id) {
+  name bankAccounts { accountNumber balance } realEstate { unitNumber } vehicles { vin } shareholdings { ratio } socialInsurance { status }
+} }`;
+
+interface Run {
+  ms: number;
+  p50: number;
+  p95: number;
+  /** New TCP connections each subgraph accepted during the run. */
+  connections: Record<string, number>;
+}
+
+/** Drives REQUESTS requests, CONCURRENCY at a time, counting the connections each subgraph accepts. */
+async function drive(gateway: RunningGateway): Promise<Run> {
+  const { population: pop, subgraphs } = stack();
+  const kase = pop.scenarios.richDebtor.caseNumber;
+  const headers = { 'content-type': 'application/json', ...(await officerHeaders(pop, kase)) };
+  const body = JSON.stringify({ query: HOLDINGS, variables: { id: pop.scenarios.richDebtor.idNumber } });
+  const connections: Record<string, number> = {};
+  const counters = Object.entries(subgraphs).map(([name, s]) => {
+    connections[name] = 0;
+    const count = (_socket: Socket) => void (connections[name]! += 1);
+    s.httpServer.on('connection', count);
+    return () => s.httpServer.off('connection', count);
+  });
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < REQUESTS) {
+        next += 1;
+        const t = performance.now();
+        const response = await fetch(gateway.url, { method: 'POST', headers, body });
+        const answer = (await response.json()) as { errors?: unknown };
+        if (response.status !== 200 || answer.errors) throw new Error(`request failed: ${JSON.stringify(answer)}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const ms = performance.now() - started;
+  for (const stop of counters) stop();
+  latencies.sort((a, b) => a - b);
+  return { ms, p50: latencies[Math.floor(latencies.length / 2)]!, p95: latencies[Math.floor(latencies.length * 0.95)]!, connections };
+}
+
+describe('gateway -> subgraph transport', () => {
+  let pooled: RunningGateway;
+
+  beforeAll(async () => {
+    // Identical reads would be shared; every request here must really reach the subgraphs.
+    pooled = await startExtraGateway(stack(), { shareInflightReads: false });
+  });
+
+  afterAll(async () => {
+    await pooled?.stop();
+  });
+
+  it('reuses keep-alive connections, bounded per subgraph', async () => {
+    await drive(pooled);
+    const a = await drive(pooled);
+    // Warm pools: 48 requests of 6 subgraph calls each open at most one connection per
+    // request in flight at each subgraph, not one per call.
+    for (const n of Object.values(a.connections)) expect(n).toBeLessThanOrEqual(CONCURRENCY);
+    const opened = pooled.stats().subgraphConnections;
+    // The six agency subgraphs this operation reaches (not the audit's).
+    expect(Object.keys(opened)).toHaveLength(6);
+    for (const n of Object.values(opened)) expect(n).toBeLessThanOrEqual(SUBGRAPH_TRANSPORT_DEFAULTS.connectionsPerOrigin);
+  });
+
+  it('keeps at most `connectionsPerOrigin` connections to a subgraph, queueing the rest', async () => {
+    const narrow = await startExtraGateway(stack(), { shareInflightReads: false, subgraphTransport: { connectionsPerOrigin: 2 } });
+    try {
+      const run = await drive(narrow);
+      for (const n of Object.values(narrow.stats().subgraphConnections)) expect(n).toBeLessThanOrEqual(2);
+      expect(run.connections.vehicle).toBeLessThanOrEqual(2);
+    } finally {
+      await narrow.stop();
+    }
+  });
+});
