@@ -9,7 +9,7 @@
  * SIGTERM or SIGINT stops it as npm start stops: it takes no new connections, finishes the
  * requests in flight, closes its agency connections and exits 0 (gracefulStop.ts).
  */
-import type { ServedGraphQL } from '../lib/serveGraphQL';
+import type { ServedGraphQL } from '../lib/http/serveGraphQL';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schemas/subgraphs';
 import { SUBGRAPH_ENV, SubgraphConfigError } from '../subgraphs/shared/subgraphConfig';
 import { SUBGRAPHS } from '../stack/agencies';

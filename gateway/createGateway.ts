@@ -7,7 +7,7 @@ import { AuditLog } from '../lib/audit/auditLog';
 import { type AuditCheckpointer, startAuditCheckpointer } from '../lib/audit/checkpoints/auditCheckpointer';
 import { openDatabase } from '../lib/db/openDatabase';
 import { createLogger } from '../lib/log/logger';
-import { type Readiness, serveGraphQL, type ServedGraphQL } from '../lib/serveGraphQL';
+import { type Readiness, serveGraphQL, type ServedGraphQL } from '../lib/http/serveGraphQL';
 import { defaultSubgraphUrl } from '../schemas/subgraphUrls';
 import { RequestAudit } from './audit/requestAudit';
 import { startTokenVerifier } from './auth/createTokenVerifier';

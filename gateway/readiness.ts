@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { formattedError } from '../lib/errors/codedError';
-import type { Readiness, ReadinessView } from '../lib/serveGraphQL';
+import type { Readiness, ReadinessView } from '../lib/http/serveGraphQL';
 import type { SubgraphReadiness } from './transport/subgraphTransport';
 
 export interface GatewayReadinessOptions {

@@ -9,7 +9,7 @@
  */
 import type { Database } from '../lib/db/openDatabase';
 import { openDatabase } from '../lib/db/openDatabase';
-import type { ServedGraphQL } from '../lib/serveGraphQL';
+import type { ServedGraphQL } from '../lib/http/serveGraphQL';
 import { BANK_EMULATORS } from '../mocks/bank/server';
 import { startCommerceEmulator } from '../mocks/commerce/server';
 import type { CaseAccount } from '../mocks/court/caseAccount';

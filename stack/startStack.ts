@@ -3,7 +3,7 @@ import { type GatewayConfig, randomSubgraphSecret } from '../gateway/config';
 import { type Database, type DatabaseTimeouts, openDatabase } from '../lib/db/openDatabase';
 import { AUTH_DEFAULTS, type AuthConfig } from '../gateway/auth/authConfig';
 import { type RunningGateway, startGateway } from '../gateway/createGateway';
-import type { ServedGraphQL } from '../lib/serveGraphQL';
+import type { ServedGraphQL } from '../lib/http/serveGraphQL';
 import { CaseAccount } from '../mocks/court/caseAccount';
 import { createPopulation, type Population } from '../mocks/population';
 import type { Emulator } from '../mocks/shared/startEmulator';

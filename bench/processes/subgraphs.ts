@@ -5,7 +5,7 @@
  */
 import { subgraphStarters } from '../../stack/startStack';
 import { openDatabase } from '../../lib/db/openDatabase';
-import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../lib/http/serveGraphQL';
 import { SUBGRAPH_NAMES } from '../../schemas/subgraphs';
 import { serveChild } from '../lib/child';
 

@@ -5,7 +5,7 @@ import type { AuditWriter } from '../../lib/audit/auditWriter';
 import type { ErrorCode } from '../../lib/errors/catalog';
 import { requestError } from '../../lib/errors/codedError';
 import { errorAnswer } from '../../lib/errors/httpRefusals';
-import type { ArrivedRequest, GraphQLArrival } from '../../lib/serveGraphQL';
+import type { ArrivedRequest, GraphQLArrival } from '../../lib/http/serveGraphQL';
 import type { Caller, GatewayContext, OperationFacts, PipelineAnswer, RequestAuditHandle } from '../context';
 
 export const AUDIT_UNAVAILABLE = 'AUDIT_UNAVAILABLE' satisfies ErrorCode;
@@ -21,7 +21,7 @@ export interface RequestAuditOptions {
 
 /**
  * The audit of one request to the gateway, from its arrival at /graphql to its answer
- * (lib/serveGraphQL.ts `arrive`/`settle`). Two records of the one hash chain, under the
+ * (lib/http/serveGraphQL.ts `arrive`/`settle`). Two records of the one hash chain, under the
  * request's id:
  *
  * - the intent (`INTENT`), made durable by `intent()` before the request's first outbound call:

@@ -33,7 +33,7 @@ export function clientKey(address: string): string {
 
 /**
  * Whether a socket's address is one of `trustedProxies`: such a proxy carries many clients on
- * its one address, so the gateway does not hold it to one client's connections (lib/httpLimits.ts).
+ * its one address, so the gateway does not hold it to one client's connections (lib/http/httpLimits.ts).
  */
 export function trustedProxyAddress(trustedProxies: readonly string[] = []): (address: string) => boolean {
   if (trustedProxies.length === 0) return () => false;

@@ -4,7 +4,7 @@ import { formattedError } from './codedError';
 
 /**
  * The refusals the HTTP layer answers itself, before Apollo Server sees the request
- * (lib/serveGraphQL.ts, for a server that audits every answer: the gateway), as GraphQL JSON
+ * (lib/http/serveGraphQL.ts, for a server that audits every answer: the gateway), as GraphQL JSON
  * errors with a stable `extensions.code`, never finalhandler's HTML page:
  *
  * - `PAYLOAD_TOO_LARGE` (413): the body is over the limit;

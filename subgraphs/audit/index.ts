@@ -1,6 +1,6 @@
 import { AuditReader } from '../../lib/audit/auditReader';
 import type { Database } from '../../lib/db/openDatabase';
-import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../lib/http/serveGraphQL';
 import { CourtClient } from '../court/client';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';

@@ -7,7 +7,7 @@ import { loadSubgraphSdl } from '../../schemas/loadSubgraphSdl';
 import type { SubgraphName } from '../../schemas/subgraphs';
 import { scalarResolvers } from '../../schemas/scalars';
 import { GATEWAY_SIGNATURE_HEADER, GatewaySignatureError, MIN_SUBGRAPH_SECRET_LENGTH, verifyFromGateway } from '../../lib/gatewaySignature';
-import { type Admission, serveGraphQL, type ServedGraphQL } from '../../lib/serveGraphQL';
+import { type Admission, serveGraphQL, type ServedGraphQL } from '../../lib/http/serveGraphQL';
 import type { AgencyChannels } from './agencyChannels';
 import { withAgencyHeaders } from './agencyHeaders';
 import { enforceEntityPolicies, type EntityPolicyOptions } from './entityPolicy';

@@ -1,4 +1,4 @@
-import type { ServedGraphQL } from '../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../lib/http/serveGraphQL';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { ControlClient } from '../shared/measures/controlClient';

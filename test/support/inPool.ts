@@ -1,7 +1,7 @@
 /**
  * Maps `items` through `fn` with at most `size` calls in flight, answers in the items' order.
  * A court's client pools its connections; one opening a socket per request by the hundred is
- * what the gateway's per-address connection cap (lib/httpLimits.ts, 64) cuts off.
+ * what the gateway's per-address connection cap (lib/http/httpLimits.ts, 64) cuts off.
  */
 export async function inPool<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);

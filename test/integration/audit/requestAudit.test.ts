@@ -7,7 +7,7 @@ import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { AuditLog } from '../../../lib/audit/auditLog';
 import type { AuditRecordInput } from '../../../lib/audit/auditRecord';
 import { AUDIT_UNAVAILABLE_MESSAGE, RequestAudit } from '../../../gateway/audit/requestAudit';
-import type { ArrivedRequest } from '../../../lib/serveGraphQL';
+import type { ArrivedRequest } from '../../../lib/http/serveGraphQL';
 import { BACKENDS, DEBTOR, useAuditDatabase } from '../../support/auditHarness';
 
 const T0 = new Date('2026-11-25T08:00:00.000Z');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AuditLog } from '../../../lib/audit/auditLog';
 import { type AuditRecordInput, operationHash } from '../../../lib/audit/auditRecord';
 import { type Database, openDatabase } from '../../../lib/db/openDatabase';
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { startCourtEmulator } from '../../../mocks/court/server';
 import { createPopulation } from '../../../mocks/population';
 import type { Emulator } from '../../../mocks/shared/startEmulator';

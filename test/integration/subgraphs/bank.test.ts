@@ -1,7 +1,7 @@
 import { startBankEmulators } from '../../../mocks/bank';
 import { type BankAccountRecord, createPopulation, type PartyRef, type Population, type WealthHoldingRecord } from '../../../mocks/population';
 import type { Emulator } from '../../../mocks/shared/startEmulator';
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { creditCodeCheckChar, formatFen, idNumberCheckChar } from '../../../schemas/identifiers';
 import { startBankSubgraph } from '../../../subgraphs/bank';
 import { BANK_CONFIGS } from '../../../subgraphs/bank/banks';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Database, openDatabase } from '../../../lib/db/openDatabase';
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { startBankEmulators, startNcbEmulator } from '../../../mocks/bank';
 import type { BankEmulatorOptions } from '../../../mocks/bank';
 import { CaseAccount } from '../../../mocks/court/caseAccount';

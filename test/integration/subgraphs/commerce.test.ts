@@ -1,4 +1,4 @@
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { startCommerceEmulator } from '../../../mocks/commerce/server';
 import { createPopulation, type PartyRef, type ShareholdingRecord } from '../../../mocks/population';
 import type { Emulator } from '../../../mocks/shared/startEmulator';

@@ -1,4 +1,4 @@
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { startCourtEmulator } from '../../../mocks/court/server';
 import { createPopulation, type PartyRef } from '../../../mocks/population';
 import type { Emulator } from '../../../mocks/shared/startEmulator';

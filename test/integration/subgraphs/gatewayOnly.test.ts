@@ -4,7 +4,7 @@ import {
   GATEWAY_SIGNATURE_HEADER,
   GATEWAY_SIGNATURE_ISSUER,
 } from '../../../lib/gatewaySignature';
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { startCourtEmulator } from '../../../mocks/court/server';
 import { createPopulation } from '../../../mocks/population';
 import type { Emulator } from '../../../mocks/shared/startEmulator';

@@ -4,7 +4,7 @@ import { startRealEstateEmulator } from '../../../mocks/realestate/server';
 import type { Emulator } from '../../../mocks/shared/startEmulator';
 import { REAL_ESTATE_MAX_BATCH } from '../../../subgraphs/realestate/client';
 import { startRealEstateSubgraph } from '../../../subgraphs/realestate';
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { postGraphQL } from '../../support/postGraphQL';
 import { postSigned, signedHeaders, TEST_CASE_NUMBER, TEST_SUBGRAPH_SECRET } from '../../support/signedHeaders';
 import { PATIENT_AGENCY_TIMEOUT_MS } from '../../support/agencyLimits';

@@ -5,7 +5,7 @@
  * freeze at a bank that takes none online is refused before any bank is asked, so no agency
  * is needed here: what matters is whether the request got that far.
  */
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { startBankSubgraph } from '../../../subgraphs/bank';
 import { postGraphQL } from '../../support/postGraphQL';
 import { mutationClaims, signedHeaders, TEST_CASE_NUMBER, TEST_SUBGRAPH_SECRET } from '../../support/signedHeaders';

@@ -1,4 +1,4 @@
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { createPopulation, type SocialInsuranceRecord } from '../../../mocks/population';
 import type { Emulator } from '../../../mocks/shared/startEmulator';
 import { startSocialInsuranceEmulator } from '../../../mocks/social-insurance/server';

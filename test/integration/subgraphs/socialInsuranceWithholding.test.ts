@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Database, openDatabase } from '../../../lib/db/openDatabase';
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { createPopulation } from '../../../mocks/population';
 import type { Emulator } from '../../../mocks/shared/startEmulator';
 import { SOCIAL_INSURANCE_CONTROL_PREFIX, startSocialInsuranceEmulator } from '../../../mocks/social-insurance/server';

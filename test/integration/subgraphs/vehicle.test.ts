@@ -2,7 +2,7 @@ import { creditCodeCheckChar, idNumberCheckChar, vinCheckChar } from '../../../s
 import { createPopulation, type PartyRef, type VehicleRecord } from '../../../mocks/population';
 import type { Emulator } from '../../../mocks/shared/startEmulator';
 import { startVehicleEmulator } from '../../../mocks/vehicle/server';
-import type { ServedGraphQL } from '../../../lib/serveGraphQL';
+import type { ServedGraphQL } from '../../../lib/http/serveGraphQL';
 import { startVehicleSubgraph } from '../../../subgraphs/vehicle';
 import { VEHICLE_MAX_BATCH, VehicleClient } from '../../../subgraphs/vehicle/client';
 import { AgencyError } from '../../../subgraphs/shared/agencyError';

@@ -2,7 +2,7 @@ import type { ApolloServer } from '@apollo/server';
 import { getIntrospectionQuery, type ValidationRule } from 'graphql';
 import type { GatewayContext } from '../../../../gateway/context';
 import { QUERY_LIMITS_DEFAULTS, queryLimits, type QueryLimitsOptions } from '../../../../gateway/plugins/limits';
-import { serveGraphQL, type ServedGraphQL } from '../../../../lib/serveGraphQL';
+import { serveGraphQL, type ServedGraphQL } from '../../../../lib/http/serveGraphQL';
 import { courtCaller, makeServer, resolved, run } from '../../../support/gatewayHarness';
 
 const caller = courtCaller('浙0106');

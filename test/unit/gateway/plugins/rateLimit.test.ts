@@ -4,7 +4,7 @@ import type { Logger } from '@apollo/utils.logger';
 import { Redis } from 'ioredis';
 import type { GatewayContext } from '../../../../gateway/context';
 import { RATE_LIMIT_DEFAULTS, rateLimitPlugin, type RateLimitOptions } from '../../../../gateway/plugins/rateLimit';
-import { serveGraphQL, type ServedGraphQL } from '../../../../lib/serveGraphQL';
+import { serveGraphQL, type ServedGraphQL } from '../../../../lib/http/serveGraphQL';
 import { citizenCaller, courtCaller, makeServer, resolved, run } from '../../../support/gatewayHarness';
 
 const QUERY = '{ person(idNumber: "330106199001019356") { name } }';

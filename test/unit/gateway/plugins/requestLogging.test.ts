@@ -3,7 +3,7 @@ import { createLogger, type Logger } from '../../../../lib/log/logger';
 import { requestLoggingPlugin } from '../../../../gateway/plugins/requestLogging';
 import { queryLimits } from '../../../../gateway/plugins/limits';
 import { rateLimitPlugin } from '../../../../gateway/plugins/rateLimit';
-import { serveGraphQL, type ServedGraphQL } from '../../../../lib/serveGraphQL';
+import { serveGraphQL, type ServedGraphQL } from '../../../../lib/http/serveGraphQL';
 import { citizenCaller, courtCaller, makeServer, run } from '../../../support/gatewayHarness';
 
 // Real formats, with real check characters.

@@ -5,7 +5,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import bodyParser from 'body-parser';
 import finalhandler from 'finalhandler';
 import { type HttpLimitsOptions, httpServerOptions, limitConnectionsPerClient } from './httpLimits';
-import { BATCH_REFUSAL, bodyRefusal, INTERNAL_FAILURE, refusalAnswer } from './errors/httpRefusals';
+import { BATCH_REFUSAL, bodyRefusal, INTERNAL_FAILURE, refusalAnswer } from '../errors/httpRefusals';
 
 /** What `admit` decides for one /graphql request. */
 export type Admission =
@@ -57,7 +57,7 @@ export interface ServeGraphQLOptions<TContext extends BaseContext, TArrival exte
   bodyLimit?: string;
   /** Maximum size of the request's headers in bytes. @default node's (16 KiB) */
   maxHeaderSize?: number;
-  /** What one client may hold of the server (lib/httpLimits.ts). @default HTTP_LIMIT_DEFAULTS */
+  /** What one client may hold of the server (lib/http/httpLimits.ts). @default HTTP_LIMIT_DEFAULTS */
   httpLimits?: HttpLimitsOptions;
   /**
    * Decides from its headers, before the body is read or Apollo Server sees it, whether a

@@ -1,11 +1,11 @@
 /**
- * The HTTP layer the gateway and every subgraph share (lib/serveGraphQL.ts): GraphQL over POST
+ * The HTTP layer the gateway and every subgraph share (lib/http/serveGraphQL.ts): GraphQL over POST
  * and GET, the body limit, malformed bodies, unknown paths, health and readiness, the
  * admission hook and its scope. HTTP failures carry their status and never a stack trace.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApolloServer } from '@apollo/server';
-import { serveGraphQL, type ServedGraphQL } from '../../../lib/serveGraphQL';
+import { serveGraphQL, type ServedGraphQL } from '../../../../lib/http/serveGraphQL';
 
 const scope = new AsyncLocalStorage<string>();
 const typeDefs = 'type Query { hello(name: String): String! scoped: String }';

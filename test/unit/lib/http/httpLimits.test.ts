@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { httpServerOptions, limitConnectionsPerClient } from '../../../lib/httpLimits';
+import { httpServerOptions, limitConnectionsPerClient } from '../../../../lib/http/httpLimits';
 
 /**
  * Slow and greedy clients (issue 13): a client trickling its headers or its body, or idling
