@@ -27,8 +27,8 @@
  * the interface does not allow.
  */
 import type { Database } from '../../../lib/db/openDatabase';
-import { type Actor, MeasureBook, type MeasureBookOptions } from './measureBook';
-import { type AssetKind, type Deduction, type Measure, MeasureError, type MeasureErrorCode, type MeasureKind } from './measureTypes';
+import { MeasureBook, type MeasureBookOptions } from './measureBook';
+import { type Actor, type AssetKind, type Deduction, type Measure, MeasureError, type MeasureErrorCode, type MeasureKind } from './measureTypes';
 import { batchKeys } from '../batch';
 import { AgencyRefusal, type EmulatorRequest, type Route } from '../startEmulator';
 

@@ -109,10 +109,24 @@ export interface MeasureEvent {
   note: string | null;
 }
 
+/** Who acts on a measure: only the court (and case) that placed it may renew or release it. */
+export interface Actor {
+  courtCode: string;
+  caseNumber?: string;
+  /** The ruling or notice behind the act, kept in the measure's history. */
+  documentNumber?: string;
+}
+
 /** A measure that changed, and the waiting measure that became ACTIVE because of it. */
 export interface MeasureChange {
   measure: Measure;
   promoted: Measure | null;
+}
+
+/** The result of a disposal: the measure that was ACTIVE, and the waiting ones that lapsed. */
+export interface Disposal {
+  disposed: Measure;
+  lapsed: Measure[];
 }
 
 /** One transfer of frozen funds to the court's case account. */
