@@ -9,6 +9,7 @@
 import { startStack } from '../stack/startStack';
 import { issueDevToken } from '../gateway/auth/devIssuer';
 import { createPopulation } from '../mocks/population';
+import { CASE_DEPOSITS, DEBTOR, DEDUCT, FREEZE, FREEZES, RELEASE } from './controlSequenceOperations';
 
 const HOUR_MS = 3_600_000;
 
@@ -46,20 +47,11 @@ async function main(): Promise<void> {
       console.log(`-> ${JSON.stringify(answer, null, 2)}`);
       return answer as { data: any };
     };
-    const freezeFields = 'id status queuePosition amountAsked amountControlled termStart termEnd priorMeasures { courtCode caseNumber status amountControlled } history { kind at note }';
-    const FREEZE = `mutation Freeze($input: FreezeDepositInput!) {
-  freezeDeposit(input: $input) { freeze { ${freezeFields} } refusal { code message limit } }
-}`;
-    const FREEZES = `query Freezes($id: IdNumber!) {
-  person(idNumber: $id) { bankAccounts { accountNumber balance availableBalance freezes { ${freezeFields} case { caseNumber } } } }
-}`;
     const freezeInput = (court: 0 | 1, requestId: string, amount: string) => ({
       input: { requestId, bankCode: account.bankCode, accountNumber: account.accountNumber, documentNumber: `${cases[court]!.caseNumber}之一`, termDays: 365, amount },
     });
 
-    await step('1. Query: what the debtor holds', 0, `query Debtor($id: IdNumber!) {
-  person(idNumber: $id) { name bankAccounts { bank { code } accountNumber balance availableBalance } }
-}`, { id: idNumber });
+    await step('1. Query: what the debtor holds', 0, DEBTOR, { id: idNumber });
 
     const a = await step('2. Court A freezes 10,000.00 (the bank answers within the hour)', 0, FREEZE, freezeInput(0, 'A-freeze-1', '10000.00'));
     const freezeA = a.data.freezeDeposit.freeze.id as string;
@@ -70,22 +62,12 @@ async function main(): Promise<void> {
     await step('4. An hour later: A is ACTIVE, B WAITING behind it', 1, FREEZES, { id: idNumber });
 
     now += 24 * HOUR_MS;
-    await step('5. Court A releases its freeze', 0, `mutation Release($input: ReleaseMeasureInput!) {
-  releaseDepositFreeze(input: $input) { freeze { id status endedAt } refusal { code message } }
-}`, { input: { measureId: freezeA, documentNumber: `${cases[0]!.caseNumber}之二` } });
+    await step('5. Court A releases its freeze', 0, RELEASE, { input: { measureId: freezeA, documentNumber: `${cases[0]!.caseNumber}之二` } });
     await step('6. B was promoted: ACTIVE, its term starting at the release', 1, FREEZES, { id: idNumber });
 
     now += HOUR_MS;
-    await step('7. Court B deducts 5,000.00 of what it froze into its case account', 1, `mutation Deduct($input: DeductFrozenDepositInput!) {
-  deductFrozenDeposit(input: $input) {
-    deduction { id amount at transferred }
-    freeze { id status amountControlled amountDeducted account { balance availableBalance } }
-    refusal { code message limit }
-  }
-}`, { input: { requestId: 'B-deduct-1', measureId: freezeB, amount: '5000.00' } });
-    await step("8. The case's outstanding amount dropped by exactly that", 1, `query Case($case: CaseNumber!) {
-  case(caseNumber: $case) { amountDue outstanding depositFreezes { id status amountControlled amountDeducted } }
-}`, { case: cases[1]!.caseNumber });
+    await step('7. Court B deducts 5,000.00 of what it froze into its case account', 1, DEDUCT, { input: { requestId: 'B-deduct-1', measureId: freezeB, amount: '5000.00' } });
+    await step("8. The case's outstanding amount dropped by exactly that", 1, CASE_DEPOSITS, { case: cases[1]!.caseNumber });
   } finally {
     await stack.stop();
   }
