@@ -33,7 +33,7 @@ population.cases.push({
 });
 // A 1000-person sweep sends ~600 agency calls at once into emulators in this same process;
 // on a loaded 2-core machine some wait seconds for a socket, which is not what this file tests.
-const stack = useStack({ population, agencyTimeoutMs: 20_000 });
+const stack = useStack({ population });
 
 /** First-page calls to one path (RCC asks for further pages of a batch itself). */
 function callsTo(emulator: Emulator, path: string): number {

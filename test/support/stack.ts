@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Stack, startStack, type StackOptions } from '../../stack/startStack';
 import { openDatabase } from '../../lib/db/openDatabase';
 import type { Emulator } from '../../mocks/shared/startEmulator';
+import { PATIENT_AGENCY_TIMEOUT_MS } from './agencyLimits';
 
 /**
  * Starts the whole stack on ephemeral ports for one test file; stops it after the file.
@@ -18,7 +19,8 @@ export function useStack(options: StackOptions = {}): () => Stack {
   beforeAll(async () => {
     stack = await startStack({
       agencyLatencyMs: 0,
-      agencyTimeoutMs: 2000,
+      // A hang guard, not a speed budget; fault tests that need a short limit set their own.
+      agencyTimeoutMs: PATIENT_AGENCY_TIMEOUT_MS,
       // Rate budgets of its own in a shared Redis: no file (or earlier run) spends another's.
       rateLimitKeyPrefix: `test:rate:${tag}`,
       ...(auditTable ? { auditTable, agencyTablePrefix } : {}),

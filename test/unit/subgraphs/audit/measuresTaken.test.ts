@@ -6,6 +6,7 @@ import type { EnforcementCase } from '../../../../subgraphs/court/types';
 import { AgencyChannels } from '../../../../subgraphs/shared/agencyChannels';
 import { type AgencyMeasure, ControlClient } from '../../../../subgraphs/shared/measures/controlClient';
 import { useNockAtAgencyEdge } from '../../../support/nockAtAgencyEdge';
+import { PATIENT_AGENCY_TIMEOUT_MS } from '../../../support/agencyLimits';
 
 /**
  * The audit subgraph's look at the agencies' control interfaces, with nock at the agency
@@ -34,8 +35,8 @@ function measure(overrides: Partial<Record<keyof AgencyMeasure, unknown>> = {}) 
 }
 const NOT_ANSWERED = { status: 'SUBMITTED', dueAt: '2026-03-02T01:00:00.000Z', termStart: null, termEnd: null };
 
-const estate = () => new ControlClient({ agency: 'real-estate registry', baseUrl: ESTATE, prefix: ESTATE_PREFIX, timeoutMs: 1000 });
-const vehicles = () => new ControlClient({ agency: 'vehicle registry', baseUrl: VEHICLES, prefix: VEHICLE_PREFIX, timeoutMs: 1000 });
+const estate = () => new ControlClient({ agency: 'real-estate registry', baseUrl: ESTATE, prefix: ESTATE_PREFIX, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS });
+const vehicles = () => new ControlClient({ agency: 'vehicle registry', baseUrl: VEHICLES, prefix: VEHICLE_PREFIX, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS });
 const answers = (base: string, prefix: string, caseNumber: string, measures: unknown[]) =>
   nock(base).post(`${prefix}/cases`, { caseNumbers: [caseNumber] }).reply(200, { measures });
 

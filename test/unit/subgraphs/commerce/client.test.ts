@@ -5,6 +5,7 @@ import { COMMERCE_CONTROL_PREFIX, COMMERCE_MAX_BATCH, CommerceClient } from '../
 import type { Enterprise } from '../../../../subgraphs/commerce/types';
 import { ControlClient } from '../../../../subgraphs/shared/measures/controlClient';
 import { createCommerceLoaders } from '../../../../subgraphs/commerce/loaders';
+import { PATIENT_AGENCY_TIMEOUT_MS } from '../../../support/agencyLimits';
 
 const baseUrl = 'http://commerce.test';
 const AGENCY = 'commerce registry';
@@ -20,7 +21,7 @@ function client(timeoutMs = 1000): CommerceClient {
 }
 
 function control(): ControlClient {
-  return new ControlClient({ agency: AGENCY, baseUrl, prefix: COMMERCE_CONTROL_PREFIX, timeoutMs: 1000 });
+  return new ControlClient({ agency: AGENCY, baseUrl, prefix: COMMERCE_CONTROL_PREFIX, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS });
 }
 
 /** An enterprise as the registry writes it: 万元 strings, Chinese status, a person and a spouse as investors. */

@@ -7,6 +7,7 @@ import { resolvers } from '../../../../subgraphs/commerce/resolvers';
 import { withAgencyHeaders } from '../../../../subgraphs/shared/agencyHeaders';
 import { ControlClient } from '../../../../subgraphs/shared/measures/controlClient';
 import { buildSchemaFor } from '../../../../subgraphs/shared/startSubgraph';
+import { PATIENT_AGENCY_TIMEOUT_MS } from '../../../support/agencyLimits';
 
 const baseUrl = 'http://commerce.test';
 const PERSON = '33010619750418001X';
@@ -48,8 +49,8 @@ function measure(overrides: Record<string, unknown> = {}) {
 
 /** Runs an operation through the real schema, loaders and clients, as the gateway signed it for CASE (debtor: PERSON only). */
 async function run(source: string, variableValues: Record<string, unknown> = {}) {
-  const control = new ControlClient({ agency: COMMERCE_AGENCY, baseUrl, prefix: COMMERCE_CONTROL_PREFIX, timeoutMs: 1000 });
-  const loaders = createCommerceLoaders(new CommerceClient({ baseUrl, timeoutMs: 1000 }), control);
+  const control = new ControlClient({ agency: COMMERCE_AGENCY, baseUrl, prefix: COMMERCE_CONTROL_PREFIX, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS });
+  const loaders = createCommerceLoaders(new CommerceClient({ baseUrl, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS }), control);
   const signed = { requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors: [PERSON] };
   const result = await withAgencyHeaders(signed, () =>
     graphql({ schema, source, variableValues, contextValue: { loaders, control, signed } }),

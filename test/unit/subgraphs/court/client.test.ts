@@ -4,6 +4,7 @@ import { CourtClient, COURT_LIMITS } from '../../../../subgraphs/court/client';
 import { createCourtLoaders } from '../../../../subgraphs/court/loaders';
 import { RequestCaseMemo } from '../../../../subgraphs/court/requestCaseMemo';
 import { AgencyError } from '../../../../subgraphs/shared/agencyError';
+import { PATIENT_AGENCY_TIMEOUT_MS } from '../../../support/agencyLimits';
 
 const BASE = 'http://court.agency.test';
 
@@ -28,7 +29,9 @@ const CASE = '(2025)浙0106执1001号';
 useNockAtAgencyEdge();
 
 describe('CourtClient', () => {
-  const client = new CourtClient({ baseUrl: BASE, timeoutMs: 200 });
+  const client = new CourtClient({ baseUrl: BASE, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS });
+  /** For the one case of an answer that never comes in time. */
+  const impatient = new CourtClient({ baseUrl: BASE, timeoutMs: 200 });
 
   it('translates the case system fields: yuan strings to exact fen, status words to enums, parties by kind with their names', async () => {
     nock(BASE).post('/zxaj/v1/cases/batch', { ah: ['(2025)浙0106执1001号'] }).reply(200, { errcode: 0, aj: [wireCase('(2025)浙0106执1001号')] });
@@ -96,7 +99,7 @@ describe('CourtClient', () => {
     ['a refused connection', 'AGENCY_UNAVAILABLE', () => nock(BASE).post('/zxaj/v1/identities').replyWithError({ code: 'ECONNREFUSED' }), 'The court case system could not be reached.'],
   ])('turns %s into %s', async (_what, code, arrange, message) => {
     arrange();
-    const error = await client.names(['11010519491231002X']).catch((e: unknown) => e);
+    const error = await (code === 'AGENCY_TIMEOUT' ? impatient : client).names(['11010519491231002X']).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgencyError);
     expect((error as AgencyError).message).toBe(message);
     expect((error as AgencyError).extensions.code).toBe(code);

@@ -5,6 +5,7 @@ import { REAL_ESTATE_CONTROL_PREFIX, REAL_ESTATE_MAX_BATCH, RealEstateClient } f
 import type { RealEstateUnit } from '../../../../subgraphs/realestate/types';
 import { createRealEstateLoaders } from '../../../../subgraphs/realestate/loaders';
 import { ControlClient } from '../../../../subgraphs/shared/measures/controlClient';
+import { PATIENT_AGENCY_TIMEOUT_MS } from '../../../support/agencyLimits';
 
 const baseUrl = 'http://registry.test';
 const AGENCY = 'real-estate registry';
@@ -15,7 +16,7 @@ const UNIT = '330106016008GB00016F00010737';
 const OFFICE = '330106001002GB00012F00010001';
 
 function control(): ControlClient {
-  return new ControlClient({ agency: 'real-estate registry', baseUrl, prefix: REAL_ESTATE_CONTROL_PREFIX, timeoutMs: 1000 });
+  return new ControlClient({ agency: 'real-estate registry', baseUrl, prefix: REAL_ESTATE_CONTROL_PREFIX, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS });
 }
 
 function client(timeoutMs = 1000): RealEstateClient {

@@ -13,6 +13,7 @@ import { AgencyHttp } from '../../../../subgraphs/shared/agencyHttp';
 import { type AgencyResilience, AgencyPolicy, type BackoffWait, RESILIENCE_DEFAULTS, resolveResilience } from '../../../../subgraphs/shared/agencyPolicy';
 import { ControlClient } from '../../../../subgraphs/shared/measures/controlClient';
 import { VehicleClient, VEHICLE_CONTROL_PREFIX } from '../../../../subgraphs/vehicle/client';
+import { PATIENT_AGENCY_TIMEOUT_MS } from '../../../support/agencyLimits';
 
 useNockAtAgencyEdge();
 
@@ -162,7 +163,7 @@ describe('retries', () => {
   });
 
   it('sends a control request once, whatever happens to it', async () => {
-    const control = new ControlClient({ agency: AGENCY, baseUrl: BASE, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: 1000, channels: channels() });
+    const control = new ControlClient({ agency: AGENCY, baseUrl: BASE, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS, channels: channels() });
     let attempts = 0;
     nock(BASE).post(`${VEHICLE_CONTROL_PREFIX}/submit`).times(3).reply(() => (attempts++, [503, 'busy']));
     const submission = { requestId: 'r1', assetKind: 'VEHICLE', kind: 'SEIZE', assetKey: 'LSVAG2186N2100001', documentNumber: 'd1', termDays: 730, partyKey: '330106197504189356' } as const;
@@ -172,7 +173,7 @@ describe('retries', () => {
   });
 
   it('retries the control interface reads (measures of assets)', async () => {
-    const control = new ControlClient({ agency: AGENCY, baseUrl: BASE, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: 1000, channels: channels() });
+    const control = new ControlClient({ agency: AGENCY, baseUrl: BASE, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS, channels: channels() });
     nock(BASE).post(`${VEHICLE_CONTROL_PREFIX}/measures`).replyWithError('socket hang up');
     nock(BASE).post(`${VEHICLE_CONTROL_PREFIX}/measures`).reply(200, { measures: [] });
     expect(await control.ofAssets(['LSVAG2186N2100001'])).toEqual(new Map());

@@ -8,6 +8,7 @@ import {
   SocialInsuranceClient,
 } from '../../../../subgraphs/social-insurance/client';
 import { createSocialInsuranceLoaders } from '../../../../subgraphs/social-insurance/loaders';
+import { PATIENT_AGENCY_TIMEOUT_MS } from '../../../support/agencyLimits';
 
 const SI_URL = 'http://si.test';
 const GJJ_URL = 'http://gjj.test';
@@ -19,8 +20,8 @@ const B = '330203198206062345';
 const C = '330106198503033456';
 
 const fixedNumber = () => 'REQ-1';
-const si = (timeoutMs = 1000) => new SocialInsuranceClient({ baseUrl: SI_URL, timeoutMs, requestNumber: fixedNumber });
-const gjj = (timeoutMs = 1000) => new HousingFundClient({ baseUrl: GJJ_URL, timeoutMs, requestNumber: fixedNumber });
+const si = (timeoutMs = PATIENT_AGENCY_TIMEOUT_MS) => new SocialInsuranceClient({ baseUrl: SI_URL, timeoutMs, requestNumber: fixedNumber });
+const gjj = (timeoutMs = PATIENT_AGENCY_TIMEOUT_MS) => new HousingFundClient({ baseUrl: GJJ_URL, timeoutMs, requestNumber: fixedNumber });
 
 /** The AgencyError a promise rejects with, as a plain object so whole errors compare. */
 async function agencyErrorOf(promise: Promise<unknown>): Promise<{ name: string; message: string; extensions: Record<string, unknown> }> {

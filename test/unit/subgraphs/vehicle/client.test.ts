@@ -6,6 +6,7 @@ import { ControlClient } from '../../../../subgraphs/shared/measures/controlClie
 import { VehicleClient, VEHICLE_CONTROL_PREFIX, VEHICLE_MAX_BATCH } from '../../../../subgraphs/vehicle/client';
 import type { Vehicle } from '../../../../subgraphs/vehicle/types';
 import { createVehicleLoaders } from '../../../../subgraphs/vehicle/loaders';
+import { PATIENT_AGENCY_TIMEOUT_MS } from '../../../support/agencyLimits';
 
 const baseUrl = 'http://jdc.test';
 const AGENCY = 'vehicle registry';
@@ -26,7 +27,7 @@ function client(timeoutMs = 1000): VehicleClient {
 }
 
 function control(): ControlClient {
-  return new ControlClient({ agency: AGENCY, baseUrl, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: 1000 });
+  return new ControlClient({ agency: AGENCY, baseUrl, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS });
 }
 
 /** A person's car as the registry writes it. */

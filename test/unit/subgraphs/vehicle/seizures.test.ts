@@ -7,6 +7,7 @@ import { buildSchemaFor } from '../../../../subgraphs/shared/startSubgraph';
 import { VEHICLE_AGENCY, VEHICLE_CONTROL_PREFIX, VehicleClient } from '../../../../subgraphs/vehicle/client';
 import { createVehicleLoaders } from '../../../../subgraphs/vehicle/loaders';
 import { resolvers } from '../../../../subgraphs/vehicle/resolvers';
+import { PATIENT_AGENCY_TIMEOUT_MS } from '../../../support/agencyLimits';
 
 const baseUrl = 'http://jdc.test';
 const PERSON = '11010519491231002X';
@@ -38,8 +39,8 @@ function measure(overrides: Record<string, unknown> = {}) {
 
 /** Runs an operation through the real schema, loaders and clients, as the gateway signed it for CASE. */
 async function run(source: string, variableValues: Record<string, unknown> = {}) {
-  const control = new ControlClient({ agency: VEHICLE_AGENCY, baseUrl, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: 1000 });
-  const loaders = createVehicleLoaders(new VehicleClient({ baseUrl, timeoutMs: 1000 }), control);
+  const control = new ControlClient({ agency: VEHICLE_AGENCY, baseUrl, prefix: VEHICLE_CONTROL_PREFIX, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS });
+  const loaders = createVehicleLoaders(new VehicleClient({ baseUrl, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS }), control);
   const signed = { requestId: 'gw-1', court: '浙0106', officer: '浙0106-007', caseNumber: CASE, debtors: [PERSON] };
   const result = await withAgencyHeaders(signed, () =>
     graphql({ schema, source, variableValues, contextValue: { loaders, control, signed } }),
