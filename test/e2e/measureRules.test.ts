@@ -80,6 +80,8 @@ describe('control measures: who may act, and on what', () => {
   it('50 concurrent requests with one request id make exactly one seal; the same id for another request is refused', async () => {
     const caseNumber = contested().caseNumbers[2];
     const answers = await Promise.all(Array.from({ length: 50 }, () => sealIn(caseNumber, { requestId: 'retry-storm', termDays: 200 })));
+    // Every request answered (an error would hide as an undefined id below).
+    expect(answers.flatMap((a) => a.errors ?? [])).toEqual([]);
     const ids = new Set(answers.map((a) => a.data?.sealRealEstate.seal?.id));
     expect(ids.size).toBe(1);
     expect([...ids][0]).toMatch(/^realestate:\d+$/);
