@@ -5,6 +5,7 @@ import type { Database, DatabaseTimeouts } from '../lib/db/openDatabase';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../lib/gatewaySignature';
 import type { AuditCheckpointConfig } from '../lib/audit/checkpoints/auditCheckpointer';
 import { LOG_LEVELS, type LogLevel } from '../lib/log/logger';
+import { MIN_METRICS_TOKEN_LENGTH } from '../lib/metrics/metricsAccess';
 import { loadAuditCheckpointConfig } from './audit/checkpointConfig';
 import { type AuthConfig, loadAuthConfig } from './auth/authConfig';
 import type { RateLimitOptions } from './plugins/rateLimit';
@@ -63,6 +64,24 @@ export const gatewayEnvSchema = z.object({
     (v) => (v === '' ? undefined : v),
     z.string().min(MIN_READINESS_TOKEN_LENGTH, { error: `must be at least ${MIN_READINESS_TOKEN_LENGTH} characters long` }).optional(),
   ),
+  /**
+   * In production, the bearer token a scraper shows for /metrics (lib/metrics/metricsAccess.ts).
+   * Unset: in production /metrics is 404; in development it is open. An empty value is unset.
+   */
+  METRICS_TOKEN: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(MIN_METRICS_TOKEN_LENGTH, { error: `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters long` }).optional(),
+  ),
+  /**
+   * Operation names the metrics label as themselves beside the documented ones
+   * (schemas/courtOperations.ts), comma-separated GraphQL names; any other is `other`.
+   * @default '' (the documented ones only)
+   */
+  METRICS_OPERATIONS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((name) => name.trim()).filter((name) => name !== ''))
+    .pipe(z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, { error: 'must be comma-separated GraphQL operation names' }))),
   /**
    * The secret the gateway signs subgraph requests with, shared with every subgraph.
    * Required in production; in development a random one per process. An empty value is unset.
@@ -152,6 +171,16 @@ export interface GatewayConfig {
    */
   readinessToken?: string;
   /**
+   * In production `/metrics` answers only a request with `Authorization: Bearer <metricsToken>`
+   * (METRICS_TOKEN), and is 404 without one; in development it is open. @default undefined
+   */
+  metricsToken?: string;
+  /**
+   * Operation names the metrics label as themselves, beside the documented court operations
+   * (METRICS_OPERATIONS); every other name is `other`. @default none
+   */
+  metricsOperations?: readonly string[];
+  /**
    * How much it logs (LOG_LEVEL). @default logLevelFromEnv(): a GatewayConfig built by hand
    * (the stack, tests, benchmarks) follows LOG_LEVEL and NODE_ENV as loadGatewayConfig does.
    */
@@ -223,6 +252,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     subgraphUrls,
     subgraphSecret: parsed.data.SUBGRAPH_SECRET ?? randomSubgraphSecret(),
     readinessToken: parsed.data.READINESS_TOKEN,
+    metricsToken: parsed.data.METRICS_TOKEN,
+    metricsOperations: parsed.data.METRICS_OPERATIONS,
     logLevel: parsed.data.LOG_LEVEL ?? defaultLogLevel(parsed.data.NODE_ENV),
     plannerChecks: {
       recursiveSelectionsLimitDisabled: parsed.data.APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK,

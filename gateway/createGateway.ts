@@ -3,11 +3,15 @@ import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
+import type { Registry } from 'prom-client';
 import { AuditLog } from '../lib/audit/auditLog';
 import { type AuditCheckpointer, startAuditCheckpointer } from '../lib/audit/checkpoints/auditCheckpointer';
 import { openDatabase } from '../lib/db/openDatabase';
 import { createLogger } from '../lib/log/logger';
 import { type Readiness, serveGraphQL, type ServedGraphQL } from '../lib/http/serveGraphQL';
+import { auditWriteMetrics } from '../lib/metrics/auditWriteMetrics';
+import { metricsView } from '../lib/metrics/metricsAccess';
+import { createMetricsRegistry } from '../lib/metrics/metricsRegistry';
 import { defaultSubgraphUrl } from '../schemas/subgraphUrls';
 import { RequestAudit } from './audit/requestAudit';
 import { startTokenVerifier } from './auth/createTokenVerifier';
@@ -22,12 +26,14 @@ import { gatewayPlugins } from './plugins';
 import { clientAddressResolver, trustedProxyAddress } from './plugins/clientAddress';
 import { formatInputError } from './plugins/inputErrors';
 import { queryLimits } from './plugins/limits';
+import { labelledOperations } from './plugins/metrics';
 import { COURT_OPERATIONS } from '../schemas/courtOperations';
 import { QueryPlanStore } from './queryPlans/queryPlanStore';
 import { warmQueryPlans, type WarmUpReport } from './queryPlans/warmQueryPlans';
 import { gatewayReadiness, readinessView } from './readiness';
 import { attachSharedScalars } from './sharedScalars';
 import { SignedDataSource } from './transport/signedDataSource';
+import { SubgraphCallMetrics } from './transport/steps/measureSubgraphCalls';
 import { shareReads } from './transport/steps/shareInflightReads';
 import { createSubgraphTransport } from './transport/subgraphTransport';
 
@@ -44,6 +50,8 @@ export interface RunningGateway extends ServedGraphQL {
   readiness(): Promise<Readiness>;
   /** Counters for measurements and tests. */
   stats(): GatewayStats;
+  /** What `GET /metrics` exposes: this gateway's own registry. */
+  metrics: Registry;
 }
 
 export interface GatewayStats {
@@ -66,7 +74,8 @@ export interface GatewayStats {
  * signature, error wording) and goes through keep-alive pools (transport/subgraphTransport).
  * The query plans of the court operations are built before the port opens (queryPlans/).
  * `/readyz` reports the supergraph, the audit store and each subgraph's own readiness
- * (readiness.ts). This function only wires them together.
+ * (readiness.ts); `/metrics` the series of this gateway alone (plugins/metrics.ts, the
+ * measureSubgraphCalls step, the audit writer's commits). This function only wires them together.
  *
  * None of this changes what an operation answers: on any Federation 2 supergraph the answers
  * are bare Apollo Gateway's (test/integration/gateway/anySupergraph.test.ts).
@@ -87,6 +96,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   // Readiness probes of the subgraphs go through the pool too (or a small one of their own).
   const probes = transport ?? createSubgraphTransport({ connectionsPerOrigin: 1 });
   let checkpoints: Awaited<ReturnType<typeof startAuditCheckpointer>> | undefined;
+  // This gateway's own registry: a second gateway in the process counts apart.
+  const metrics = createMetricsRegistry();
   const closeOwned = async () => {
     // First: its final checkpoint reads the head once every request has been audited.
     await checkpoints?.stop();
@@ -95,7 +106,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     if (owned) await db.close();
   };
   try {
-    const audit = await AuditLog.open(db, { table: config.auditTable });
+    const audit = await AuditLog.open(db, { table: config.auditTable, observer: auditWriteMetrics(metrics) });
     const logger = createLogger({ level: config.logLevel ?? logLevelFromEnv() });
     if (config.auditCheckpoints) checkpoints = await startAuditCheckpointer(audit, config.auditCheckpoints, { reporter: logger });
     // Without access rules every caller is anonymous: all are held to the court limits.
@@ -110,6 +121,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     // The case binding reads the stated case from the court subgraph; a plan's ask for the same case is answered from that.
     const caseRecordAnswers = config.answerCaseFromRecord === false ? undefined : new CaseRecordAnswers(CASE_RECORD_QUERY);
     const queryPlans = new QueryPlanStore();
+    const callMetrics = new SubgraphCallMetrics(metrics);
     const queryPlannerConfig = { cache: queryPlans };
     const gateway = new ApolloGateway({
       supergraphSdl: executableSdl,
@@ -124,6 +136,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           requireCaller,
           // Nothing is sent for a request before its audit intent is durable.
           requireIntent: true,
+          callMetrics,
           ...(transport ? { fetcher: transport.fetcher } : {}),
           ...(inflightReads ? { inflightReads } : {}),
           ...(caseRecordAnswers && name === COURT_SUBGRAPH ? { answerFromCaseRecord: answerFromCaseRecord(caseRecordAnswers) } : {}),
@@ -179,6 +192,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       httpLimits: { uncappedClient: trustedProxyAddress(config.trustedProxies) },
       readiness,
       readinessView: readinessView({ production: config.production, token: config.readinessToken }),
+      metrics: { registry: metrics, view: metricsView({ production: config.production, token: config.metricsToken }) },
       createServer: (plugins) =>
         new ApolloServer<GatewayContext>({
           gateway,
@@ -194,6 +208,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
             logger,
             limits,
             rateLimit: { ...config.rateLimit, redis: config.redisUrl },
+            // Only names the deployment knows become labels (plugins/metrics.ts).
+            metrics: { registry: metrics, operationNames: labelledOperations(COURT_OPERATIONS, config.metricsOperations) },
             authorization: {
               rules,
               authenticate: async (authorization) => (authorization === undefined ? undefined : verifyToken(authorization)),
@@ -212,6 +228,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       warmUp,
       warmQueryPlans: warm,
       readiness,
+      metrics,
       stats: () => ({
         queryPlans: { ...queryPlans.stats, size: queryPlans.size },
         sharedReads: inflightReads?.followers ?? 0,

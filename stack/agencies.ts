@@ -10,6 +10,7 @@
 import type { Database } from '../lib/db/openDatabase';
 import { openDatabase } from '../lib/db/openDatabase';
 import type { ServedGraphQL } from '../lib/http/serveGraphQL';
+import type { MetricsAccess } from '../lib/metrics/metricsAccess';
 import { BANK_EMULATORS } from '../mocks/bank/server';
 import { startCommerceEmulator } from '../mocks/commerce/server';
 import type { CaseAccount } from '../mocks/court/caseAccount';
@@ -63,6 +64,8 @@ export interface SubgraphContext {
   /** Where the audit subgraph reads the audit log (with PGlite, the gateway's very database). */
   database: Database;
   auditTable?: string;
+  /** Who may scrape each subgraph's /metrics (the stack's production flag and METRICS_TOKEN). @default open */
+  metrics?: MetricsAccess;
 }
 
 export interface SubgraphEntry {
@@ -89,7 +92,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
     // The court's first (startStack): the banks need its URL.
     emulators: { court: (c, port) => startCourtEmulator(c.population, { ...c.latency, caseAccount: c.caseAccount, port }) },
     subgraph: {
-      start: (c, port) => startCourtSubgraph({ agencyUrl: c.agencyUrl('court'), port, secret: c.secret, ...c.calls }),
+      start: (c, port) => startCourtSubgraph({ agencyUrl: c.agencyUrl('court'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startCourtSubgraph(courtSubgraphConfig(env)),
       variables: Object.keys(COURT_ENV),
     },
@@ -103,7 +106,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
       ]),
     ),
     subgraph: {
-      start: (c, port) => startBankSubgraph({ bankUrls: bankUrls(c), port, secret: c.secret, ...c.calls }),
+      start: (c, port) => startBankSubgraph({ bankUrls: bankUrls(c), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startBankSubgraph(bankSubgraphConfig(env)),
       variables: Object.keys(BANK_ENV),
     },
@@ -111,7 +114,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
   realestate: {
     emulators: { realestate: (c, port) => startRealEstateEmulator(c.population, { ...c.latency, port, control: c.control('measures_realestate') }) },
     subgraph: {
-      start: (c, port) => startRealEstateSubgraph({ agencyUrl: c.agencyUrl('realestate'), port, secret: c.secret, ...c.calls }),
+      start: (c, port) => startRealEstateSubgraph({ agencyUrl: c.agencyUrl('realestate'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startRealEstateSubgraph(realEstateSubgraphConfig(env)),
       variables: Object.keys(REAL_ESTATE_ENV),
     },
@@ -119,7 +122,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
   vehicle: {
     emulators: { vehicle: (c, port) => startVehicleEmulator(c.population, { ...c.latency, port, control: c.control('measures_vehicle') }) },
     subgraph: {
-      start: (c, port) => startVehicleSubgraph({ agencyUrl: c.agencyUrl('vehicle'), port, secret: c.secret, ...c.calls }),
+      start: (c, port) => startVehicleSubgraph({ agencyUrl: c.agencyUrl('vehicle'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startVehicleSubgraph(vehicleSubgraphConfig(env)),
       variables: Object.keys(VEHICLE_ENV),
     },
@@ -127,7 +130,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
   commerce: {
     emulators: { commerce: (c, port) => startCommerceEmulator(c.population, { ...c.latency, port, control: c.control('measures_commerce') }) },
     subgraph: {
-      start: (c, port) => startCommerceSubgraph({ agencyUrl: c.agencyUrl('commerce'), port, secret: c.secret, ...c.calls }),
+      start: (c, port) => startCommerceSubgraph({ agencyUrl: c.agencyUrl('commerce'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startCommerceSubgraph(commerceSubgraphConfig(env)),
       variables: Object.keys(COMMERCE_ENV),
     },
@@ -137,7 +140,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
       'social-insurance': (c, port) => startSocialInsuranceEmulator(c.population, { ...c.latency, port, control: c.control('measures_social_insurance') }),
     },
     subgraph: {
-      start: (c, port) => startSocialInsuranceSubgraph({ agencyUrl: c.agencyUrl('social-insurance'), port, secret: c.secret, ...c.calls }),
+      start: (c, port) => startSocialInsuranceSubgraph({ agencyUrl: c.agencyUrl('social-insurance'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startSocialInsuranceSubgraph(socialInsuranceSubgraphConfig(env)),
       variables: Object.keys(SOCIAL_INSURANCE_ENV),
     },
@@ -164,6 +167,7 @@ export const AUDIT_SUBGRAPH: SubgraphEntry = {
       },
       port,
       secret: c.secret,
+      metrics: c.metrics,
       ...c.calls,
     }),
   // Alone it opens the audit log itself (PostgreSQL, or a PGlite directory no gateway holds) and closes it on stop.

@@ -12,6 +12,7 @@ import { DEFAULT_SUBGRAPH_PORTS, SUBGRAPH_NAMES, type SubgraphName } from '../sc
 import type { AgencyResilience } from '../subgraphs/shared/agencyPolicy';
 import { loadAgencyCalls } from '../subgraphs/shared/subgraphConfig';
 import { AGENCIES, type AgencyName, type EmulatorContext, type EmulatorStart, SUBGRAPHS } from './agencies';
+import type { MetricsAccess } from '../lib/metrics/metricsAccess';
 
 export interface StackOptions {
   /** @default DEFAULT_PERSONS */
@@ -51,6 +52,8 @@ export interface StackOptions {
   rateLimitKeyPrefix?: string;
   /** The bearer token that shows /readyz's detail in production (GatewayConfig.readinessToken). @default none */
   readinessToken?: string;
+  /** The bearer token that opens the gateway's /metrics in production (GatewayConfig.metricsToken). @default none */
+  metricsToken?: string;
   /** How much the gateway logs (GatewayConfig.logLevel). @default LOG_LEVEL, else 'info' ('silent' under tests) */
   logLevel?: GatewayConfig['logLevel'];
   /** Apollo's planner checks, as ApolloGateway reads them (GatewayConfig.plannerChecks). @default both on */
@@ -139,6 +142,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       auditTable: options.auditTable,
       agencyTimeoutMs: options.agencyTimeoutMs,
       agencyResilience: options.agencyResilience,
+      // The subgraphs' /metrics are locked as the gateway's: in production only with the token.
+      metrics: { production: options.production ?? false, token: options.metricsToken },
     });
     for (const [name, start] of Object.entries(subgraphStarts) as [SubgraphName, (port: number) => Promise<ServedGraphQL>][]) {
       subgraphs[name] = await start(options.defaultSubgraphPorts ? DEFAULT_SUBGRAPH_PORTS[name] : 0);
@@ -159,6 +164,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       redisUrl: 'redisUrl' in options ? options.redisUrl : process.env.REDIS_URL || undefined,
       ...(options.rateLimitKeyPrefix ? { rateLimit: { keyPrefix: options.rateLimitKeyPrefix } } : {}),
       readinessToken: options.readinessToken,
+      metricsToken: options.metricsToken,
       logLevel: options.logLevel,
       plannerChecks: options.plannerChecks,
     });
@@ -199,6 +205,8 @@ export interface SubgraphStartOptions {
   agencyTimeoutMs?: number;
   /** @default the AGENCY_* variables, else RESILIENCE_DEFAULTS */
   agencyResilience?: AgencyResilience;
+  /** Who may scrape each subgraph's /metrics. @default open */
+  metrics?: MetricsAccess;
 }
 
 /**
@@ -214,6 +222,7 @@ export function subgraphStarters(options: SubgraphStartOptions): Record<Subgraph
     calls: loadAgencyCalls(process.env, { timeoutMs: options.agencyTimeoutMs, resilience: options.agencyResilience }),
     database: options.database,
     auditTable: options.auditTable,
+    metrics: options.metrics,
   };
   return Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, (port: number) => SUBGRAPHS[name].start(context, port)])) as Record<
     SubgraphName,

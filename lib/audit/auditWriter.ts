@@ -10,6 +10,13 @@ export interface AuditWriterOptions {
    * flight go together in the next one). 1 writes each record on its own. @default 200
    */
   maxBatchSize?: number;
+  /** Told of every batch written or failed (the gateway's metrics); whatever it throws is ignored. @default none */
+  observer?: AuditWriteObserver;
+}
+
+/** What a watcher of the writer (metrics) is told: one commit, its records and how long it took. */
+export interface AuditWriteObserver {
+  batchWritten(batch: { records: number; seconds: number; ok: boolean }): void;
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 5000;
@@ -56,6 +63,7 @@ export class AuditWriter {
   private last: { id: number; hash: string } | undefined;
   private readonly lockTimeoutMs: number;
   private readonly maxBatchSize: number;
+  private readonly observer: AuditWriteObserver | undefined;
 
   /** Checks the options only; the store must be installed before the first append. */
   constructor(
@@ -64,6 +72,7 @@ export class AuditWriter {
   ) {
     this.maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     this.lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+    this.observer = options.observer;
     if (!Number.isSafeInteger(this.maxBatchSize) || this.maxBatchSize < 1 || this.maxBatchSize > MAX_BATCH_SIZE) {
       throw new Error(`AuditLog maxBatchSize must be an integer from 1 to ${MAX_BATCH_SIZE}.`);
     }
@@ -94,10 +103,13 @@ export class AuditWriter {
     try {
       while (this.waiting.length > 0) {
         const batch = this.waiting.splice(0, this.maxBatchSize);
+        const started = process.hrtime.bigint();
         try {
           const written = await this.writeBatch(batch);
+          this.observe(batch.length, started, true);
           batch.forEach((pending, i) => pending.resolve(written[i]!));
         } catch (error) {
+          this.observe(batch.length, started, false);
           // Nothing of the batch was committed: every request in it fails closed.
           for (const pending of batch) pending.reject(error);
         }
@@ -188,6 +200,15 @@ export class AuditWriter {
       INSERT INTO "${this.store.table}" (${columns})
       SELECT v.* FROM (VALUES ${tuples.join(', ')}) AS v(${columns}) CROSS JOIN locked`;
     return { sql, params, written };
+  }
+
+  /** A watcher's failure never touches the appends: they wait on the database alone. */
+  private observe(records: number, started: bigint, ok: boolean): void {
+    try {
+      this.observer?.batchWritten({ records, seconds: Number(process.hrtime.bigint() - started) / 1e9, ok });
+    } catch {
+      // Metrics are never a reason to fail an append.
+    }
   }
 
   private remember(written: readonly AppendResult[]): void {

@@ -6,6 +6,7 @@ import bodyParser from 'body-parser';
 import finalhandler from 'finalhandler';
 import { type HttpLimitsOptions, httpServerOptions, limitConnectionsPerClient } from './httpLimits';
 import { BATCH_REFUSAL, bodyRefusal, INTERNAL_FAILURE, refusalAnswer } from '../errors/httpRefusals';
+import { type ServedMetrics, serveMetrics } from '../metrics/serveMetrics';
 
 /** What `admit` decides for one /graphql request. */
 export type Admission =
@@ -72,6 +73,11 @@ export interface ServeGraphQLOptions<TContext extends BaseContext, TArrival exte
   readiness?(): Promise<Readiness>;
   /** How much of `GET /readyz` a request sees (the gateway's: gateway/readiness.ts). @default 'detail' for everyone */
   readinessView?(req: IncomingMessage): ReadinessView;
+  /**
+   * What `GET /metrics` exposes: this server's registry (lib/metrics/metricsRegistry.ts) and who
+   * may scrape it (lib/metrics/metricsAccess.ts). @default none: /metrics is 404
+   */
+  metrics?: ServedMetrics;
 }
 
 /** What one `GET /readyz` sees: status and checks, only the status, or a refusal (status, headers, JSON body). */
@@ -90,7 +96,7 @@ export interface ServedGraphQL {
 }
 
 /**
- * Serves an Apollo Server at `/graphql` with `/healthz` and `/readyz` beside it. Used by the gateway and
+ * Serves an Apollo Server at `/graphql` with `/healthz`, `/readyz` and `/metrics` beside it. Used by the gateway and
  * every subgraph alike, so they share one HTTP behaviour (body limits, drain on stop).
  *
  * Straight on Node's HTTP server through Apollo Server's integration API
@@ -194,6 +200,7 @@ export async function serveGraphQL<TContext extends BaseContext, TArrival extend
         return sendJson(res, 503, { status: 'not ready', ...detail({ error: error instanceof Error ? error.message : String(error) }) });
       }
     }
+    if (path === '/metrics' && read && options.metrics) return serveMetrics(options.metrics, req, res);
     finalhandler(req, res, { env: 'production' })(); // 404
   };
 

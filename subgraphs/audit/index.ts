@@ -1,6 +1,7 @@
 import { AuditReader } from '../../lib/audit/auditReader';
 import type { Database } from '../../lib/db/openDatabase';
 import type { ServedGraphQL } from '../../lib/http/serveGraphQL';
+import type { MetricsAccess } from '../../lib/metrics/metricsAccess';
 import { CourtClient } from '../court/client';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
@@ -32,6 +33,8 @@ export interface AuditSubgraphOptions {
   timeoutMs?: number;
   /** Retries, circuit breaker and connection pool towards each agency (see AgencyResilience for defaults). */
   resilience?: AgencyResilience;
+  /** Who may scrape /metrics (NODE_ENV, METRICS_TOKEN; SubgraphSettings.metrics). @default open, as in development */
+  metrics?: MetricsAccess;
 }
 
 /**
@@ -60,5 +63,6 @@ export function startAuditSubgraph(options: AuditSubgraphOptions): Promise<Serve
     secret: options.secret,
     port: options.port,
     host: options.host,
+    metrics: options.metrics,
   });
 }

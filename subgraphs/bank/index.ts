@@ -1,4 +1,5 @@
 import type { ServedGraphQL } from '../../lib/http/serveGraphQL';
+import type { MetricsAccess } from '../../lib/metrics/metricsAccess';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
@@ -28,6 +29,8 @@ export interface BankSubgraphOptions {
    * defaults): the same settings for every bank, but a breaker and a pool of its own each.
    */
   resilience?: AgencyResilience;
+  /** Who may scrape /metrics (NODE_ENV, METRICS_TOKEN; SubgraphSettings.metrics). @default open, as in development */
+  metrics?: MetricsAccess;
 }
 
 /** Serves the bank subgraph; every request gets fresh loaders (one DataLoader per bank). */
@@ -44,6 +47,7 @@ export function startBankSubgraph(options: BankSubgraphOptions): Promise<ServedG
     secret: options.secret,
     port: options.port,
     host: options.host,
+    metrics: options.metrics,
   });
 }
 

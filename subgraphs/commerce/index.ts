@@ -1,4 +1,5 @@
 import type { ServedGraphQL } from '../../lib/http/serveGraphQL';
+import type { MetricsAccess } from '../../lib/metrics/metricsAccess';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { ControlClient } from '../shared/measures/controlClient';
@@ -21,6 +22,8 @@ export interface CommerceSubgraphOptions {
   timeoutMs?: number;
   /** Retries, circuit breaker and connection pool towards the registry (see AgencyResilience for defaults). */
   resilience?: AgencyResilience;
+  /** Who may scrape /metrics (NODE_ENV, METRICS_TOKEN; SubgraphSettings.metrics). @default open, as in development */
+  metrics?: MetricsAccess;
 }
 
 /** Serves the commerce subgraph; each request gets fresh loaders over one shared client. */
@@ -36,5 +39,6 @@ export function startCommerceSubgraph(options: CommerceSubgraphOptions): Promise
     secret: options.secret,
     port: options.port,
     host: options.host,
+    metrics: options.metrics,
   });
 }

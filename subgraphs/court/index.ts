@@ -1,4 +1,5 @@
 import type { ServedGraphQL } from '../../lib/http/serveGraphQL';
+import type { MetricsAccess } from '../../lib/metrics/metricsAccess';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
@@ -18,6 +19,8 @@ export interface CourtSubgraphOptions {
   timeoutMs?: number;
   /** Retries, circuit breaker and connection pool towards the court case system (see AgencyResilience for defaults). */
   resilience?: AgencyResilience;
+  /** Who may scrape /metrics (NODE_ENV, METRICS_TOKEN; SubgraphSettings.metrics). @default open, as in development */
+  metrics?: MetricsAccess;
 }
 
 export function startCourtSubgraph(options: CourtSubgraphOptions): Promise<ServedGraphQL> {
@@ -36,5 +39,6 @@ export function startCourtSubgraph(options: CourtSubgraphOptions): Promise<Serve
     secret: options.secret,
     port: options.port,
     host: options.host,
+    metrics: options.metrics,
   });
 }

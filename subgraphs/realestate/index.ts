@@ -1,4 +1,5 @@
 import type { ServedGraphQL } from '../../lib/http/serveGraphQL';
+import type { MetricsAccess } from '../../lib/metrics/metricsAccess';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { startSubgraph } from '../shared/startSubgraph';
@@ -20,6 +21,8 @@ export interface RealEstateSubgraphOptions {
   timeoutMs?: number;
   /** Retries, circuit breaker and connection pool towards the platform (see AgencyResilience for defaults). */
   resilience?: AgencyResilience;
+  /** Who may scrape /metrics (NODE_ENV, METRICS_TOKEN; SubgraphSettings.metrics). @default open, as in development */
+  metrics?: MetricsAccess;
 }
 
 export function startRealEstateSubgraph(options: RealEstateSubgraphOptions): Promise<ServedGraphQL> {
@@ -35,5 +38,6 @@ export function startRealEstateSubgraph(options: RealEstateSubgraphOptions): Pro
     secret: options.secret,
     port: options.port,
     host: options.host,
+    metrics: options.metrics,
   });
 }

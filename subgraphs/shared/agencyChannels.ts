@@ -1,11 +1,34 @@
 import type { AgencyErrorDetails } from './agencyError';
-import { type AgencyFetch, AgencyPool, unpooledFetch } from './agencyPool';
-import { type AgencyResilience, AgencyPolicy, type BackoffWait, type BreakerReport, resolveResilience, type ResilienceSettings } from './agencyPolicy';
+import type { AgencyCallEvent, AgencyObserver, AgencyTarget, ControlActEvent } from './agencyObserver';
+import { type AgencyFetch, AgencyPool, type AgencyPoolStats, unpooledFetch } from './agencyPool';
+import {
+  type AgencyResilience,
+  AgencyPolicy,
+  type BackoffWait,
+  type BreakerReport,
+  type BreakerState,
+  resolveResilience,
+  type ResilienceSettings,
+} from './agencyPolicy';
 
 /** What AgencyHttp calls one agency through: its policy and the fetch of its connection pool. */
 export interface AgencyChannel {
   policy: AgencyPolicy;
   fetch: AgencyFetch;
+  /** Tells the subgraph's observer (AgencyChannels.observe) of this agency's calls and acts; nothing while none observes. */
+  events: AgencyEvents;
+}
+
+export interface AgencyEvents {
+  called(call: AgencyCallEvent): void;
+  acted(act: ControlActEvent): void;
+}
+
+/** One channel as a scrape reads it: its breaker, and its pool's saturation (pooled channels only). */
+export interface AgencyChannelState {
+  target: AgencyTarget;
+  breaker: BreakerState;
+  pool?: AgencyPoolStats & { maxConnections: number };
 }
 
 export interface AgencyChannelsOptions {
@@ -36,7 +59,8 @@ export interface AgencyChannelsOptions {
  */
 export class AgencyChannels {
   readonly settings: ResilienceSettings;
-  private readonly channels = new Map<string, AgencyChannel & { pool?: AgencyPool }>();
+  private readonly channels = new Map<string, AgencyChannel & { target: AgencyTarget; pool?: AgencyPool }>();
+  private observer: AgencyObserver | undefined;
   private readonly pooled: boolean;
   private readonly backoffWait: BackoffWait | undefined;
   private closed: Promise<void> | undefined;
@@ -55,15 +79,44 @@ export class AgencyChannels {
       const details: AgencyErrorDetails = target.provider === undefined ? { agency: target.agency } : { agency: target.agency, provider: target.provider };
       const policy = new AgencyPolicy(who, details, this.settings, undefined, this.backoffWait);
       const pool = this.pooled ? new AgencyPool(this.settings) : undefined;
-      channel = { policy, fetch: pool ? pool.fetch : unpooledFetch, ...(pool ? { pool } : {}) };
+      const copy: AgencyTarget = target.provider === undefined ? { agency: target.agency } : { agency: target.agency, provider: target.provider };
+      const events: AgencyEvents = {
+        called: (call) => this.tell((observer) => observer.called(copy, call)),
+        acted: (act) => this.tell((observer) => observer.acted(copy, act)),
+      };
+      channel = { policy, fetch: pool ? pool.fetch : unpooledFetch, events, target: copy, ...(pool ? { pool } : {}) };
       this.channels.set(who, channel);
     }
     return channel;
   }
 
+  /** From now on `observer` is told of every agency call and control act (the subgraph's metrics); one at a time. */
+  observe(observer: AgencyObserver): void {
+    this.observer = observer;
+  }
+
+  /** Every channel's breaker and pool now, for a scrape. */
+  states(): AgencyChannelState[] {
+    return [...this.channels.values()].map(({ target, policy, pool }) => ({
+      target,
+      breaker: policy.state,
+      ...(pool ? { pool: { ...pool.stats(), maxConnections: this.settings.maxConnections } } : {}),
+    }));
+  }
+
   /** Breaker state per agency, by the name errors give it (e.g. "bank NCB"). */
   report(): Record<string, BreakerReport> {
     return Object.fromEntries([...this.channels].map(([who, channel]) => [who, channel.policy.report()]));
+  }
+
+  /** An observer's failure never reaches the call it was told of. */
+  private tell(notify: (observer: AgencyObserver) => void): void {
+    if (this.observer === undefined) return;
+    try {
+      notify(this.observer);
+    } catch {
+      // Metrics are never a reason to fail an agency call.
+    }
   }
 
   /** Closes every pool; a second call waits for the first. */

@@ -1,6 +1,7 @@
 import type { ZodType } from 'zod';
 import type { AgencyChannel, AgencyChannels } from './agencyChannels';
 import { AgencyError, type AgencyErrorDetails } from './agencyError';
+import type { AgencyCallEvent } from './agencyObserver';
 import { type AgencyResponse, unpooledFetch } from './agencyPool';
 import { currentAgencyHeaders } from './agencyHeaders';
 
@@ -77,8 +78,22 @@ export class AgencyHttp {
       options.check?.(answer, sent);
       return answer;
     };
-    if (this.channel === undefined) return attempt();
-    return this.channel.policy.execute(attempt, { idempotent: options.idempotent ?? false, deadline, timeoutMs: this.timeoutMs });
+    const channel = this.channel;
+    if (channel === undefined) return attempt();
+    const idempotent = options.idempotent ?? false;
+    const started = process.hrtime.bigint();
+    const called = (outcome: AgencyCallEvent['outcome']) =>
+      channel.events.called({ call: idempotent ? 'read' : 'control', outcome, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+    return channel.policy.execute(attempt, { idempotent, deadline, timeoutMs: this.timeoutMs }).then(
+      (answer) => {
+        called('ok');
+        return answer;
+      },
+      (error: unknown) => {
+        called(error instanceof AgencyError ? error.code : 'error');
+        throw error;
+      },
+    );
   }
 
   private async attempt<T>(method: string, path: string, body: unknown, schema: ZodType<T>, deadline: number): Promise<T> {

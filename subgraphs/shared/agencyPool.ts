@@ -19,6 +19,16 @@ export type AgencyFetch = (url: URL, init: AgencyRequestInit) => Promise<AgencyR
 /** Node's own fetch, looked up per call (so nock's patch of it applies in unit tests). */
 export const unpooledFetch: AgencyFetch = (url, init) => fetch(url, init);
 
+/** How busy one pool is right now (undici's pool stats, summed over the agency's origins). */
+export interface AgencyPoolStats {
+  /** Sockets open. */
+  connected: number;
+  /** Requests on a socket now. */
+  running: number;
+  /** Requests waiting for a socket. */
+  queued: number;
+}
+
 export interface AgencyPoolOptions {
   /** Sockets per origin; further calls wait in the pool's queue. */
   maxConnections: number;
@@ -64,6 +74,18 @@ export class AgencyPool {
       text: () => response.body.text(),
     };
   };
+
+  /** Read when the metrics are scraped: the saturation of the pool (running against maxConnections, queued). */
+  stats(): AgencyPoolStats {
+    const total: AgencyPoolStats = { connected: 0, running: 0, queued: 0 };
+    for (const origin of Object.values(this.agent.stats)) {
+      // A Pool per origin (connections > 1) counts its sockets; a single Client says whether its one is open.
+      total.connected += typeof origin.connected === 'number' ? origin.connected : Number(origin.connected);
+      total.running += origin.running;
+      total.queued += origin.pending;
+    }
+    return total;
+  }
 
   /** Closes idle sockets at once and the others when their calls end. */
   close(): Promise<void> {

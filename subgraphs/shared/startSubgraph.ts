@@ -8,7 +8,10 @@ import type { SubgraphName } from '../../schemas/subgraphs';
 import { scalarResolvers } from '../../schemas/scalars';
 import { GATEWAY_SIGNATURE_HEADER, GatewaySignatureError, MIN_SUBGRAPH_SECRET_LENGTH, verifyFromGateway } from '../../lib/gatewaySignature';
 import { type Admission, serveGraphQL, type ServedGraphQL } from '../../lib/http/serveGraphQL';
+import { type MetricsAccess, metricsView } from '../../lib/metrics/metricsAccess';
+import { createMetricsRegistry } from '../../lib/metrics/metricsRegistry';
 import type { AgencyChannels } from './agencyChannels';
+import { registerAgencyMetrics } from './agencyMetrics';
 import { withAgencyHeaders } from './agencyHeaders';
 import { enforceEntityPolicies, type EntityPolicyOptions } from './entityPolicy';
 import type { GraphQLResolverMap } from './resolverMap';
@@ -42,6 +45,11 @@ export interface StartSubgraphOptions<TContext extends SignedContext> {
   channels?: AgencyChannels;
   /** Who holds each asset entity the subgraph resolves (see enforceEntityPolicies). @default none */
   assetHolders?: EntityPolicyOptions['assetHolders'];
+  /**
+   * Who may scrape `/metrics` (SubgraphSettings.metrics: NODE_ENV, METRICS_TOKEN).
+   * @default open, as in development (a stack in one process, tests)
+   */
+  metrics?: MetricsAccess;
 }
 
 /**
@@ -98,6 +106,9 @@ async function serve<TContext extends SignedContext>(options: StartSubgraphOptio
   const verified = new WeakMap<IncomingMessage, SignedRequest>();
   // Asset data answers only for the debtors the gateway signed (@policy case_debtor, asset entities).
   const schema = enforceEntityPolicies(buildSchemaFor(options.name, options.resolvers), { assetHolders: options.assetHolders });
+  // This subgraph's own registry: its agencies' calls, acts, breakers and pools (agencyMetrics.ts).
+  const registry = createMetricsRegistry();
+  if (options.channels) registerAgencyMetrics(registry, options.channels);
   return serveGraphQL<TContext>({
     // Its one client is the gateways' pools (64 connections each): room for several replicas.
     httpLimits: { maxConnectionsPerClient: 1024 },
@@ -126,5 +137,6 @@ async function serve<TContext extends SignedContext>(options: StartSubgraphOptio
     // would cost every field it serves, while open it still answers all but that agency's
     // fields at once, with coded errors. Ready therefore means the subgraph is up.
     readiness: async () => ({ ready: true, checks: { agencies: options.channels?.report() ?? {} } }),
+    metrics: { registry, view: metricsView(options.metrics ?? { production: false }) },
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../../lib/gatewaySignature';
+import { type MetricsAccess, MIN_METRICS_TOKEN_LENGTH } from '../../lib/metrics/metricsAccess';
 import { DEFAULT_SUBGRAPH_PORTS, type SubgraphName } from '../../schemas/subgraphs';
 import { type AgencyResilience, RESILIENCE_ENV, resolveResilience, type ResilienceSettings, type ResilienceVariable } from './agencyPolicy';
 
@@ -58,6 +59,13 @@ export const SUBGRAPH_ENV = {
   PORT: integerVariable(0, 65535),
   /** @default '127.0.0.1' */
   HOST: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1')),
+  /** `production`: /metrics only with METRICS_TOKEN (none set: 404). @default 'development' */
+  NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(['development', 'production', 'test']).default('development')),
+  /** The bearer token a scraper shows for /metrics in production, as the gateway's METRICS_TOKEN. @default none */
+  METRICS_TOKEN: z.preprocess(
+    unsetIfEmpty,
+    z.string().min(MIN_METRICS_TOKEN_LENGTH, { error: `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters long` }).optional(),
+  ),
   ...agencyCallsShape,
 };
 
@@ -69,6 +77,8 @@ export interface SubgraphSettings {
   /** @default the clients' own (5000 ms) */
   timeoutMs?: number;
   resilience: ResilienceSettings;
+  /** Who may scrape /metrics (lib/metrics/metricsAccess.ts). @default open, as in development */
+  metrics?: MetricsAccess;
 }
 
 /** The agency call settings alone: what a stack of subgraphs in one process shares. */
@@ -132,11 +142,14 @@ export function loadSubgraphConfig<TAgency extends z.ZodRawShape>(
   const problems = [...(shared.success ? [] : problemsOf(shared.error)), ...(agency.success ? [] : problemsOf(agency.error))];
   const resilience = resilienceFrom(env, undefined, problems);
   if (!shared.success || !agency.success || resilience === undefined) throw new SubgraphConfigError(`the ${name} subgraph`, problems);
-  const { SUBGRAPH_SECRET, PORT, HOST, AGENCY_TIMEOUT_MS } = shared.data;
+  const { SUBGRAPH_SECRET, PORT, HOST, NODE_ENV, METRICS_TOKEN, AGENCY_TIMEOUT_MS } = shared.data;
   return {
     secret: SUBGRAPH_SECRET,
     port: PORT ?? DEFAULT_SUBGRAPH_PORTS[name],
     host: HOST,
+    ...(NODE_ENV === 'production' || METRICS_TOKEN !== undefined
+      ? { metrics: { production: NODE_ENV === 'production', ...(METRICS_TOKEN === undefined ? {} : { token: METRICS_TOKEN }) } }
+      : {}),
     ...(AGENCY_TIMEOUT_MS === undefined ? {} : { timeoutMs: AGENCY_TIMEOUT_MS }),
     resilience,
     agency: agency.data,

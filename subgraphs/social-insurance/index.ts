@@ -1,4 +1,5 @@
 import type { ServedGraphQL } from '../../lib/http/serveGraphQL';
+import type { MetricsAccess } from '../../lib/metrics/metricsAccess';
 import { AgencyChannels } from '../shared/agencyChannels';
 import type { AgencyResilience } from '../shared/agencyPolicy';
 import { ControlClient } from '../shared/measures/controlClient';
@@ -22,6 +23,8 @@ export interface SocialInsuranceSubgraphOptions {
   timeoutMs?: number;
   /** Retries, circuit breaker and connection pool towards each system (see AgencyResilience for defaults). */
   resilience?: AgencyResilience;
+  /** Who may scrape /metrics (NODE_ENV, METRICS_TOKEN; SubgraphSettings.metrics). @default open, as in development */
+  metrics?: MetricsAccess;
 }
 
 /** Serves the social insurance and housing provident fund subgraph. */
@@ -47,5 +50,6 @@ export function startSocialInsuranceSubgraph(options: SocialInsuranceSubgraphOpt
     secret: options.secret,
     port: options.port,
     host: options.host,
+    metrics: options.metrics,
   });
 }

@@ -18,7 +18,8 @@ beforeAll(async () => {
   writeFileSync(jwksPath, JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'prod-1', alg: 'ES256', use: 'sig' }] }));
 });
 const READINESS_TOKEN = 'an-operator-readiness-token-of-32-characters-or-more';
-const stack = useStack({ persons: 50, production: true, auth, readinessToken: READINESS_TOKEN });
+const METRICS_TOKEN = 'an-operator-metrics-token-of-32-characters-or-more';
+const stack = useStack({ persons: 50, production: true, auth, readinessToken: READINESS_TOKEN, metricsToken: METRICS_TOKEN });
 
 async function productionToken(): Promise<string> {
   return new SignJWT({ court: '浙0106', roles: ['query'] })
@@ -57,6 +58,19 @@ describe('gateway in production mode', () => {
     expect(await operator.json()).toMatchObject({ status: 'ready', checks: { supergraph: { status: 'loaded' }, auditStore: { status: 'reachable' }, subgraphs: { vehicle: { status: 'ready' } } } });
     const court = await fetch(readyz, { headers: { authorization: `Bearer ${await productionToken()}` } });
     expect({ status: court.status, body: await court.json() }).toMatchObject({ status: 401, body: { errors: [{ extensions: { code: 'UNAUTHENTICATED', reason: 'BAD_READINESS_TOKEN' } }] } });
+  });
+
+  it("shows /metrics of the gateway and of every subgraph only to the operator's METRICS_TOKEN", async () => {
+    const servers = { gateway: stack().gateway.url, ...Object.fromEntries(Object.entries(stack().subgraphs).map(([name, s]) => [name, s.url])) };
+    expect(Object.keys(servers)).toHaveLength(8);
+    for (const [name, url] of Object.entries(servers)) {
+      const metrics = new URL('/metrics', url).href;
+      const anyone = await fetch(metrics);
+      const wrong = await fetch(metrics, { headers: { authorization: 'Bearer not-the-metrics-token-but-as-long-as-one' } });
+      const operator = await fetch(metrics, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      expect({ name, anyone: anyone.status, wrong: wrong.status, operator: operator.status }).toEqual({ name, anyone: 401, wrong: 401, operator: 200 });
+      expect(await operator.text()).toContain('# TYPE cag_');
+    }
   });
 
   it('refuses a development token', async () => {

@@ -2,6 +2,7 @@ import type { InflightReads } from '../inflightReads';
 import type { SubgraphAnswer, SubgraphCallStep } from '../subgraphCall';
 import { admit, type AdmitOptions } from './admit';
 import { mapSubgraphErrors } from './mapSubgraphErrors';
+import { measureSubgraphCalls, type SubgraphCallMetrics } from './measureSubgraphCalls';
 import { shareInflightReads } from './shareInflightReads';
 import { sign, type SignOptions } from './sign';
 
@@ -14,6 +15,8 @@ export interface SubgraphCallStepsOptions extends AdmitOptions, SignOptions {
   answerFromCaseRecord?: SubgraphCallStep;
   /** Send identical reads in flight at the same time once (shareReads()); none: send every read. */
   inflightReads?: InflightReads<SubgraphAnswer>;
+  /** The gateway's series of subgraph calls (one for all data sources); none: not measured. */
+  callMetrics?: SubgraphCallMetrics;
 }
 
 /**
@@ -22,8 +25,9 @@ export interface SubgraphCallStepsOptions extends AdmitOptions, SignOptions {
  * 1. admit: refuse what authorization could not check; the audit intent durable first; record the subgraph as called.
  * 2. answerFromCaseRecord: the plan's ask for the request's own case, from the record the binding read.
  * 3. shareInflightReads: an identical read already in flight answers this one.
- * 4. sign: the gateway signature, as the request leaves.
- * 5. mapSubgraphErrors: a subgraph's refusal of the signature worded as the deployment's fault.
+ * 4. measureSubgraphCalls: count and time each call that goes to its subgraph, by outcome.
+ * 5. sign: the gateway signature, as the request leaves.
+ * 6. mapSubgraphErrors: a subgraph's refusal of the signature worded as the deployment's fault.
  *
  * Each step answering a call stops the later ones: nothing is signed for a call the record or
  * a shared read answered. A new concern (per-subgraph timeouts, tracing) is one file in this
@@ -34,6 +38,7 @@ export function subgraphCallSteps(options: SubgraphCallStepsOptions): SubgraphCa
     admit(options),
     ...(options.answerFromCaseRecord ? [options.answerFromCaseRecord] : []),
     ...(options.inflightReads ? [shareInflightReads(options.inflightReads)] : []),
+    ...(options.callMetrics ? [measureSubgraphCalls(options.callMetrics)] : []),
     sign(options),
     mapSubgraphErrors(),
   ];

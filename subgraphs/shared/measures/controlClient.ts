@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AgencyError } from '../agencyError';
-import type { AgencyChannels } from '../agencyChannels';
+import type { AgencyChannels, AgencyEvents } from '../agencyChannels';
+import type { ControlActEvent } from '../agencyObserver';
 import { AgencyHttp } from '../agencyHttp';
 import type { MeasureRefusalCode } from '../../../lib/errors/catalog';
 
@@ -130,8 +131,11 @@ export interface ControlClientOptions {
  */
 export class ControlClient {
   private readonly http: AgencyHttp;
+  /** The agency's channel's events: each act answered is told to the subgraph's metrics (measures by status). */
+  private readonly events: AgencyEvents | undefined;
 
   constructor(private readonly options: ControlClientOptions) {
+    this.events = options.channels?.channel({ agency: options.agency, provider: options.provider }).events;
     this.http = new AgencyHttp({
       agency: options.agency,
       provider: options.provider,
@@ -147,26 +151,34 @@ export class ControlClient {
 
   submit(actor: ControlActor, submission: MeasureSubmission): Promise<Controlled<AgencyMeasure>> {
     const body = { ...submission, requestId: agencyRequestId(actor.courtCode, submission.requestId), ...actor };
-    return this.controlled(async () => shown((await this.post('submit', body, one)).measure));
+    return this.controlled('submit', async () => shown((await this.post('submit', body, one)).measure), (m) => m, submission.kind);
   }
 
   renew(actor: ControlActor, measureId: string, termDays: number, documentNumber: string): Promise<Controlled<AgencyMeasure>> {
-    return this.controlled(async () => shown((await this.post('renew', { measureId, termDays, documentNumber, ...actor }, one)).measure));
+    return this.controlled('renew', async () => shown((await this.post('renew', { measureId, termDays, documentNumber, ...actor }, one)).measure), (m) => m);
   }
 
   release(actor: ControlActor, measureId: string, documentNumber: string): Promise<Controlled<{ measure: AgencyMeasure; promoted: AgencyMeasure | null }>> {
-    return this.controlled(async () => {
-      const answer = await this.post('release', { measureId, documentNumber, ...actor }, released);
-      return { measure: shown(answer.measure), promoted: answer.promoted && shown(answer.promoted) };
-    });
+    return this.controlled(
+      'release',
+      async () => {
+        const answer = await this.post('release', { measureId, documentNumber, ...actor }, released);
+        return { measure: shown(answer.measure), promoted: answer.promoted && shown(answer.promoted) };
+      },
+      (r) => r.measure,
+    );
   }
 
   deduct(actor: ControlActor, measureId: string, amountFen: number, requestId: string): Promise<Controlled<z.infer<typeof deducted>>> {
     const body = { measureId, amountFen, requestId: agencyRequestId(actor.courtCode, requestId), ...actor };
-    return this.controlled(async () => {
-      const answer = await this.post('deduct', body, deducted);
-      return { ...answer, measure: shown(answer.measure), lapsed: answer.lapsed.map(shown) };
-    });
+    return this.controlled(
+      'deduct',
+      async () => {
+        const answer = await this.post('deduct', body, deducted);
+        return { ...answer, measure: shown(answer.measure), lapsed: answer.lapsed.map(shown) };
+      },
+      (r) => r.measure,
+    );
   }
 
   /** Every court's measures on the given assets (at most CONTROL_MAX_BATCH keys), by asset key. */
@@ -203,15 +215,28 @@ export class ControlClient {
     return this.http.post(`${this.options.prefix}/${name}`, body, schema, { idempotent: true });
   }
 
-  private async controlled<T>(call: () => Promise<T>): Promise<Controlled<T>> {
+  /**
+   * One control act: its answer, or the refusal as data; either way told to the channel's
+   * events with the act, the measure's kind (`kind` until the agency names it) and its status.
+   */
+  private async controlled<T>(act: ControlActEvent['act'], call: () => Promise<T>, measureOf: (ok: T) => AgencyMeasure, kind?: MeasureKind): Promise<Controlled<T>> {
+    const acted = (status: string, answeredKind?: string) => this.events?.acted({ act, kind: answeredKind ?? kind ?? 'none', status });
+    let ok: T;
     try {
-      return { ok: await call() };
+      ok = await call();
     } catch (error) {
       const said = error instanceof AgencyError && error.code === 'AGENCY_REFUSED' ? error.said : undefined;
       const code = said?.code as AgencyRefusalCode | undefined;
-      if (!said || !code || !AGENCY_REFUSAL_CODES.includes(code)) throw error;
+      if (!said || !code || !AGENCY_REFUSAL_CODES.includes(code)) {
+        acted('FAILED');
+        throw error;
+      }
+      acted('REFUSED');
       return { refused: { code, message: said.message ?? code, details: said.details ?? {} } };
     }
+    const measure = measureOf(ok);
+    acted(measure.status, measure.kind);
+    return { ok };
   }
 }
 
