@@ -103,6 +103,22 @@ module.exports = {
       },
     },
     {
+      name: 'generated-imports-only-context-and-types',
+      severity: 'error',
+      comment:
+        'subgraphs/<name>/generated/ is written by npm run codegen (codegen.ts) from the SDL. It may ' +
+        'import only its own subgraph\'s context.ts and types.ts (the contextType and mappers), npm ' +
+        'packages and Node built-ins: a mapper pointing anywhere else reaches past the subgraph\'s ' +
+        'vocabulary and, since resolvers import the generated file, risks a cycle. Re-export the ' +
+        'type from types.ts instead.',
+      from: { path: '^subgraphs/([^/]+)/generated/' },
+      to: {
+        pathNot: ['^subgraphs/$1/(context|types)\\.ts$', '(^|/)node_modules/'],
+        dependencyTypesNot: ['core'],
+        couldNotResolve: false,
+      },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment:

@@ -1,7 +1,8 @@
 import { debtorAsset, type DebtorAssetQuery } from '../shared/measures/debtorAsset';
-import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
+import { measureMutations } from '../shared/measures/measureMutations';
 import { unitHolders } from './client';
 import type { RealEstateContext } from './context';
+import type { MutationResolvers } from './generated/resolvers';
 import type { RealEstateLoaders } from './loaders';
 import type { RealEstateUnit } from './types';
 
@@ -17,18 +18,11 @@ export const amongDebtorsUnits = (loaders: RealEstateLoaders, unitNumber: string
   description: `unit ${unitNumber}`,
 });
 
-interface SealInput {
-  requestId: string;
-  unitNumber: string;
-  documentNumber: string;
-  termDays: number;
-}
-
 const seals = measureMutations<RealEstateContext>({ field: 'seal', idPrefix: SEAL_ID_PREFIX, assetKind: 'REAL_ESTATE' });
 
 /** The registry's control acts: seal a unit, renew or release a seal. */
-export const mutations = {
-  async sealRealEstate(_: unknown, { input }: { input: SealInput }, context: RealEstateContext): Promise<MeasurePayload> {
+export const mutations: MutationResolvers = {
+  async sealRealEstate(_, { input }, context) {
     const { loaders, signed } = context;
     const refusal = seals.check(signed, input);
     if (refusal) return { refusal };

@@ -32,3 +32,13 @@ export interface RealEstateUnit {
   mortgages: Mortgage[];
   registeredOn: string | null;
 }
+
+/**
+ * The shared values this subgraph's resolvers return for the federated parties and cases and
+ * for the control-measure definitions; re-exported so the generated resolver types map its
+ * whole schema from this one module (codegen.ts).
+ */
+export type { CaseRef, CompanyRef, PersonRef } from '../shared/entityRefs';
+export type { AgencyMeasure } from '../shared/measures/controlClient';
+export type { MeasureRefusal } from '../shared/measures/measureFields';
+export type { MeasurePayload } from '../shared/measures/measureMutations';

@@ -14,3 +14,8 @@ export interface CompanyRef {
 
 export const personRef = (idNumber: string): PersonRef => ({ __typename: 'Person', idNumber });
 export const companyRef = (creditCode: string): CompanyRef => ({ __typename: 'Company', creditCode });
+
+/** A case by its key: what EnforcementCase and CaseProgress references carry, and all this subgraph needs of one. */
+export interface CaseRef {
+  caseNumber: string;
+}

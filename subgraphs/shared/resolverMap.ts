@@ -1,5 +1,18 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+
 /**
  * The resolver map type `buildSubgraphSchema` takes. Apollo exports it only from a dist path,
  * so it is imported here once: an upgrade that moves it is one edit.
  */
-export type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+export type { GraphQLResolverMap };
+
+/**
+ * A resolver map typed by its subgraph's generated `Resolvers` (npm run codegen), which checks
+ * it where it is written. It is not assignable to Apollo's type: that types every entry as a
+ * field resolver (source, args, context, info), `__resolveReference` included, while
+ * buildSubgraphSchema calls that one as (reference, context, info), as the generated types say.
+ */
+export type GeneratedResolverMap = Readonly<Record<string, object | undefined>>;
+
+/** What a subgraph hands buildSubgraphSchema: a map typed by Apollo's type or by its generated one. */
+export type SubgraphResolverMap<TContext> = GraphQLResolverMap<TContext> | GeneratedResolverMap;

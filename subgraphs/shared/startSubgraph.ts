@@ -14,7 +14,7 @@ import type { AgencyChannels } from './agencyChannels';
 import { registerAgencyMetrics } from './agencyMetrics';
 import { withAgencyHeaders } from './agencyHeaders';
 import { enforceEntityPolicies, type EntityPolicyOptions } from './entityPolicy';
-import type { GraphQLResolverMap } from './resolverMap';
+import type { GraphQLResolverMap, SubgraphResolverMap } from './resolverMap';
 import { signedOperationPlugin } from './signedOperation';
 import type { SignedContext, SignedRequest } from './signedRequest';
 import { formattedError } from '../../lib/errors/codedError';
@@ -24,7 +24,7 @@ const SIGNED_HEADER_LIMIT_BYTES = 64 * 1024;
 
 export interface StartSubgraphOptions<TContext extends SignedContext> {
   name: SubgraphName;
-  resolvers: GraphQLResolverMap<TContext>;
+  resolvers: SubgraphResolverMap<TContext>;
   /**
    * The secret the gateway signs requests with (lib/gatewaySignature): a request without a
    * valid, unexpired `x-gateway-signature` is refused with 401 before any resolver runs.
@@ -70,7 +70,7 @@ async function admitGatewayOnly(secret: string, req: IncomingMessage, verified: 
 }
 
 /** Builds a subgraph's schema from its SDL file, with the shared scalars, and serves it. */
-export function buildSchemaFor<TContext>(name: SubgraphName, resolvers: GraphQLResolverMap<TContext>) {
+export function buildSchemaFor<TContext>(name: SubgraphName, resolvers: SubgraphResolverMap<TContext>) {
   const typeDefs = loadSubgraphSdl(name);
   const declared = new Set(
     typeDefs.definitions.flatMap((d) => (d.kind === Kind.SCALAR_TYPE_DEFINITION ? [d.name.value] : [])),

@@ -1,19 +1,13 @@
 import { debtorAsset, type DebtorAssetQuery } from '../shared/measures/debtorAsset';
-import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
+import { measureMutations } from '../shared/measures/measureMutations';
 import { ownerKey } from './client';
 import type { VehicleContext } from './context';
+import type { MutationResolvers } from './generated/resolvers';
 import type { VehicleLoaders } from './loaders';
 import type { Vehicle } from './types';
 
 /** Seizure ids a court sees: `vehicle:12`. */
 export const SEIZURE_ID_PREFIX = 'vehicle';
-
-interface SeizeInput {
-  requestId: string;
-  vin: string;
-  documentNumber: string;
-  termDays: number;
-}
 
 const seizures = measureMutations<VehicleContext>({ field: 'seizure', idPrefix: SEIZURE_ID_PREFIX, assetKind: 'VEHICLE' });
 
@@ -27,8 +21,8 @@ export const amongDebtorsVehicles = (loaders: VehicleLoaders, vin: string): Debt
 });
 
 /** The registry's control acts: seize a vehicle, renew or release a seizure. */
-export const mutations = {
-  async seizeVehicle(_: unknown, { input }: { input: SeizeInput }, context: VehicleContext): Promise<MeasurePayload> {
+export const mutations: MutationResolvers = {
+  async seizeVehicle(_, { input }, context) {
     const { loaders, signed } = context;
     const refusal = seizures.check(signed, input);
     if (refusal) return { refusal };

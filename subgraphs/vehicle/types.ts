@@ -21,3 +21,13 @@ export interface Vehicle {
   /** NORMAL alone, or the flags in the order MORTGAGED, PLEDGED, SEIZED, SCRAPPED. */
   status: VehicleStatus[];
 }
+
+/**
+ * The shared values this subgraph's resolvers return for the federated parties and cases and
+ * for the control-measure definitions; re-exported so the generated resolver types map its
+ * whole schema from this one module (codegen.ts).
+ */
+export type { CaseRef, CompanyRef, PersonRef } from '../shared/entityRefs';
+export type { AgencyMeasure } from '../shared/measures/controlClient';
+export type { MeasureRefusal } from '../shared/measures/measureFields';
+export type { MeasurePayload } from '../shared/measures/measureMutations';

@@ -49,6 +49,9 @@ const GOOD: Files = {
   'gateway/context.ts': `import type { Entry } from '../lib/audit/auditReader';\nimport { scalar } from '../schemas/scalars';\nexport type Ctx = { entry: Entry };\nexport const ok = scalar;\n`,
   'gateway/createGateway.ts': `import { ok, type Ctx } from './context';\nimport { read } from '../lib/audit/auditReader';\nexport const gateway = (c: Ctx) => [ok(c.entry), read()];\n`,
   'subgraphs/audit/index.ts': `import { read } from '../../lib/audit/auditReader';\nimport { check } from '../../schemas/identifiers';\nexport const audit = () => [read(), check('x')];\n`,
+  'subgraphs/audit/context.ts': `export interface AuditContext { officer: string }\n`,
+  'subgraphs/audit/types.ts': `export type { Entry } from '../../lib/audit/auditReader';\n`,
+  'subgraphs/audit/generated/resolvers.ts': `import { x } from 'fake-pkg';\nimport type { AuditContext } from '../context';\nimport type { Entry } from '../types';\nexport type Resolvers = { x: typeof x; context: AuditContext; entry: Entry };\n`,
   'mocks/tsa/server.ts': `import { db } from '../../lib/db/database';\nimport { check } from '../../schemas/identifiers';\nexport const tsa = () => [db, check('x')];\n`,
   'stack/startStack.ts': `import { gateway } from '../gateway/createGateway';\nimport { audit } from '../subgraphs/audit';\nimport { tsa } from '../mocks/tsa/server';\nexport const stack = [gateway, audit, tsa];\n`,
   'bin/start.ts': `import { stack } from '../stack/startStack';\nexport const start = stack;\n`,
@@ -80,12 +83,15 @@ const BAD: Files = {
   'lib/log/maskIdentifiers.ts': `import { check } from '../../schemas/identifiers';\nexport const mask = check;\n`,
   // schemas-imports-only-schemas-or-lib
   'schemas/composeSupergraph.ts': `import type { Ctx } from '../gateway/context';\nexport const compose = (c: Ctx) => c;\n`,
+  // generated-imports-only-context-and-types: another subgraph's types are not its own.
+  'subgraphs/bank/generated/resolvers.ts': `import type { Entry } from '../../audit/types';\nexport type Resolvers = { entry: Entry };\n`,
   // not-to-unresolvable
   'gateway/readiness.ts': `import { gone } from './movedAway';\nexport const ready = gone;\n`,
 };
 
 const EXPECTED_BAD: [rule: string, from: string, to: string][] = [
   ['gateway-not-to-subgraphs', 'gateway/transport/subgraphTransport.ts', 'subgraphs/audit/index.ts'],
+  ['generated-imports-only-context-and-types', 'subgraphs/bank/generated/resolvers.ts', 'subgraphs/audit/types.ts'],
   ['lib-imports-only-lib', 'lib/log/maskIdentifiers.ts', 'schemas/identifiers/index.ts'],
   ['mocks-not-to-gateway-or-subgraphs', 'mocks/bank/server.ts', 'subgraphs/audit/index.ts'],
   ['mocks-not-to-gateway-or-subgraphs', 'mocks/tsa/tsaCertificates.ts', 'gateway/createGateway.ts'],

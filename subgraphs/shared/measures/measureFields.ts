@@ -84,12 +84,23 @@ export function controlMeasureFields(prefix: string) {
   };
 }
 
+/** The kinds the schema's MeasureAssetKind names: the network's OTHER_PROPERTY_RIGHT is recorded by no agency here. */
+type SummaryAssetKind = Exclude<AssetKind, 'OTHER_PROPERTY_RIGHT'>;
+
+function summaryAssetKind(m: AgencyMeasure): SummaryAssetKind {
+  // Said here, naming the measure; left to the enum's serializer, the error would not say which.
+  if (m.assetKind === 'OTHER_PROPERTY_RIGHT') {
+    throw new Error(`Measure ${m.id} acts on OTHER_PROPERTY_RIGHT, an asset kind MeasureAssetKind does not name.`);
+  }
+  return m.assetKind;
+}
+
 /**
  * Resolvers of MeasureSummary (the applicant's view): the kind of asset and the amounts,
- * never the asset itself. OTHER_PROPERTY_RIGHT is not recorded by any agency here.
+ * never the asset itself.
  */
 export const measureSummaryFields = {
-  assetKind: (m: AgencyMeasure) => m.assetKind,
+  assetKind: summaryAssetKind,
   amount: (m: AgencyMeasure) => (m.assetKind === 'DEPOSIT' ? m.amountControlledFen : m.assetKind === 'INCOME' ? m.amountFen : null),
   amountDeducted: (m: AgencyMeasure) => (m.assetKind === 'DEPOSIT' ? m.amountDeductedFen : null),
 };
