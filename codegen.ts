@@ -69,7 +69,16 @@ const SUBGRAPH_TYPES = {
       VehicleSeizurePayload: 'MeasurePayload',
     },
   },
-  commerce: { context: 'CommerceContext' },
+  commerce: {
+    context: 'CommerceContext',
+    mappers: {
+      ...MEASURE_MAPPERS,
+      CompanyRegistration: 'Enterprise',
+      Shareholding: 'Shareholding',
+      EquityFreeze: 'AgencyMeasure',
+      EquityFreezePayload: 'MeasurePayload',
+    },
+  },
   'social-insurance': { context: 'SocialInsuranceContext' },
   audit: { context: 'AuditContext' },
 } as const satisfies Record<SubgraphName, SubgraphTypes>;

@@ -1,26 +1,20 @@
 import { debtorAsset } from '../shared/measures/debtorAsset';
-import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
+import { measureMutations } from '../shared/measures/measureMutations';
 import type { CommerceContext } from './context';
+import type { MutationResolvers } from './generated/resolvers';
 import { parseShareholdingId, shareholdingId } from './shareholdingId';
 import type { Holder } from './types';
 
 /** Freeze ids a court sees: `commerce:12`. */
 export const FREEZE_ID_PREFIX = 'commerce';
 
-interface FreezeInput {
-  requestId: string;
-  shareholdingId: string;
-  documentNumber: string;
-  termDays: number;
-}
-
 const freezes = measureMutations<CommerceContext>({ field: 'freeze', idPrefix: FREEZE_ID_PREFIX, assetKind: 'EQUITY' });
 
 const holderKey = (holder: Holder) => (holder.kind === 'PERSON' ? holder.idNumber : holder.creditCode);
 
 /** The registry's control acts: freeze a stake, renew or release a freeze. */
-export const mutations = {
-  async freezeEquity(_: unknown, { input }: { input: FreezeInput }, context: CommerceContext): Promise<MeasurePayload> {
+export const mutations: MutationResolvers = {
+  async freezeEquity(_, { input }, context) {
     const { loaders, signed } = context;
     const refusal = freezes.check(signed, input);
     if (refusal) return { refusal };

@@ -1,15 +1,14 @@
 import { AgencyError } from '../shared/agencyError';
 import { companyRef, type CompanyRef, personRef, type PersonRef } from '../shared/entityRefs';
 import type { AgencyMeasure } from '../shared/measures/controlClient';
-import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
-import type { GraphQLResolverMap } from '../shared/resolverMap';
+import { controlMeasureFields, globalMeasureId, measureSummaryFields } from '../shared/measures/measureFields';
 import { COMMERCE_AGENCY } from './client';
-import type { CommerceContext } from './context';
+import type { Resolvers } from './generated/resolvers';
 import type { CommerceLoaders } from './loaders';
 import { FREEZE_ID_PREFIX, mutations } from './mutations';
 import { parseShareholdingId, shareholdingId } from './shareholdingId';
 import { sharePercent } from './sharePercent';
-import type { Enterprise, Holder, Shareholding } from './types';
+import type { Holder, Shareholding } from './types';
 
 /** A stake by its Shareholding id, from its company's record; null if the id names none. */
 async function stakeById(id: string, loaders: CommerceLoaders): Promise<Shareholding | null> {
@@ -27,21 +26,22 @@ function partyRef(holder: Holder): PersonRef | CompanyRef {
   return holder.kind === 'PERSON' ? personRef(holder.idNumber) : companyRef(holder.creditCode);
 }
 
-export const resolvers: GraphQLResolverMap<CommerceContext> = {
+// Typed against the SDL (npm run codegen): parents are the domain values types.ts names.
+export const resolvers: Resolvers = {
   Person: {
-    __resolveReference: (ref: PersonRef) => ref,
-    shareholdings: (person: PersonRef, _: unknown, { loaders }: CommerceContext) => loaders.holdingsOf.load(person.idNumber),
-    legalRepresentativeOf: async (person: PersonRef, _: unknown, { loaders }: CommerceContext) =>
+    __resolveReference: (ref) => ref,
+    shareholdings: (person, _, { loaders }) => loaders.holdingsOf.load(person.idNumber),
+    legalRepresentativeOf: async (person, _, { loaders }) =>
       (await loaders.legalRepresentativeOf.load(person.idNumber)).map(companyRef),
   },
   Company: {
-    __resolveReference: (ref: CompanyRef) => ref,
-    registration: (company: CompanyRef, _: unknown, { loaders }: CommerceContext) => loaders.enterprises.load(company.creditCode),
-    shareholders: async (company: CompanyRef, _: unknown, { loaders }: CommerceContext) =>
+    __resolveReference: (ref) => ref,
+    registration: (company, _, { loaders }) => loaders.enterprises.load(company.creditCode),
+    shareholders: async (company, _, { loaders }) =>
       (await loaders.enterprises.load(company.creditCode))?.shareholders ?? [],
-    shareholdings: (company: CompanyRef, _: unknown, { loaders }: CommerceContext) => loaders.holdingsOf.load(company.creditCode),
+    shareholdings: (company, _, { loaders }) => loaders.holdingsOf.load(company.creditCode),
     // Freezes are published per stake; the company's record shows those on each of its registered stakes.
-    equityFreezes: async (company: CompanyRef, _: unknown, { loaders }: CommerceContext) => {
+    equityFreezes: async (company, _, { loaders }) => {
       const enterprise = await loaders.enterprises.load(company.creditCode);
       if (!enterprise) return [];
       const lists = await loaders.freezesOfStake.loadMany(enterprise.shareholders.map((stake) => stake.id));
@@ -51,21 +51,22 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
     },
   },
   Party: {
-    __resolveType: (party: PersonRef | CompanyRef) => party.__typename,
+    // By the key, not __typename: PersonRef and CompanyRef leave that optional.
+    __resolveType: (party) => ('idNumber' in party ? 'Person' : 'Company'),
   },
   CompanyRegistration: {
-    registeredCapital: (enterprise: Enterprise) => enterprise.registeredCapitalFen,
-    legalRepresentative: (enterprise: Enterprise) => personRef(enterprise.legalRepresentative),
+    registeredCapital: (enterprise) => enterprise.registeredCapitalFen,
+    legalRepresentative: (enterprise) => personRef(enterprise.legalRepresentative),
   },
   Shareholding: {
-    __resolveReference: (ref: { id: string }, { loaders }: CommerceContext) => stakeById(ref.id, loaders),
-    freezes: (stake: Shareholding, _: unknown, { loaders }: CommerceContext) => loaders.freezesOfStake.load(stake.id),
-    company: (stake: Shareholding) => companyRef(stake.companyCreditCode),
-    holder: (stake: Shareholding) => partyRef(stake.holder),
-    subscribedCapital: (stake: Shareholding) => stake.subscribedFen,
-    paidInCapital: (stake: Shareholding) => stake.paidInFen,
+    __resolveReference: (ref, { loaders }) => stakeById(ref.id, loaders),
+    freezes: (stake, _, { loaders }) => loaders.freezesOfStake.load(stake.id),
+    company: (stake) => companyRef(stake.companyCreditCode),
+    holder: (stake) => partyRef(stake.holder),
+    subscribedCapital: (stake) => stake.subscribedFen,
+    paidInCapital: (stake) => stake.paidInFen,
     // The capital comes with the stake itself: a sweep of many holders' ratios costs no enterprise lookups.
-    ratio: (stake: Shareholding) => {
+    ratio: (stake) => {
       if (stake.companyRegisteredCapitalFen === 0) {
         throw new AgencyError(
           'AGENCY_BAD_RESPONSE',
@@ -78,15 +79,27 @@ export const resolvers: GraphQLResolverMap<CommerceContext> = {
   },
   EquityFreeze: {
     ...controlMeasureFields(FREEZE_ID_PREFIX),
-    shareholding: (freeze: AgencyMeasure, _: unknown, { loaders }: CommerceContext) => stakeById(freeze.assetKey, loaders),
+    // Non-null in the schema, but the registry may no longer list a stake an ended freeze was
+    // on (transferred since): said as the registry's inconsistency, not a bare null violation.
+    shareholding: async (freeze, _, { loaders }) => {
+      const stake = await stakeById(freeze.assetKey, loaders);
+      if (stake === null) {
+        throw new AgencyError(
+          'AGENCY_BAD_RESPONSE',
+          `The ${COMMERCE_AGENCY} lists no shareholding ${freeze.assetKey}, which its freeze ${globalMeasureId(FREEZE_ID_PREFIX, freeze.id)} is on.`,
+          { agency: COMMERCE_AGENCY },
+        );
+      }
+      return stake;
+    },
   },
   EnforcementCase: {
-    __resolveReference: (ref: { caseNumber: string }) => ref,
-    equityFreezes: ({ caseNumber }: { caseNumber: string }, _: unknown, { loaders }: CommerceContext) => loaders.measuresOfCase.load(caseNumber),
+    __resolveReference: (ref) => ref,
+    equityFreezes: ({ caseNumber }, _, { loaders }) => loaders.measuresOfCase.load(caseNumber),
   },
   CaseProgress: {
-    __resolveReference: (ref: { caseNumber: string }) => ref,
-    equityMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, { loaders }: CommerceContext) => loaders.measuresOfCase.load(caseNumber),
+    __resolveReference: (ref) => ref,
+    equityMeasures: ({ caseNumber }, _, { loaders }) => loaders.measuresOfCase.load(caseNumber),
   },
   MeasureSummary: measureSummaryFields,
   Mutation: mutations,

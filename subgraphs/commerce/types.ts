@@ -34,3 +34,13 @@ export interface Enterprise {
   businessScope: string;
   shareholders: Shareholding[];
 }
+
+/**
+ * The shared values this subgraph's resolvers return for the federated parties and cases and
+ * for the control-measure definitions; re-exported so the generated resolver types map its
+ * whole schema from this one module (codegen.ts).
+ */
+export type { CaseRef, CompanyRef, PersonRef } from '../shared/entityRefs';
+export type { AgencyMeasure } from '../shared/measures/controlClient';
+export type { MeasureRefusal } from '../shared/measures/measureFields';
+export type { MeasurePayload } from '../shared/measures/measureMutations';

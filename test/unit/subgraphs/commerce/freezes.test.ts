@@ -98,6 +98,28 @@ describe('equity freezes in the subgraph', () => {
     });
   });
 
+  it('say which freeze is on a stake the company’s record no longer lists, rather than a bare null violation', async () => {
+    // An ended freeze stays in the case's record after its stake was transferred away.
+    const GONE_STAKE = `${COMPANY}:INV-3`;
+    nock(baseUrl)
+      .post(`${COMMERCE_CONTROL_PREFIX}/cases`, { caseNumbers: [CASE] })
+      .reply(200, { measures: [measure({ id: '7', assetKey: GONE_STAKE, status: 'RELEASED', endedAt: '2026-06-01T00:00:00.000Z' })] });
+    nock(baseUrl).post('/api/v2/enterprises/batch', { requestId: /.+/, uniscids: [COMPANY] }).reply(200, { success: true, data: [enterprise] });
+    const answer = await run(`{ _entities(representations: [{ __typename: "EnforcementCase", caseNumber: "${CASE}" }]) {
+      ... on EnforcementCase { equityFreezes { id shareholding { id } } } } }`);
+    expect(answer).toEqual({
+      data: { _entities: [{ equityFreezes: null }] },
+      errors: [
+        {
+          message: `The ${COMMERCE_AGENCY} lists no shareholding ${GONE_STAKE}, which its freeze commerce:7 is on.`,
+          locations: expect.any(Array),
+          path: ['_entities', 0, 'equityFreezes', 0, 'shareholding'],
+          extensions: { code: 'AGENCY_BAD_RESPONSE', agency: COMMERCE_AGENCY },
+        },
+      ],
+    });
+  });
+
   it('freeze a debtor’s stake in a company that is no debtor, keyed by the stake’s id', async () => {
     // The stake is found among the debtor's own; the company's record is read only for the answer's shareholding.
     nock(baseUrl).post('/api/v2/investors/batch', { requestId: /.+/, cernos: [PERSON] }).reply(200, { success: true, data: [debtorsStake] });
