@@ -76,10 +76,11 @@ export class AgencyChannels {
     const who = target.provider === undefined ? target.agency : `${target.agency} ${target.provider}`;
     let channel = this.channels.get(who);
     if (channel === undefined) {
-      const details: AgencyErrorDetails = target.provider === undefined ? { agency: target.agency } : { agency: target.agency, provider: target.provider };
+      // Without a provider key at all when there is none: it becomes errors' extensions and metrics' labels.
+      const copy: AgencyTarget = target.provider === undefined ? { agency: target.agency } : { agency: target.agency, provider: target.provider };
+      const details: AgencyErrorDetails = { ...copy };
       const policy = new AgencyPolicy(who, details, this.settings, undefined, this.backoffWait);
       const pool = this.pooled ? new AgencyPool(this.settings) : undefined;
-      const copy: AgencyTarget = target.provider === undefined ? { agency: target.agency } : { agency: target.agency, provider: target.provider };
       const events: AgencyEvents = {
         called: (call) => this.tell((observer) => observer.called(copy, call)),
         acted: (act) => this.tell((observer) => observer.acted(copy, act)),

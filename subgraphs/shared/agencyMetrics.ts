@@ -1,7 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { METRICS_PREFIX } from '../../lib/metrics/metricsRegistry';
 import type { AgencyChannels } from './agencyChannels';
-import type { AgencyTarget } from './agencyObserver';
 import type { BreakerState } from './agencyPolicy';
 
 /** An agency answers in ms to a second; its budget (AGENCY_TIMEOUT_MS) is 5 s by default. */
@@ -9,11 +8,6 @@ const CALL_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 
 
 /** Every state a breaker can be in: each is a series, 1 for the one it is in, so a dashboard sees the changes. */
 const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half-open', 'isolated'];
-
-/** The agency and, for one bank among several, its code: the only labels that say who was called. */
-function who(target: AgencyTarget): { agency: string; provider?: string } {
-  return target.provider === undefined ? { agency: target.agency } : { agency: target.agency, provider: target.provider };
-}
 
 /**
  * A subgraph's agency traffic as series in its registry: calls by agency, provider (bank
@@ -45,11 +39,11 @@ export function registerAgencyMetrics(registry: Registry, channels: AgencyChanne
   });
   channels.observe({
     called(target, call) {
-      calls.inc({ ...who(target), call: call.call, outcome: call.outcome });
-      duration.observe({ ...who(target), call: call.call }, call.seconds);
+      calls.inc({ ...target, call: call.call, outcome: call.outcome });
+      duration.observe({ ...target, call: call.call }, call.seconds);
     },
     acted(target, act) {
-      acts.inc({ ...who(target), act: act.act, kind: act.kind, status: act.status });
+      acts.inc({ ...target, act: act.act, kind: act.kind, status: act.status });
     },
   });
 
@@ -61,7 +55,7 @@ export function registerAgencyMetrics(registry: Registry, channels: AgencyChanne
     collect() {
       this.reset();
       for (const { target, breaker } of channels.states()) {
-        for (const state of BREAKER_STATES) this.set({ ...who(target), state }, state === breaker ? 1 : 0);
+        for (const state of BREAKER_STATES) this.set({ ...target, state }, state === breaker ? 1 : 0);
       }
     },
   });
@@ -73,7 +67,7 @@ export function registerAgencyMetrics(registry: Registry, channels: AgencyChanne
       registers: [registry],
       collect() {
         this.reset();
-        for (const { target, pool: stats } of channels.states()) if (stats) this.set(who(target), read(stats));
+        for (const { target, pool: stats } of channels.states()) if (stats) this.set(target, read(stats));
       },
     });
   pool('agency_pool_max_connections', "Sockets one agency's keep-alive pool may open (AGENCY_MAX_CONNECTIONS).", (s) => s.maxConnections);
