@@ -1,11 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
-import { ACCEPTED_HINTS } from './composeSupergraph';
+import { type DocumentNode, parse } from 'graphql';
+import { composeSubgraphs } from './composeSupergraph';
 import { readSharedSdl, renderSharedBlocks, SHARED_SDL_DIR } from './sharedSdl';
-import { SUBGRAPH_NAMES } from './subgraphs';
-import { defaultSubgraphUrl } from './subgraphUrls';
+import { SUBGRAPH_NAMES, type SubgraphName } from './subgraphs';
 
 /** A directory's subgraph SDL files composed, or why they do not compose. */
 export type CandidateSupergraph = { ok: true; supergraphSdl: string } | { ok: false; messages: string[] };
@@ -19,20 +17,20 @@ export type CandidateSupergraph = { ok: true; supergraphSdl: string } | { ok: fa
 export function composeCandidate(dir: string): CandidateSupergraph {
   const sharedDir = existsSync(join(dir, 'shared')) ? join(dir, 'shared') : SHARED_SDL_DIR;
   const messages: string[] = [];
-  const services = SUBGRAPH_NAMES.flatMap((name) => {
+  const typeDefs = new Map<SubgraphName, DocumentNode>();
+  for (const name of SUBGRAPH_NAMES) {
     const path = join(dir, `${name}.graphql`);
     try {
-      const sdl = renderSharedBlocks(readFileSync(path, 'utf8'), readSharedSdl(sharedDir), path);
-      return [{ name, url: defaultSubgraphUrl(name), typeDefs: parse(sdl) }];
+      typeDefs.set(name, parse(renderSharedBlocks(readFileSync(path, 'utf8'), readSharedSdl(sharedDir), path)));
     } catch (error) {
       messages.push(`${path}: ${error instanceof Error ? error.message : String(error)}`);
-      return [];
     }
-  });
+  }
   if (messages.length > 0) return { ok: false, messages };
-  const result = composeServices(services);
-  if (result.errors) return { ok: false, messages: result.errors.map((e) => e.message) };
-  const unaccepted = result.hints.filter((h) => !(h.definition.code in ACCEPTED_HINTS));
-  if (unaccepted.length > 0) return { ok: false, messages: unaccepted.map((h) => `hint not accepted in schemas/composeSupergraph.ts: [${h.definition.code}] ${h.message}`) };
-  return { ok: true, supergraphSdl: result.supergraphSdl };
+  const composed = composeSubgraphs((name) => typeDefs.get(name)!);
+  if (!composed.ok) return { ok: false, messages: composed.errors };
+  if (composed.unacceptedHints.length > 0) {
+    return { ok: false, messages: composed.unacceptedHints.map((h) => `hint not accepted in schemas/composeSupergraph.ts: [${h.definition.code}] ${h.message}`) };
+  }
+  return { ok: true, supergraphSdl: composed.supergraphSdl };
 }

@@ -1,8 +1,9 @@
 import { composeServices } from '@apollo/composition';
+import type { DocumentNode } from 'graphql';
 
 type CompositionHint = NonNullable<ReturnType<typeof composeServices>['hints']>[number];
 import { loadSubgraphSdl } from './loadSubgraphSdl';
-import { SUBGRAPH_NAMES } from './subgraphs';
+import { SUBGRAPH_NAMES, type SubgraphName } from './subgraphs';
 import { defaultSubgraphUrl } from './subgraphUrls';
 
 /**
@@ -18,18 +19,21 @@ export interface ComposedSupergraph {
   unacceptedHints: CompositionHint[];
 }
 
+/** A composition of every registered subgraph, or the errors that kept it from composing. */
+export type Composition = ({ ok: true } & ComposedSupergraph) | { ok: false; errors: string[] };
+
+/** Composes every registered subgraph from the SDL `typeDefsOf` gives for it, at its default URL. */
+export function composeSubgraphs(typeDefsOf: (name: SubgraphName) => DocumentNode): Composition {
+  const result = composeServices(SUBGRAPH_NAMES.map((name) => ({ name, url: defaultSubgraphUrl(name), typeDefs: typeDefsOf(name) })));
+  if (result.errors) return { ok: false, errors: result.errors.map((e) => e.message) };
+  const hints = result.hints;
+  return { ok: true, supergraphSdl: result.supergraphSdl, hints, unacceptedHints: hints.filter((h) => !(h.definition.code in ACCEPTED_HINTS)) };
+}
+
 /** Composes the subgraph SDL files into the supergraph; throws with every error if it does not compose. */
 export function composeSupergraph(): ComposedSupergraph {
-  const result = composeServices(
-    SUBGRAPH_NAMES.map((name) => ({ name, url: defaultSubgraphUrl(name), typeDefs: loadSubgraphSdl(name) })),
-  );
-  if (result.errors) {
-    throw new Error(`Composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
-  }
-  const hints = result.hints;
-  return {
-    supergraphSdl: result.supergraphSdl,
-    hints,
-    unacceptedHints: hints.filter((h) => !(h.definition.code in ACCEPTED_HINTS)),
-  };
+  const composed = composeSubgraphs(loadSubgraphSdl);
+  if (!composed.ok) throw new Error(`Composition failed:\n${composed.errors.map((e) => `- ${e}`).join('\n')}`);
+  const { supergraphSdl, hints, unacceptedHints } = composed;
+  return { supergraphSdl, hints, unacceptedHints };
 }
