@@ -45,7 +45,17 @@ const MEASURE_MAPPERS = {
  * mappers has its file generated (and kept fresh) before its resolver map is typed against it.
  */
 const SUBGRAPH_TYPES = {
-  court: { context: 'CourtContext' },
+  court: {
+    context: 'CourtContext',
+    mappers: {
+      Person: 'PersonRef',
+      Company: 'CompanyRef',
+      // The case record as the case system gives it; the applicant's view reads the same record.
+      EnforcementCase: 'EnforcementCase',
+      CaseProgress: 'EnforcementCase',
+      Party: 'Party',
+    },
+  },
   bank: { context: 'BankContext' },
   realestate: {
     context: 'RealEstateContext',

@@ -1,9 +1,9 @@
-import type { GraphQLResolverMap } from '../shared/resolverMap';
 import { COURT_LIMITS } from './client';
 import type { CourtContext } from './context';
 import { decodeCursor, encodeCursor } from './cursor';
-import { type CourtLoaders, primePartyNames } from './loaders';
-import type { CaseStatus, EnforcementCase, PartyRole } from './types';
+import type { Resolvers } from './generated/resolvers';
+import { primePartyNames } from './loaders';
+import type { EnforcementCase, PartyRole } from './types';
 import { codedError } from '../../lib/errors/codedError';
 
 async function casesOf(id: string, role: PartyRole, { loaders }: CourtContext): Promise<EnforcementCase[]> {
@@ -26,19 +26,20 @@ function bulk(argument: string, keys: string[]): string[] {
   return keys;
 }
 
-export const resolvers: GraphQLResolverMap<CourtContext> = {
+const court = (c: EnforcementCase) => ({ code: c.courtCode, name: c.courtName });
+
+// Typed against the SDL (npm run codegen): parents are the domain values types.ts names.
+export const resolvers: Resolvers = {
   Query: {
-    case: (_: unknown, { caseNumber }: { caseNumber: string }, { loaders }: CourtContext) => loaders.caseByNumber.load(caseNumber),
-    cases: async (
-      _: unknown,
-      args: { court: string; status?: CaseStatus | null; first: number; after?: string | null },
-      { client, loaders }: CourtContext,
-    ) => {
-      if (!Number.isInteger(args.first) || args.first < 1 || args.first > COURT_LIMITS.page) {
+    case: (_, { caseNumber }, { loaders }) => loaders.caseByNumber.load(caseNumber),
+    cases: async (_, args, { client, loaders }) => {
+      // `first` has a default in the SDL, so it is always there; the bound is the case system's page.
+      const first = args.first ?? 0;
+      if (!Number.isInteger(first) || first < 1 || first > COURT_LIMITS.page) {
         throw codedError('BAD_USER_INPUT', `Argument "first" must be between 1 and ${COURT_LIMITS.page}, got ${args.first}.`, { argument: 'first' });
       }
       const start = args.after ? decodeCursor(args.after) : 0;
-      const page = await client.docket(args.court, args.status ?? undefined, start, args.first);
+      const page = await client.docket(args.court, args.status ?? undefined, start, first);
       for (const c of page.cases) {
         loaders.caseByNumber.prime(c.caseNumber, c);
         primePartyNames(loaders.name, c);
@@ -50,12 +51,12 @@ export const resolvers: GraphQLResolverMap<CourtContext> = {
         pageInfo: { hasNextPage: start + page.cases.length < page.total, endCursor: edges.at(-1)?.cursor ?? null },
       };
     },
-    person: (_: unknown, { idNumber }: { idNumber: string }) => ({ idNumber }),
-    company: (_: unknown, { creditCode }: { creditCode: string }) => ({ creditCode }),
-    persons: (_: unknown, { idNumbers }: { idNumbers: string[] }) => bulk('idNumbers', idNumbers).map((idNumber) => ({ idNumber })),
-    companies: (_: unknown, { creditCodes }: { creditCodes: string[] }) => bulk('creditCodes', creditCodes).map((creditCode) => ({ creditCode })),
-    courts: (_: unknown, __: unknown, { client }: CourtContext) => client.courts(),
-    caseProgress: async (_: unknown, { caseNumber }: { caseNumber: string }, { loaders }: CourtContext) => {
+    person: (_, { idNumber }) => ({ idNumber }),
+    company: (_, { creditCode }) => ({ creditCode }),
+    persons: (_, { idNumbers }) => bulk('idNumbers', idNumbers).map((idNumber) => ({ idNumber })),
+    companies: (_, { creditCodes }) => bulk('creditCodes', creditCodes).map((creditCode) => ({ creditCode })),
+    courts: (_, __, { client }) => client.courts(),
+    caseProgress: async (_, { caseNumber }, { loaders }) => {
       const found = await loaders.caseByNumber.load(caseNumber);
       // The gateway let the request through only for an applicant of an existing case.
       if (!found) throw codedError('NOT_FOUND', `The court case system does not know case ${caseNumber}.`);
@@ -63,29 +64,30 @@ export const resolvers: GraphQLResolverMap<CourtContext> = {
     },
   },
   CaseProgress: {
-    __resolveReference: (ref: { caseNumber: string }, { loaders }: CourtContext) => loaders.caseByNumber.load(ref.caseNumber),
-    court: (c: EnforcementCase) => ({ code: c.courtCode, name: c.courtName }),
-    amountDue: (c: EnforcementCase) => c.amountDueFen,
-    outstanding: (c: EnforcementCase) => c.outstandingFen,
-    recovered: (c: EnforcementCase) => c.amountDueFen - c.outstandingFen,
+    __resolveReference: (ref, { loaders }) => loaders.caseByNumber.load(ref.caseNumber),
+    court,
+    amountDue: (c) => c.amountDueFen,
+    outstanding: (c) => c.outstandingFen,
+    recovered: (c) => c.amountDueFen - c.outstandingFen,
   },
   EnforcementCase: {
-    __resolveReference: (ref: { caseNumber: string }, { loaders }: CourtContext) => loaders.caseByNumber.load(ref.caseNumber),
-    court: (c: EnforcementCase) => ({ code: c.courtCode, name: c.courtName }),
-    amountDue: (c: EnforcementCase) => c.amountDueFen,
-    outstanding: (c: EnforcementCase) => c.outstandingFen,
+    __resolveReference: (ref, { loaders }) => loaders.caseByNumber.load(ref.caseNumber),
+    court,
+    amountDue: (c) => c.amountDueFen,
+    outstanding: (c) => c.outstandingFen,
   },
   Party: {
-    __resolveType: (party: { idNumber?: string }) => (party.idNumber === undefined ? 'Company' : 'Person'),
+    // The case record names each party's kind; it is decided by the key, never an optional typename.
+    __resolveType: (party) => ('idNumber' in party ? 'Person' : 'Company'),
   },
   Person: {
-    __resolveReference: (ref: { idNumber: string }) => ref,
-    name: ({ idNumber }: { idNumber: string }, _: unknown, { loaders }: CourtContext) => loaders.name.load(idNumber),
-    enforcementCases: ({ idNumber }: { idNumber: string }, { role }: { role: PartyRole }, ctx: CourtContext) => casesOf(idNumber, role, ctx),
+    __resolveReference: (ref) => ref,
+    name: ({ idNumber }, _, { loaders }) => loaders.name.load(idNumber),
+    enforcementCases: ({ idNumber }, { role }, ctx) => casesOf(idNumber, role, ctx),
   },
   Company: {
-    __resolveReference: (ref: { creditCode: string }) => ref,
-    name: ({ creditCode }: { creditCode: string }, _: unknown, { loaders }: CourtContext) => loaders.name.load(creditCode),
-    enforcementCases: ({ creditCode }: { creditCode: string }, { role }: { role: PartyRole }, ctx: CourtContext) => casesOf(creditCode, role, ctx),
+    __resolveReference: (ref) => ref,
+    name: ({ creditCode }, _, { loaders }) => loaders.name.load(creditCode),
+    enforcementCases: ({ creditCode }, { role }, ctx) => casesOf(creditCode, role, ctx),
   },
 };

@@ -24,3 +24,5 @@ export interface CasePage {
   total: number;
   cases: EnforcementCase[];
 }
+
+export type { CompanyRef, PersonRef } from '../shared/entityRefs';
