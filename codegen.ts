@@ -89,7 +89,18 @@ const SUBGRAPH_TYPES = {
       EquityFreezePayload: 'MeasurePayload',
     },
   },
-  'social-insurance': { context: 'SocialInsuranceContext' },
+  'social-insurance': {
+    context: 'SocialInsuranceContext',
+    mappers: {
+      ...MEASURE_MAPPERS,
+      SocialInsurance: 'SocialInsuranceParent',
+      Pension: 'PensionParent',
+      PensionPayment: 'PensionPayment',
+      HousingFundAccount: 'HousingFundAccount',
+      IncomeWithholding: 'AgencyMeasure',
+      IncomeWithholdingPayload: 'MeasurePayload',
+    },
+  },
   audit: { context: 'AuditContext' },
 } as const satisfies Record<SubgraphName, SubgraphTypes>;
 

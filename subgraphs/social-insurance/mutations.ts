@@ -1,7 +1,8 @@
 import type { Fen } from '../../schemas/identifiers';
 import { debtorAsset } from '../shared/measures/debtorAsset';
-import { type MeasurePayload, measureMutations } from '../shared/measures/measureMutations';
+import { measureMutations } from '../shared/measures/measureMutations';
 import type { SocialInsuranceContext } from './context';
+import type { MutationResolvers } from './generated/resolvers';
 import { bureauRefusal, checkMonthlyAmount, livingAllowanceRefusal } from './withholding';
 
 /** Withholding ids a court sees: `social-insurance:12`. */
@@ -25,8 +26,8 @@ const withholdings = measureMutations<SocialInsuranceContext>({
 });
 
 /** The bureau's control acts: withhold a person's income, renew or release a withholding. */
-export const mutations = {
-  async withholdIncome(_: unknown, { input }: { input: WithholdInput }, context: SocialInsuranceContext): Promise<MeasurePayload> {
+export const mutations: MutationResolvers = {
+  async withholdIncome(_, { input }, context) {
     const { loaders, signed } = context;
     checkMonthlyAmount(input.monthlyAmount);
     const refusal = withholdings.check(signed, input);

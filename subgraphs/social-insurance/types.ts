@@ -44,3 +44,25 @@ export interface HousingFundAccount {
   monthlyDepositFen: Fen;
   status: HousingFundStatus;
 }
+
+/** A SocialInsurance value: the bureau's record plus the fund centre's answer, already under way. */
+export interface SocialInsuranceParent {
+  record: InsuredRecord;
+  housingFund: Promise<HousingFundAccount | null> | null;
+}
+
+/** A retired person's pension as its fields read it: the monthly amount and the payments listed. */
+export interface PensionParent {
+  monthlyFen: Fen;
+  payments: PensionPayment[];
+}
+
+/**
+ * The shared values this subgraph's resolvers return for the federated parties and cases and
+ * for the control-measure definitions; re-exported so the generated resolver types map its
+ * whole schema from this one module (codegen.ts).
+ */
+export type { CaseRef, CompanyRef, PersonRef } from '../shared/entityRefs';
+export type { AgencyMeasure } from '../shared/measures/controlClient';
+export type { MeasureRefusal } from '../shared/measures/measureFields';
+export type { MeasurePayload } from '../shared/measures/measureMutations';
