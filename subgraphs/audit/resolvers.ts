@@ -1,8 +1,7 @@
 import type { AuditEntry } from '../../lib/audit/auditReader';
 import { COURT_LIMITS, type CourtClient } from '../court/client';
 import type { EnforcementCase } from '../court/types';
-import type { GraphQLResolverMap } from '../shared/resolverMap';
-import type { AuditContext } from './context';
+import type { Resolvers } from './generated/resolvers';
 import type { MeasuresTakenLoader } from './measuresTaken';
 import { accessDenied } from '../../lib/errors/accessDenied';
 
@@ -109,9 +108,10 @@ function nextDay(day: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-export const resolvers: GraphQLResolverMap<AuditContext> = {
+// Typed against the SDL (npm run codegen).
+export const resolvers: Resolvers = {
   Query: {
-    accessLog: async (_: unknown, __: unknown, { log, court, measuresTaken, signed }: AuditContext) => {
+    accessLog: async (_, __, { log, court, measuresTaken, signed }) => {
       // Identity from the gateway's verified signature only, never from an argument.
       const citizen = signed.citizen;
       if (!citizen) throw accessDenied('NOT_A_CITIZEN', 'Only a citizen can ask who looked at them.');
@@ -123,7 +123,7 @@ export const resolvers: GraphQLResolverMap<AuditContext> = {
       const revealed = await casesRevealedByMeasures(citizen, entries, cases, measuresTaken);
       return entries.filter((e) => visibleToCitizen(e, cases, revealed)).map(accessRecord);
     },
-    auditReview: async (_: unknown, args: { court: string; from?: string | null; to?: string | null }, { log, court, signed: claims }: AuditContext) => {
+    auditReview: async (_, args, { log, court, signed: claims }) => {
       // The gateway checked the role and @policy(own_court); the signature says the same.
       const signed = claims.court;
       if (signed !== args.court) throw accessDenied('OTHER_COURT_DOCKET', `A court may review only its own requests, not those of ${args.court}.`);
