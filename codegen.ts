@@ -56,7 +56,21 @@ const SUBGRAPH_TYPES = {
       Party: 'Party',
     },
   },
-  bank: { context: 'BankContext' },
+  bank: {
+    context: 'BankContext',
+    mappers: {
+      ...MEASURE_MAPPERS,
+      Party: 'PartyValue',
+      Bank: 'BankConfig',
+      BankAccount: 'BankAccount',
+      BankInquiry: 'BankInquiry',
+      WealthManagementHolding: 'WealthHolding',
+      DepositFreeze: 'DepositFreezeRecord',
+      DepositDeduction: 'DepositDeductionValue',
+      DepositFreezePayload: 'FreezePayload',
+      DepositDeductionPayload: 'DeductionPayload',
+    },
+  },
   realestate: {
     context: 'RealEstateContext',
     mappers: {

@@ -2,29 +2,9 @@ import { HZCB_CONTROL_PREFIX, HZCB_MAX_BATCH, HzcbClient } from './clients/hzcb'
 import { NCB_CONTROL_PREFIX, NCB_MAX_BATCH, NcbClient } from './clients/ncb';
 import { RCC_MAX_BATCH, RccClient } from './clients/rcc';
 import { WEB_CONTROL_PREFIX, WEB_MAX_BATCH, WebClient } from './clients/web';
-import type { BankClient, BankConnection } from './types';
+import type { BankConfig } from './types';
 
-/** What a court can do at a bank online (SPC/CBRC online enforcement query and control). */
-export type BankCapability = 'QUERY' | 'FREEZE' | 'DEDUCT';
-
-export interface BankConfig {
-  /** The bank's code on the network; also `extensions.provider` of its errors. */
-  code: string;
-  name: string;
-  /** What the bank supports online; anything else is refused up front. */
-  capabilities: readonly BankCapability[];
-  /** The key of this bank's base URL in `startBankSubgraph({ bankUrls })`. */
-  urlKey: string;
-  /**
-   * Path prefix of the bank's control interface (the network's common spec) on its base URL;
-   * absent for a bank that takes no measure online.
-   */
-  controlPrefix?: string;
-  /** Keys the bank takes in one request; one DataLoader per bank splits at this size. */
-  maxBatch: number;
-  /** Builds the client that speaks this bank's own API. */
-  adapter(connection: BankConnection): BankClient;
-}
+export type { BankCapability, BankConfig } from './types';
 
 /** The banks of the network, in the order the graph lists them. */
 export const BANK_CONFIGS: readonly BankConfig[] = [

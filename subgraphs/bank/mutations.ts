@@ -18,38 +18,16 @@ import {
   unknownMeasure,
 } from '../shared/measures/measureFields';
 import type { SignedRequest } from '../shared/signedRequest';
-import type { BankCapability } from './banks';
 import { BANK_AGENCY, holderKey } from './clients/bankApi';
 import { type BankLoader, freezeAt } from './loaders';
 import type { BankContext } from './context';
-import type { BankAccount, DepositFreezeRecord } from './types';
+import type { BankAccount, BankCapability, DeductionPayload, DepositDeductionValue, DepositFreezeRecord, FreezePayload } from './types';
 import { fieldDenied } from '../../lib/errors/accessDenied';
 import { codedError } from '../../lib/errors/codedError';
 
 /** Freeze ids a court sees carry the bank: `bank:NCB:17`. */
 export function freezeIdPrefix(bankCode: string): string {
   return `bank:${bankCode}`;
-}
-
-/** A deduction as the graph shows it (type DepositDeduction). */
-export interface DepositDeductionValue {
-  id: string;
-  requestId: string;
-  amountFen: number;
-  at: string;
-  transferredAt: string | null;
-}
-
-export interface FreezePayload {
-  freeze?: DepositFreezeRecord;
-  refusal?: MeasureRefusal;
-}
-
-export interface DeductionPayload {
-  deduction?: DepositDeductionValue;
-  freeze?: DepositFreezeRecord;
-  lapsed?: DepositFreezeRecord[];
-  refusal?: MeasureRefusal;
 }
 
 export interface FreezeDepositInput {

@@ -1,29 +1,12 @@
 import type { AgencyError, AgencyErrorCode } from '../shared/agencyError';
-import type { CompanyRef, PersonRef } from '../shared/entityRefs';
 import { findDebtorAsset } from '../shared/measures/debtorAsset';
 import { controlMeasureFields, measureSummaryFields } from '../shared/measures/measureFields';
-import type { GraphQLResolverMap } from '../shared/resolverMap';
-import { BANK_CONFIGS, bankConfig, type BankConfig } from './banks';
+import { BANK_CONFIGS, bankConfig } from './banks';
 import { badResponse } from './clients/bankApi';
-import {
-  amongDebtorsAccounts,
-  deductFrozenDeposit,
-  type DeductFrozenDepositInput,
-  deductionOf,
-  type DepositDeductionValue,
-  freezeDeposit,
-  type FreezeDepositInput,
-  freezeGlobalId,
-  releaseDepositFreeze,
-  renewDepositFreeze,
-} from './mutations';
 import type { BankContext } from './context';
-import type { AccountHolder, BankAccount, DepositFreezeRecord, WealthHolding } from './types';
-
-
-type PartyValue = PersonRef | CompanyRef;
-
-type InquiryStatus = 'ANSWERED' | 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE' | 'REFUSED';
+import type { Resolvers } from './generated/resolvers';
+import { amongDebtorsAccounts, deductFrozenDeposit, deductionOf, freezeDeposit, freezeGlobalId, releaseDepositFreeze, renewDepositFreeze } from './mutations';
+import type { AccountHolder, BankAccount, BankConfig, BankInquiry, DepositFreezeRecord, InquiryStatus, PartyValue, WealthHolding } from './types';
 
 const STATUS_OF_CODE: Record<AgencyErrorCode, InquiryStatus> = {
   AGENCY_UNAVAILABLE: 'UNAVAILABLE',
@@ -32,18 +15,17 @@ const STATUS_OF_CODE: Record<AgencyErrorCode, InquiryStatus> = {
   AGENCY_REFUSED: 'REFUSED',
 };
 
-interface BankInquiry {
-  bank: BankConfig;
-  status: InquiryStatus;
-  accountCount: number | null;
-  message: string | null;
-}
-
 /**
  * A list item that is an Error becomes null with that error at the item's path (graphql-js
  * completes list items one by one), so a failed bank costs one item, not the list.
  */
 type ItemOrError<T> = T | AgencyError;
+
+/**
+ * The list as the generated types see it: they cannot say that an item may be an Error,
+ * which graphql-js completes as null with that error (the SDL's items are nullable for it).
+ */
+const asNullableItems = <T>(items: ItemOrError<T>[]): (T | null)[] => items as (T | null)[];
 
 async function bankAccounts(key: string, { loaders }: BankContext): Promise<ItemOrError<BankAccount>[]> {
   const outcomes = await Promise.all(loaders.banks.map((b) => b.holdings.load(key)));
@@ -71,14 +53,6 @@ async function depositFreezesOfCase(caseNumber: string, { loaders }: BankContext
   return outcomes.flatMap((o): ItemOrError<DepositFreezeRecord>[] => (o.ok ? o.value : [o.error]));
 }
 
-function partyFields<P>(keyOf: (parent: P) => string) {
-  return {
-    bankAccounts: (parent: P, _args: unknown, context: BankContext) => bankAccounts(keyOf(parent), context),
-    bankInquiry: (parent: P, _args: unknown, context: BankContext) => bankInquiry(keyOf(parent), context),
-    wealthManagement: (parent: P, _args: unknown, context: BankContext) => wealthManagement(keyOf(parent), context),
-  };
-}
-
 function bankOf(code: string): BankConfig {
   const bank = bankConfig(code);
   // Every account and holding comes from a configured bank's client, which stamps its own code.
@@ -94,79 +68,82 @@ function formatUnits(milli: number): string {
   return `${Math.floor(milli / 1000)}.${String(milli % 1000).padStart(3, '0')}`;
 }
 
-export const resolvers: GraphQLResolverMap<BankContext> = {
+// Typed against the SDL (npm run codegen): parents are the domain values types.ts names.
+export const resolvers: Resolvers = {
   Query: {
-    banks: () => BANK_CONFIGS,
+    banks: () => [...BANK_CONFIGS],
   },
   Mutation: {
-    freezeDeposit: (_: unknown, { input }: { input: FreezeDepositInput }, context: BankContext) => freezeDeposit(input, context),
-    renewDepositFreeze: (_: unknown, { input }: { input: { measureId: string; termDays: number; documentNumber: string } }, context: BankContext) =>
-      renewDepositFreeze(input, context),
-    releaseDepositFreeze: (_: unknown, { input }: { input: { measureId: string; documentNumber: string } }, context: BankContext) =>
-      releaseDepositFreeze(input, context),
-    deductFrozenDeposit: (_: unknown, { input }: { input: DeductFrozenDepositInput }, context: BankContext) => deductFrozenDeposit(input, context),
+    freezeDeposit: (_, { input }, context) => freezeDeposit(input, context),
+    renewDepositFreeze: (_, { input }, context) => renewDepositFreeze(input, context),
+    releaseDepositFreeze: (_, { input }, context) => releaseDepositFreeze(input, context),
+    deductFrozenDeposit: (_, { input }, context) => deductFrozenDeposit(input, context),
   },
   EnforcementCase: {
-    __resolveReference: (ref: { caseNumber: string }) => ({ caseNumber: ref.caseNumber }),
-    depositFreezes: ({ caseNumber }: { caseNumber: string }, _: unknown, context: BankContext) => depositFreezesOfCase(caseNumber, context),
+    __resolveReference: (ref) => ({ caseNumber: ref.caseNumber }),
+    depositFreezes: async ({ caseNumber }, _, context) => asNullableItems(await depositFreezesOfCase(caseNumber, context)),
   },
   CaseProgress: {
-    __resolveReference: (ref: { caseNumber: string }) => ({ caseNumber: ref.caseNumber }),
-    depositMeasures: ({ caseNumber }: { caseNumber: string }, _: unknown, context: BankContext) => depositFreezesOfCase(caseNumber, context),
+    __resolveReference: (ref) => ({ caseNumber: ref.caseNumber }),
+    depositMeasures: async ({ caseNumber }, _, context) => asNullableItems(await depositFreezesOfCase(caseNumber, context)),
   },
   MeasureSummary: measureSummaryFields,
   Person: {
-    __resolveReference: (ref: PersonRef): PersonRef => ({ idNumber: ref.idNumber }),
-    ...partyFields((p: PersonRef) => p.idNumber),
+    __resolveReference: (ref) => ({ idNumber: ref.idNumber }),
+    bankAccounts: async ({ idNumber }, _, context) => asNullableItems(await bankAccounts(idNumber, context)),
+    bankInquiry: ({ idNumber }, _, context) => bankInquiry(idNumber, context),
+    wealthManagement: async ({ idNumber }, _, context) => asNullableItems(await wealthManagement(idNumber, context)),
   },
   Company: {
-    __resolveReference: (ref: CompanyRef): CompanyRef => ({ creditCode: ref.creditCode }),
-    ...partyFields((c: CompanyRef) => c.creditCode),
+    __resolveReference: (ref) => ({ creditCode: ref.creditCode }),
+    bankAccounts: async ({ creditCode }, _, context) => asNullableItems(await bankAccounts(creditCode, context)),
+    bankInquiry: ({ creditCode }, _, context) => bankInquiry(creditCode, context),
+    wealthManagement: async ({ creditCode }, _, context) => asNullableItems(await wealthManagement(creditCode, context)),
   },
   Party: {
-    __resolveType: (party: PartyValue) => ('idNumber' in party ? 'Person' : 'Company'),
+    __resolveType: (party) => ('idNumber' in party ? 'Person' : 'Company'),
   },
   BankAccount: {
     // Found among the signed debtors' own accounts at that bank, so the bank never hears of
     // anyone else's (entityPolicy.ts answers an account no debtor holds with NOT_A_DEBTOR).
-    async __resolveReference(ref: { bankCode: string; accountNumber: string }, { loaders, signed }: BankContext): Promise<BankAccount | null> {
+    async __resolveReference(ref, { loaders, signed }) {
       const loader = loaders.bank(ref.bankCode);
       if (!loader) return null;
       return (await findDebtorAsset(signed, amongDebtorsAccounts(loader, ref.accountNumber, { fresh: false })))?.asset ?? null;
     },
-    bank: (account: BankAccount) => bankOf(account.bankCode),
-    holder: (account: BankAccount) => partyOf(account.holder),
-    balance: (account: BankAccount) => account.balanceFen,
-    availableBalance: (account: BankAccount) => account.availableFen,
+    bank: (account) => bankOf(account.bankCode),
+    holder: (account) => partyOf(account.holder),
+    balance: (account) => account.balanceFen,
+    availableBalance: (account) => account.availableFen,
     // A bank without a control interface freezes on paper only: nothing to show online.
-    freezes: (account: BankAccount, _: unknown, { loaders }: BankContext) => loaders.bank(account.bankCode)?.freezesOfAccount?.load(account.accountNumber) ?? [],
+    freezes: (account, _, { loaders }) => loaders.bank(account.bankCode)?.freezesOfAccount?.load(account.accountNumber) ?? [],
   },
   DepositFreeze: {
     ...controlMeasureFields('bank'),
     id: freezeGlobalId,
-    bank: (freeze: DepositFreezeRecord) => bankOf(freeze.bankCode),
-    async account(freeze: DepositFreezeRecord, _: unknown, { loaders }: BankContext): Promise<BankAccount> {
+    bank: (freeze) => bankOf(freeze.bankCode),
+    async account(freeze, _, { loaders }) {
       const outcome = await loaders.bank(freeze.bankCode)!.account.load(freeze.assetKey);
       if (!outcome.ok) throw outcome.error;
       // The bank refuses a freeze of an account it does not keep, so it must know this one.
       if (!outcome.value) throw badResponse(freeze.bankCode, `The bank ${freeze.bankCode} no longer knows account ${freeze.assetKey} of freeze ${freezeGlobalId(freeze)}.`);
       return outcome.value;
     },
-    amountAsked: (freeze: DepositFreezeRecord) => freeze.amountFen,
-    amountControlled: (freeze: DepositFreezeRecord) => freeze.amountControlledFen,
-    amountDeducted: (freeze: DepositFreezeRecord) => freeze.amountDeductedFen,
-    deductions: (freeze: DepositFreezeRecord) => freeze.deductions.map((d) => deductionOf(freeze, d)),
+    amountAsked: (freeze) => freeze.amountFen,
+    amountControlled: (freeze) => freeze.amountControlledFen,
+    amountDeducted: (freeze) => freeze.amountDeductedFen,
+    deductions: (freeze) => freeze.deductions.map((d) => deductionOf(freeze, d)),
   },
   DepositDeduction: {
-    amount: (deduction: DepositDeductionValue) => deduction.amountFen,
-    transferred: (deduction: DepositDeductionValue) => deduction.transferredAt !== null,
+    amount: (deduction) => deduction.amountFen,
+    transferred: (deduction) => deduction.transferredAt !== null,
   },
   ControlMeasure: {
     __resolveType: () => 'DepositFreeze',
   },
   WealthManagementHolding: {
-    bank: (holding: WealthHolding) => bankOf(holding.bankCode),
-    units: (holding: WealthHolding) => formatUnits(holding.unitsMilli),
-    marketValue: (holding: WealthHolding) => holding.marketValueFen,
+    bank: (holding) => bankOf(holding.bankCode),
+    units: (holding) => formatUnits(holding.unitsMilli),
+    marketValue: (holding) => holding.marketValueFen,
   },
 };

@@ -1,6 +1,8 @@
 /** The bank subgraph's domain: what every bank's answer is translated into (money in integer fen, ISO dates). */
 
+import type { CompanyRef, PersonRef } from '../shared/entityRefs';
 import type { AgencyMeasure } from '../shared/measures/controlClient';
+import type { MeasureRefusal } from '../shared/measures/measureFields';
 
 export type BankAccountType = 'DEMAND' | 'TIME' | 'DEBIT_CARD' | 'SETTLEMENT';
 export type BankAccountStatus = 'NORMAL' | 'DORMANT' | 'CLOSED';
@@ -69,3 +71,68 @@ export interface BankConnection {
 export interface DepositFreezeRecord extends AgencyMeasure {
   bankCode: string;
 }
+
+/** What a court can do at a bank online (SPC/CBRC online enforcement query and control). */
+export type BankCapability = 'QUERY' | 'FREEZE' | 'DEDUCT';
+
+export interface BankConfig {
+  /** The bank's code on the network; also `extensions.provider` of its errors. */
+  code: string;
+  name: string;
+  /** What the bank supports online; anything else is refused up front. */
+  capabilities: readonly BankCapability[];
+  /** The key of this bank's base URL in `startBankSubgraph({ bankUrls })`. */
+  urlKey: string;
+  /**
+   * Path prefix of the bank's control interface (the network's common spec) on its base URL;
+   * absent for a bank that takes no measure online.
+   */
+  controlPrefix?: string;
+  /** Keys the bank takes in one request; one DataLoader per bank splits at this size. */
+  maxBatch: number;
+  /** Builds the client that speaks this bank's own API. */
+  adapter(connection: BankConnection): BankClient;
+}
+
+/** A deduction as the graph shows it (type DepositDeduction). */
+export interface DepositDeductionValue {
+  id: string;
+  requestId: string;
+  amountFen: number;
+  at: string;
+  transferredAt: string | null;
+}
+
+export interface FreezePayload {
+  freeze?: DepositFreezeRecord;
+  refusal?: MeasureRefusal;
+}
+
+export interface DeductionPayload {
+  deduction?: DepositDeductionValue;
+  freeze?: DepositFreezeRecord;
+  lapsed?: DepositFreezeRecord[];
+  refusal?: MeasureRefusal;
+}
+
+/** How a bank answered the account inquiry of one party (type BankInquiry). */
+export type InquiryStatus = 'ANSWERED' | 'UNAVAILABLE' | 'TIMEOUT' | 'BAD_RESPONSE' | 'REFUSED';
+
+export interface BankInquiry {
+  bank: BankConfig;
+  status: InquiryStatus;
+  accountCount: number | null;
+  message: string | null;
+}
+
+/** An account's holder as the graph points at it: the party another subgraph resolves. */
+export type PartyValue = PersonRef | CompanyRef;
+
+/**
+ * The shared values this subgraph's resolvers return for the federated parties and cases and
+ * for the control-measure definitions; re-exported so the generated resolver types map its
+ * whole schema from this one module (codegen.ts).
+ */
+export type { CaseRef, CompanyRef, PersonRef } from '../shared/entityRefs';
+export type { AgencyMeasure } from '../shared/measures/controlClient';
+export type { MeasureRefusal } from '../shared/measures/measureFields';

@@ -14,5 +14,8 @@ export type { GraphQLResolverMap };
  */
 export type GeneratedResolverMap = Readonly<Record<string, object | undefined>>;
 
-/** What a subgraph hands buildSubgraphSchema: a map typed by Apollo's type or by its generated one. */
-export type SubgraphResolverMap<TContext> = GraphQLResolverMap<TContext> | GeneratedResolverMap;
+/**
+ * What a subgraph hands buildSubgraphSchema: its map typed by its generated `Resolvers`. Every
+ * subgraph's map is; the context parameter stays so a caller still names whose map it is.
+ */
+export type SubgraphResolverMap<_TContext> = GeneratedResolverMap;
