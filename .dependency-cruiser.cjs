@@ -119,6 +119,16 @@ module.exports = {
       },
     },
     {
+      name: 'shipped-not-to-dev-dependencies',
+      severity: 'error',
+      comment:
+        'The image (Dockerfile) copies bin/ gateway/ lib/ mocks/ schemas/ stack/ subgraphs/ and installs ' +
+        'only the production dependencies (npm ci --omit=dev): a development dependency imported there ' +
+        'works on a laptop and fails in the province. Declare the package under dependencies.',
+      from: { path: '^(bin|gateway|lib|mocks|schemas|stack|subgraphs)/' },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment:

@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on one laptop — agency emulators seeded with a synthetic
- * province, the six agency subgraphs and the audit subgraph, and the gateway with Apollo Sandbox.
+ * province, the six agency subgraphs and the audit subgraph, and the gateway with its explorer.
  *
  *   npm start -- --persons 100000 --seed 7 --latency 20 --answer-delay 2000
  *
@@ -23,8 +23,11 @@
 import { parseArgs } from 'node:util';
 import { issueDevToken } from '../gateway/auth/devIssuer';
 import { loadGatewayConfig } from '../gateway/config';
-import { DEFAULT_PERSONS, DEFAULT_SEED } from '../mocks/population';
-import { caseVariables, DOSSIER, SEAL_REAL_ESTATE, sealVariables } from '../schemas/courtOperations';
+import { explorerEnabled } from '../gateway/explorer/serveExplorer';
+import { explorerTabs } from '../gateway/explorer/explorerTabs';
+import { EXAMPLE_OPERATIONS } from '../examples/exampleOperations';
+import { createPopulation, DEFAULT_PERSONS, DEFAULT_SEED } from '../mocks/population';
+import { caseVariables, COURT_OPERATIONS, DOSSIER, SEAL_REAL_ESTATE, sealVariables } from '../schemas/courtOperations';
 import { SUBGRAPH_NAMES } from '../schemas/subgraphs';
 import { AGENCIES } from '../stack/agencies';
 import { type Stack, startStack } from '../stack/startStack';
@@ -69,9 +72,18 @@ function positiveInt(name: string, raw: string | undefined): number | undefined 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
   const started = Date.now();
+  // The population first: the explorer opens with the token and case printed below.
+  const pop = createPopulation({ persons: positiveInt('persons', values.persons), seed: positiveInt('seed', values.seed) });
+  const rich = pop.scenarios.richDebtor;
+  const richCase = pop.cases.find((c) => c.caseNumber === rich.caseNumber)!;
+  const token = config.production
+    ? '<a token from your court\'s issuer>'
+    : await issueDevToken({ kind: 'court', court: richCase.courtCode, officer: richCase.officer, roles: ['query', 'control'] });
+  const sealUnit = pop.realEstate.find((u) => u.owners.some((o) => o.party.kind === 'PERSON' && o.party.idNumber === rich.idNumber))!;
+  const sealInput = { requestId: 'seal-1', unitNumber: sealUnit.unitNumber, documentNumber: `${rich.caseNumber}之一`, termDays: 1095 };
+  const account = pop.bankAccounts.find((a) => a.holder.kind === 'PERSON' && a.holder.idNumber === rich.idNumber);
   const stack = await startStack({
-    persons: positiveInt('persons', values.persons),
-    seed: positiveInt('seed', values.seed),
+    population: pop,
     agencyLatencyMs: positiveInt('latency', values.latency),
     agencyAnswerDelayMs: positiveInt('answer-delay', values['answer-delay']),
     port: positiveInt('port', values.port) ?? (values['ephemeral-ports'] ? 0 : config.port),
@@ -86,33 +98,46 @@ async function main(): Promise<void> {
     readinessToken: config.readinessToken,
     logLevel: config.logLevel,
     plannerChecks: config.plannerChecks,
+    // In production only the manifest's documents run; a new supergraph file is taken without a restart.
+    trustedDocuments: config.trustedDocuments,
+    supergraphPollIntervalMs: config.supergraphPollIntervalMs,
+    // Traces when OTEL_EXPORTER_OTLP_ENDPOINT is set; the stack flushes them as it stops.
+    tracing: config.tracing,
+    // One tab per documented and example operation, its variables from this seeded world (by type).
+    explorer: {
+      ...config.explorer,
+      tabs: explorerTabs([...COURT_OPERATIONS, ...Object.values(EXAMPLE_OPERATIONS).flat()], {
+        CaseNumber: rich.caseNumber,
+        IdNumber: rich.idNumber,
+        SealRealEstateInput: sealInput,
+        ...(account
+          ? { FreezeDepositInput: { requestId: 'freeze-1', bankCode: account.bankCode, accountNumber: account.accountNumber, documentNumber: `${rich.caseNumber}之一`, termDays: 365, amount: '10000.00' } }
+          : {}),
+        ReleaseMeasureInput: { measureId: '<the freeze id Freeze answered>', documentNumber: `${rich.caseNumber}之二` },
+        DeductFrozenDepositInput: { requestId: 'deduct-1', measureId: '<the freeze id Freeze answered>', amount: '5000.00' },
+      }),
+      ...(config.production ? {} : { headers: { authorization: `Bearer ${token}`, 'x-case-number': encodeURIComponent(rich.caseNumber) } }),
+    },
   });
-  const { population: pop } = stack;
-  const rich = pop.scenarios.richDebtor;
   const url = stack.gateway.url.replace('127.0.0.1', 'localhost');
-  const richCase = pop.cases.find((c) => c.caseNumber === rich.caseNumber)!;
-  const token = config.production
-    ? '<a token from your court\'s issuer>'
-    : await issueDevToken({ kind: 'court', court: richCase.courtCode, officer: richCase.officer, roles: ['query', 'control'] });
   const contested = pop.scenarios.contestedHouse;
-  const sealUnit = pop.realEstate.find((u) => u.owners.some((o) => o.party.kind === 'PERSON' && o.party.idNumber === rich.idNumber))!;
   // The documented texts as they are, values only in the variables: the gateway warmed their
   // query plans at start-up, and a plan is found by the exact text.
   const dossierVariablesJson = JSON.stringify(caseVariables(rich.caseNumber));
-  const sealVariablesJson = JSON.stringify(
-    sealVariables({ requestId: 'seal-1', unitNumber: sealUnit.unitNumber, documentNumber: `${rich.caseNumber}之一`, termDays: 1095 }),
-  );
+  const sealVariablesJson = JSON.stringify(sealVariables(sealInput));
+  const explorerUrl = explorerEnabled(config.explorer, config.production) ? url.replace(/\/graphql$/, '/') : 'off (EXPLORER=on turns it on)';
 
   console.log(`
 Court Asset Graph is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${pop.persons.length} persons, ${pop.companies.length} companies, ${pop.cases.length} cases (seed ${pop.seed}).
 
-  Gateway + Apollo Sandbox  ${url}
+  Gateway                   ${url}
+  Explorer (GraphiQL)       ${explorerUrl}
   Subgraphs, each with the emulated systems of its agency (npm run subgraph -- <name> runs one alone):
 ${subgraphLines(stack)}
 
-Every request carries a court officer's token and states its case. In the Sandbox, open
-Headers and add these two (a development token with the roles query and control for the
-officer of case ${rich.caseNumber}):
+Every request carries a court officer's token and states its case. The explorer opens with a
+tab per operation below, its variables and these two headers filled in; elsewhere add them
+yourself (a development token with the roles query and control for the officer of case ${rich.caseNumber}):
 
   Authorization: Bearer ${token}
   x-case-number: ${encodeURIComponent(rich.caseNumber)}

@@ -11,7 +11,8 @@
  */
 import type { ServedGraphQL } from '../lib/http/serveGraphQL';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schemas/subgraphs';
-import { SUBGRAPH_ENV, SubgraphConfigError } from '../subgraphs/shared/subgraphConfig';
+import { startTracing, type Tracing } from '../lib/tracing/tracing';
+import { loadSubgraphTracing, SUBGRAPH_ENV, SubgraphConfigError } from '../subgraphs/shared/subgraphConfig';
 import { SUBGRAPHS } from '../stack/agencies';
 import { stopGracefullyOnSignals } from './gracefulStop';
 
@@ -32,8 +33,11 @@ async function main(): Promise<void> {
   }
   const subgraph = name as SubgraphName;
   let served: ServedGraphQL;
+  let tracing: Tracing;
   try {
     served = await SUBGRAPHS[subgraph].startAlone(process.env);
+    // Its traces (OTEL_*), flushed when it stops.
+    tracing = startTracing(loadSubgraphTracing(subgraph, process.env));
   } catch (error) {
     if (!(error instanceof SubgraphConfigError)) throw error;
     console.error(`${error.message}\n(The ${subgraph} subgraph reads ${[...Object.keys(SUBGRAPH_ENV), ...SUBGRAPHS[subgraph].variables].join(', ')}.)`);
@@ -44,7 +48,10 @@ async function main(): Promise<void> {
   console.log(`READY ${JSON.stringify({ subgraph, url })}`);
   stopGracefullyOnSignals({
     httpServer: served.httpServer,
-    stop: () => served.stop(),
+    stop: async () => {
+      await served.stop();
+      await tracing.stop();
+    },
     draining: (signal) =>
       `${signal}: the ${subgraph} subgraph takes no new connections and finishes the requests in flight; then its agency connections ${subgraph === 'audit' ? 'and the audit log ' : ''}close (${signal} again after a second, or another signal, exits at once).`,
   });

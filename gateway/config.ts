@@ -4,15 +4,25 @@ import { z } from 'zod';
 import type { Database, DatabaseTimeouts } from '../lib/db/openDatabase';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../lib/gatewaySignature';
 import type { AuditCheckpointConfig } from '../lib/audit/checkpoints/auditCheckpointer';
-import { LOG_LEVELS, type LogLevel } from '../lib/log/logger';
+import { type DestinationStream, LOG_LEVELS, type LogLevel } from '../lib/log/logger';
+import { GATEWAY_SERVICE_NAME } from '../lib/tracing/spanNames';
+import type { TracingSettings } from '../lib/tracing/tracing';
+import { otlpEndpointVariable, serviceNameVariable } from '../lib/tracing/tracingEnv';
 import { MIN_METRICS_TOKEN_LENGTH } from '../lib/metrics/metricsAccess';
 import { loadAuditCheckpointConfig } from './audit/checkpointConfig';
 import { type AuthConfig, loadAuthConfig } from './auth/authConfig';
 import type { RateLimitOptions } from './plugins/rateLimit';
 import type { PlannerChecks } from './queryPlans/warmQueryPlans';
+import type { ExplorerOptions } from './explorer/serveExplorer';
 import type { SubgraphTransportOptions } from './transport/subgraphTransport';
 import { SUPERGRAPH_PATH } from '../schemas/loadSubgraphSdl';
+import { TRUSTED_DOCUMENTS_PATH } from '../schemas/trustedDocumentManifest';
+import { TRUSTED_DOCUMENT_MODES, type TrustedDocumentMode } from './plugins/trustedDocuments';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../schemas/subgraphs';
+import { readSecretFiles, secretFilesShape } from '../lib/config/secretFiles';
+
+/** The gateway's secrets, each of which may be given as a file instead, `<NAME>_FILE` (lib/config/secretFiles.ts). */
+const GATEWAY_SECRETS = ['SUBGRAPH_SECRET', 'READINESS_TOKEN', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL'] as const;
 
 /** A readiness token is a secret: as long as the subgraph secret. */
 export const MIN_READINESS_TOKEN_LENGTH = MIN_SUBGRAPH_SECRET_LENGTH;
@@ -33,6 +43,15 @@ export const gatewayEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** The Federation 2 supergraph to serve. @default schemas/supergraph.graphql */
   SUPERGRAPH_PATH: z.string().min(1).default(SUPERGRAPH_PATH),
+  /**
+   * Documents not in the trusted documents manifest: `off` run, `log` run logged and counted,
+   * `enforce` refused (plugins/trustedDocuments.ts). @default 'enforce' in production, else 'off'
+   */
+  /** How often the supergraph file is read for a new one (gateway/supergraph/); 0: never. @default 5000 */
+  SUPERGRAPH_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  TRUSTED_DOCUMENTS: z.enum(TRUSTED_DOCUMENT_MODES, { error: `use one of ${TRUSTED_DOCUMENT_MODES.join(', ')}` }).optional(),
+  /** The trusted documents manifest (npm run documents). @default schemas/trustedDocuments.json */
+  TRUSTED_DOCUMENTS_PATH: z.string().min(1).default(TRUSTED_DOCUMENTS_PATH),
   /** The audit database (PostgreSQL); without it an embedded PGlite directory. */
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().optional()),
   /** The embedded audit database's directory. @default '.data/audit' (relative to the working directory) */
@@ -92,6 +111,10 @@ export const gatewayEnvSchema = z.object({
   ),
   /** How much the gateway logs (lib/log/logger.ts). @default 'info' ('silent' when NODE_ENV is 'test') */
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `use one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  /** An OTLP/HTTP collector's base URL: traces are exported there (lib/tracing/tracing.ts). @default none: no traces */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpointVariable,
+  /** The `service.name` of the gateway's spans. @default 'court-asset-graph-gateway' */
+  OTEL_SERVICE_NAME: serviceNameVariable.default(GATEWAY_SERVICE_NAME),
   /**
    * Turn off Apollo's query-planner safety checks, each only when exactly 'true'. ApolloGateway
    * reads these two from process.env itself (it has no option for them); they are listed here so
@@ -101,6 +124,10 @@ export const gatewayEnvSchema = z.object({
    */
   APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK: apolloSwitch,
   APOLLO_DISABLE_SECURITY_NON_LOCAL_SELECTIONS_CHECK: apolloSwitch,
+  /** The GraphQL explorer at / (gateway/explorer/). @default 'on' outside production, 'off' in production */
+  EXPLORER: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['on', 'off'], { error: 'use on or off' }).optional()),
+  /** SUBGRAPH_SECRET_FILE, READINESS_TOKEN_FILE, ...: a file holding the secret (a Docker secret), instead of the variable. */
+  ...secretFilesShape(GATEWAY_SECRETS),
 });
 
 export interface GatewayConfig {
@@ -136,6 +163,17 @@ export interface GatewayConfig {
   host: string;
   production: boolean;
   supergraphPath: string;
+  /**
+   * Trusted documents (TRUSTED_DOCUMENTS, TRUSTED_DOCUMENTS_PATH; plugins/trustedDocuments.ts).
+   * loadGatewayConfig sets `enforce` in production. @default { mode: 'off' } for a config built by hand
+   */
+  /**
+   * How often the supergraph file is read for a new one, applied without a restart if it passes
+   * the checks (SUPERGRAPH_POLL_INTERVAL_MS; gateway/supergraph/). 0: never.
+   * @default 0 for a config built by hand; loadGatewayConfig: 5000
+   */
+  supergraphPollIntervalMs?: number;
+  trustedDocuments?: { mode: TrustedDocumentMode; manifestPath?: string };
   /** Where each subgraph really runs, overriding the URL written in the supergraph. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   /** Signs every subgraph request (lib/gatewaySignature); the subgraphs hold the same. */
@@ -185,11 +223,23 @@ export interface GatewayConfig {
    * (the stack, tests, benchmarks) follows LOG_LEVEL and NODE_ENV as loadGatewayConfig does.
    */
   logLevel?: LogLevel;
+  /** Where its log lines go (tests read them). @default standard output */
+  logDestination?: DestinationStream;
+  /**
+   * Its traces (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME): whoever starts the process starts
+   * the tracer provider from them (bin/start.ts through the stack). @default none
+   */
+  tracing?: TracingSettings;
   /**
    * Apollo's planner checks the start-up warm-up plans under (APOLLO_DISABLE_SECURITY_*);
    * ApolloGateway reads the same variables itself. @default both checks on
    */
   plannerChecks?: PlannerChecks;
+  /**
+   * The GraphQL explorer at `/` and for a browser's `GET /graphql` (EXPLORER; gateway/explorer/):
+   * its tabs and, outside production, the headers they start with. @default on outside production, off in production
+   */
+  explorer?: ExplorerOptions;
 }
 
 /** A fresh secret for one development process (or one stack): 256 random bits. */
@@ -218,7 +268,13 @@ function invalidConfiguration(error: z.ZodError): Error {
   return new Error(`Invalid gateway configuration: ${issues}`);
 }
 
-export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+export function loadGatewayConfig(given: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  let env: NodeJS.ProcessEnv;
+  try {
+    env = readSecretFiles(given, GATEWAY_SECRETS);
+  } catch (error) {
+    throw new Error(`Invalid gateway configuration: ${(error as Error).message}`);
+  }
   const parsed = gatewayEnvSchema.safeParse(env);
   if (!parsed.success) throw invalidConfiguration(parsed.error);
   const production = parsed.data.NODE_ENV === 'production';
@@ -249,12 +305,19 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     host: parsed.data.HOST,
     production,
     supergraphPath: parsed.data.SUPERGRAPH_PATH,
+    supergraphPollIntervalMs: parsed.data.SUPERGRAPH_POLL_INTERVAL_MS,
+    trustedDocuments: { mode: parsed.data.TRUSTED_DOCUMENTS ?? (production ? 'enforce' : 'off'), manifestPath: parsed.data.TRUSTED_DOCUMENTS_PATH },
     subgraphUrls,
     subgraphSecret: parsed.data.SUBGRAPH_SECRET ?? randomSubgraphSecret(),
     readinessToken: parsed.data.READINESS_TOKEN,
     metricsToken: parsed.data.METRICS_TOKEN,
     metricsOperations: parsed.data.METRICS_OPERATIONS,
     logLevel: parsed.data.LOG_LEVEL ?? defaultLogLevel(parsed.data.NODE_ENV),
+    tracing: {
+      serviceName: parsed.data.OTEL_SERVICE_NAME,
+      ...(parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? {} : { otlpEndpoint: parsed.data.OTEL_EXPORTER_OTLP_ENDPOINT }),
+    },
+    explorer: parsed.data.EXPLORER === undefined ? {} : { enabled: parsed.data.EXPLORER === 'on' },
     plannerChecks: {
       recursiveSelectionsLimitDisabled: parsed.data.APOLLO_DISABLE_SECURITY_RECURSIVE_SELECTIONS_CHECK,
       nonLocalSelectionsLimitDisabled: parsed.data.APOLLO_DISABLE_SECURITY_NON_LOCAL_SELECTIONS_CHECK,

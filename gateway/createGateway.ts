@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
 import type { GraphQLSchema } from 'graphql';
@@ -15,27 +14,31 @@ import { createMetricsRegistry } from '../lib/metrics/metricsRegistry';
 import { defaultSubgraphUrl } from '../schemas/subgraphUrls';
 import { RequestAudit } from './audit/requestAudit';
 import { startTokenVerifier } from './auth/createTokenVerifier';
-import { readAccessRules } from './authorization/accessRules';
 import { answerFromCaseRecord } from './caseBinding/answerFromCaseRecord';
 import { COURT_SUBGRAPH, signedCaseDirectory } from './caseBinding/caseDirectory';
 import { CASE_RECORD_QUERY } from './caseBinding/caseRecord';
 import { CaseRecordAnswers } from './caseBinding/caseRecordAnswers';
 import { type GatewayConfig, logLevelFromEnv } from './config';
 import type { GatewayContext } from './context';
+import { explorerPages } from './explorer/serveExplorer';
 import { gatewayPlugins } from './plugins';
 import { clientAddressResolver, trustedProxyAddress } from './plugins/clientAddress';
 import { formatInputError } from './plugins/inputErrors';
 import { queryLimits } from './plugins/limits';
 import { labelledOperations } from './plugins/metrics';
+import { readTrustedDocumentManifest, TRUSTED_DOCUMENTS_PATH } from '../schemas/trustedDocumentManifest';
 import { COURT_OPERATIONS } from '../schemas/courtOperations';
 import { QueryPlanStore } from './queryPlans/queryPlanStore';
 import { warmQueryPlans, type WarmUpReport } from './queryPlans/warmQueryPlans';
 import { gatewayReadiness, readinessView } from './readiness';
+import { SupergraphSource, type SupergraphStatus } from './supergraph/supergraphSource';
 import { attachSharedScalars } from './sharedScalars';
 import { SignedDataSource } from './transport/signedDataSource';
 import { SubgraphCallMetrics } from './transport/steps/measureSubgraphCalls';
 import { shareReads } from './transport/steps/shareInflightReads';
-import { createSubgraphTransport } from './transport/subgraphTransport';
+import { traceSubgraphFetches } from './transport/steps/traceSubgraphCalls';
+import { ATTR } from '../lib/tracing/spanNames';
+import { createSubgraphTransport, type Fetcher } from './transport/subgraphTransport';
 
 export interface RunningGateway extends ServedGraphQL {
   /** The audit log this gateway writes (for `npm run audit:verify`-style checks in tests). */
@@ -58,6 +61,8 @@ export interface GatewayStats {
   queryPlans: { hits: number; misses: number; stored: number; size: number };
   /** Subgraph reads answered from an identical read in flight. */
   sharedReads: number;
+  /** The supergraph served, and the new files applied and rejected since the start. */
+  supergraph: SupergraphStatus;
   /** Court subgraph reads answered from the request's case record (no call). */
   caseRecordAnswers: number;
   /** Connections opened to each subgraph origin (pooled transport only). */
@@ -83,11 +88,14 @@ export interface GatewayStats {
 export async function startGateway(config: GatewayConfig): Promise<RunningGateway> {
   // Access rules come off the supergraph; Apollo Gateway gets it without them (it would
   // refuse security features it does not enforce itself; this gateway enforces them).
-  const { rules, executableSdl } = readAccessRules(readFileSync(config.supergraphPath, 'utf8'));
+  // Checked now (a bad file refuses the start), then watched for a new one (supergraph/).
+  const supergraph = new SupergraphSource(config.supergraphPath);
+  const { rules } = supergraph;
   // A supergraph with no access rules (not the court graph) leaves nothing to authorize, so
   // operations go to its subgraphs without a caller, as under bare Apollo Gateway (still
   // audited, as anonymous). With rules, an operation with no verified caller never leaves.
   const requireCaller = rules.size > 0;
+  const trustedDocuments = config.trustedDocuments ?? { mode: 'off' };
   const verifyToken = await startTokenVerifier(config.auth);
   // A database handed in belongs to the caller (shared with the audit subgraph): never closed here.
   const owned = config.auditDatabase === undefined;
@@ -107,7 +115,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   };
   try {
     const audit = await AuditLog.open(db, { table: config.auditTable, observer: auditWriteMetrics(metrics) });
-    const logger = createLogger({ level: config.logLevel ?? logLevelFromEnv() });
+    const logger = createLogger({ level: config.logLevel ?? logLevelFromEnv(), ...(config.logDestination ? { destination: config.logDestination } : {}) });
+    supergraph.watchWith({ pollIntervalMs: config.supergraphPollIntervalMs, logger, registry: metrics });
     if (config.auditCheckpoints) checkpoints = await startAuditCheckpointer(audit, config.auditCheckpoints, { reporter: logger });
     // Without access rules every caller is anonymous: all are held to the court limits.
     const limits = queryLimits(requireCaller ? {} : { anonymous: false });
@@ -124,7 +133,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     const callMetrics = new SubgraphCallMetrics(metrics);
     const queryPlannerConfig = { cache: queryPlans };
     const gateway = new ApolloGateway({
-      supergraphSdl: executableSdl,
+      supergraphSdl: supergraph,
       queryPlannerConfig,
       // Every subgraph request is signed; subgraphs answer nothing else (lib/gatewaySignature).
       buildService: ({ name, url }) => {
@@ -148,7 +157,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     let warmUp: WarmUpReport = { warmed: [], skipped: [], ms: 0 };
     const warm = (operations: readonly string[]): WarmUpReport => {
       if (apiSchema === undefined) throw new Error('The supergraph is not loaded yet.');
-      const report = warmQueryPlans({ supergraphSdl: executableSdl, schema: apiSchema, store: queryPlans, operations, plannerConfig: queryPlannerConfig, checks: config.plannerChecks });
+      const report = warmQueryPlans({ supergraphSdl: supergraph.current.executableSdl, schema: apiSchema, store: queryPlans, operations, plannerConfig: queryPlannerConfig, checks: config.plannerChecks });
       for (const { operation, reason } of report.skipped) logger.debug(`Query plan of ${operation} not built: ${reason}`);
       return report;
     };
@@ -165,7 +174,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       schemaLoaded: () => schemaLoaded,
       stopping: () => stopping,
       pingAuditStore: async () => void (await db.query('SELECT 1')),
-      subgraphs: () => ({ ...subgraphs }),
+      // Those of the supergraph served now (a reload may add or remove some).
+      subgraphs: () => Object.fromEntries(Object.entries(subgraphs).filter(([name]) => supergraph.current.subgraphNames.has(name))),
       askSubgraph: (url, timeoutMs) => probes.readiness(url, timeoutMs),
       timeoutMs: config.readinessTimeoutMs,
     });
@@ -174,7 +184,8 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     const cases = signedCaseDirectory({
       url: config.subgraphUrls.court ?? defaultSubgraphUrl(COURT_SUBGRAPH),
       secret: config.subgraphSecret,
-      ...(transport ? { fetcher: transport.fetcher } : {}),
+      // Traced like the plan's calls: the lookup joins the request's trace.
+      fetcher: traceSubgraphFetches(COURT_SUBGRAPH, transport?.fetcher ?? (fetch as unknown as Fetcher)),
     });
 
     const served = await serveGraphQL<GatewayContext, RequestAudit>({
@@ -193,6 +204,13 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       readiness,
       readinessView: readinessView({ production: config.production, token: config.readinessToken }),
       metrics: { registry: metrics, view: metricsView({ production: config.production, token: config.metricsToken }) },
+      // A SERVER span per request (lib/tracing/serverSpan.ts): the court's code, never the officer.
+      tracing: {
+        server: 'gateway',
+        attributes: (context) => ({ [ATTR.requestId]: context.requestId, [ATTR.court]: context.caller?.kind === 'court' ? context.caller.court : undefined }),
+      },
+      // The explorer at / (gateway/explorer/): off in production unless EXPLORER=on.
+      pages: explorerPages(config.explorer ?? {}, config.production),
       createServer: (plugins) =>
         new ApolloServer<GatewayContext>({
           gateway,
@@ -210,13 +228,18 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
             rateLimit: { ...config.rateLimit, redis: config.redisUrl },
             // Only names the deployment knows become labels (plugins/metrics.ts).
             metrics: { registry: metrics, operationNames: labelledOperations(COURT_OPERATIONS, config.metricsOperations) },
+            trustedDocuments: {
+              mode: trustedDocuments.mode,
+              manifest: trustedDocuments.mode === 'off' ? new Map() : readTrustedDocumentManifest(trustedDocuments.manifestPath ?? TRUSTED_DOCUMENTS_PATH),
+              logger,
+              registry: metrics,
+            },
             authorization: {
               rules,
               authenticate: async (authorization) => (authorization === undefined ? undefined : verifyToken(authorization)),
               lookupCase: (caseNumber, requestId) => cases.lookup(caseNumber, requestId),
             },
             server: plugins,
-            production: config.production,
           }),
           formatError: formatInputError,
         }),
@@ -233,6 +256,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
         queryPlans: { ...queryPlans.stats, size: queryPlans.size },
         sharedReads: inflightReads?.followers ?? 0,
         caseRecordAnswers: caseRecordAnswers?.answered ?? 0,
+        supergraph: supergraph.status(),
         subgraphConnections: transport?.connectionsOpened() ?? {},
       }),
       stop: async () => {

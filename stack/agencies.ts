@@ -49,6 +49,8 @@ export interface EmulatorContext {
   caseAccount: CaseAccount;
   /** The URL of an emulator already started, by its name in `Stack.emulators`. */
   emulatorUrl(name: string): string;
+  /** The address emulators listen on. @default '127.0.0.1' (alone in a container: 0.0.0.0) */
+  host?: string;
 }
 
 /** Starts one emulator on `port` (0: ephemeral). */
@@ -90,7 +92,7 @@ const bankUrls = (context: SubgraphContext) => Object.fromEntries(Object.keys(BA
 export const AGENCIES: Record<AgencyName, Agency> = {
   court: {
     // The court's first (startStack): the banks need its URL.
-    emulators: { court: (c, port) => startCourtEmulator(c.population, { ...c.latency, caseAccount: c.caseAccount, port }) },
+    emulators: { court: (c, port) => startCourtEmulator(c.population, { ...c.latency, caseAccount: c.caseAccount, port, host: c.host }) },
     subgraph: {
       start: (c, port) => startCourtSubgraph({ agencyUrl: c.agencyUrl('court'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startCourtSubgraph(courtSubgraphConfig(env)),
@@ -102,7 +104,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
       Object.entries(BANK_EMULATORS).map(([code, start]): [string, EmulatorStart] => [
         `bank:${code}`,
         // Banks transfer deducted funds to the court's case account.
-        (c, port) => start(c.population, { ...c.latency, port, control: c.control(`measures_bank_${code.toLowerCase()}`), courtUrl: c.emulatorUrl('court') }),
+        (c, port) => start(c.population, { ...c.latency, port, host: c.host, control: c.control(`measures_bank_${code.toLowerCase()}`), courtUrl: c.emulatorUrl('court') }),
       ]),
     ),
     subgraph: {
@@ -112,7 +114,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
     },
   },
   realestate: {
-    emulators: { realestate: (c, port) => startRealEstateEmulator(c.population, { ...c.latency, port, control: c.control('measures_realestate') }) },
+    emulators: { realestate: (c, port) => startRealEstateEmulator(c.population, { ...c.latency, port, host: c.host, control: c.control('measures_realestate') }) },
     subgraph: {
       start: (c, port) => startRealEstateSubgraph({ agencyUrl: c.agencyUrl('realestate'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startRealEstateSubgraph(realEstateSubgraphConfig(env)),
@@ -120,7 +122,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
     },
   },
   vehicle: {
-    emulators: { vehicle: (c, port) => startVehicleEmulator(c.population, { ...c.latency, port, control: c.control('measures_vehicle') }) },
+    emulators: { vehicle: (c, port) => startVehicleEmulator(c.population, { ...c.latency, port, host: c.host, control: c.control('measures_vehicle') }) },
     subgraph: {
       start: (c, port) => startVehicleSubgraph({ agencyUrl: c.agencyUrl('vehicle'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startVehicleSubgraph(vehicleSubgraphConfig(env)),
@@ -128,7 +130,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
     },
   },
   commerce: {
-    emulators: { commerce: (c, port) => startCommerceEmulator(c.population, { ...c.latency, port, control: c.control('measures_commerce') }) },
+    emulators: { commerce: (c, port) => startCommerceEmulator(c.population, { ...c.latency, port, host: c.host, control: c.control('measures_commerce') }) },
     subgraph: {
       start: (c, port) => startCommerceSubgraph({ agencyUrl: c.agencyUrl('commerce'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),
       startAlone: (env) => startCommerceSubgraph(commerceSubgraphConfig(env)),
@@ -137,7 +139,7 @@ export const AGENCIES: Record<AgencyName, Agency> = {
   },
   'social-insurance': {
     emulators: {
-      'social-insurance': (c, port) => startSocialInsuranceEmulator(c.population, { ...c.latency, port, control: c.control('measures_social_insurance') }),
+      'social-insurance': (c, port) => startSocialInsuranceEmulator(c.population, { ...c.latency, port, host: c.host, control: c.control('measures_social_insurance') }),
     },
     subgraph: {
       start: (c, port) => startSocialInsuranceSubgraph({ agencyUrl: c.agencyUrl('social-insurance'), port, secret: c.secret, metrics: c.metrics, ...c.calls }),

@@ -13,6 +13,7 @@ import type { AgencyResilience } from '../subgraphs/shared/agencyPolicy';
 import { loadAgencyCalls } from '../subgraphs/shared/subgraphConfig';
 import { AGENCIES, type AgencyName, type EmulatorContext, type EmulatorStart, SUBGRAPHS } from './agencies';
 import type { MetricsAccess } from '../lib/metrics/metricsAccess';
+import { startTracing, type TracingSettings } from '../lib/tracing/tracing';
 
 export interface StackOptions {
   /** @default DEFAULT_PERSONS */
@@ -58,6 +59,20 @@ export interface StackOptions {
   logLevel?: GatewayConfig['logLevel'];
   /** Apollo's planner checks, as ApolloGateway reads them (GatewayConfig.plannerChecks). @default both on */
   plannerChecks?: GatewayConfig['plannerChecks'];
+  /** Which documents the gateway runs (GatewayConfig.trustedDocuments). @default off */
+  trustedDocuments?: GatewayConfig['trustedDocuments'];
+  /** How often the gateway looks for a new supergraph file (GatewayConfig.supergraphPollIntervalMs). @default never */
+  supergraphPollIntervalMs?: number;
+  /** Where the gateway's log lines go (GatewayConfig.logDestination). @default standard output */
+  logDestination?: GatewayConfig['logDestination'];
+  /**
+   * The process's traces: an OTLP endpoint (npm start: OTEL_EXPORTER_OTLP_ENDPOINT) or an exporter
+   * of the caller's (tests: an in-memory one). The stack starts the tracer provider first and
+   * stops it (flushing) after everything else. @default none: no traces
+   */
+  tracing?: TracingSettings;
+  /** The gateway's explorer: its tabs and headers (GatewayConfig.explorer). @default on outside production, the documented operations */
+  explorer?: GatewayConfig['explorer'];
   /** The agencies' clock (terms, answers, expiry); tests move it by hand. @default the wall clock */
   clock?: () => Date;
   /** How long agencies take to answer a control request. @default 0 (at once) */
@@ -93,6 +108,8 @@ export interface Stack {
  * start the same stack on ephemeral ports.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  // One provider for the process: gateway and subgraphs tell their spans apart by `cag.server`.
+  const tracing = options.tracing ? startTracing(options.tracing) : undefined;
   const population = options.population ?? createPopulation({ persons: options.persons, seed: options.seed });
   const latency = options.agencyLatencyMs === undefined ? {} : { latencyMs: options.agencyLatencyMs };
   // One database for the whole stack (PGlite is single-process): the gateway's audit, and the
@@ -109,6 +126,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // Stop in reverse: gateway first, so nothing new reaches a stopped subgraph; the database last.
   const stop = () =>
     stopAll([
+      ...(tracing ? [tracing] : []),
       { stop: () => database.close() },
       ...Object.values(emulators).map((e) => ({ stop: () => e.close() })),
       ...Object.values(subgraphs),
@@ -167,6 +185,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       metricsToken: options.metricsToken,
       logLevel: options.logLevel,
       plannerChecks: options.plannerChecks,
+      trustedDocuments: options.trustedDocuments,
+      supergraphPollIntervalMs: options.supergraphPollIntervalMs,
+      logDestination: options.logDestination,
+      explorer: options.explorer,
     });
 
     const portOf = (served: { url: string }) => Number(new URL(served.url).port);

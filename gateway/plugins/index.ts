@@ -9,6 +9,7 @@ import { type MetricsPluginOptions, metricsPlugin } from './metrics';
 import { operationChoicePlugin } from './operationChoice';
 import { type RateLimitOptions, rateLimitPlugin } from './rateLimit';
 import { requestLoggingPlugin } from './requestLogging';
+import { type TrustedDocumentsOptions, trustedDocumentsPlugin } from './trustedDocuments';
 
 export interface GatewayPluginsOptions {
   logger: Logger;
@@ -16,11 +17,11 @@ export interface GatewayPluginsOptions {
   limits: QueryLimitsConfig;
   rateLimit: RateLimitOptions;
   metrics: MetricsPluginOptions;
+  /** Trusted documents (TRUSTED_DOCUMENTS); `off`: every document runs. */
+  trustedDocuments: TrustedDocumentsOptions;
   authorization: AuthorizationOptions;
   /** Apollo Server's plugins for the HTTP server it runs in (serveGraphQL: drain on stop). */
   server: ApolloServerPlugin<GatewayContext>[];
-  /** Production: no landing page (Sandbox). */
-  production: boolean;
 }
 
 /**
@@ -28,12 +29,15 @@ export interface GatewayPluginsOptions {
  *
  * 1. requestLogging: one line per request, whatever stops it later.
  * 2. metrics: every request counted and timed from the start, whatever stops it later.
- * 3. limits: depth, cost, aliases, tokens, directives; suggestions hidden; anonymous requests held lower.
- * 4. operationChoice: one runnable operation, or the refusal is the answer.
- * 5. rateLimit: per court, citizen or client address, refused as such (429) whoever sent it.
- * 6. authorization: the caller from the token, the roles, the case binding.
- * 7. audit: what Apollo Server answered, recorded before the answer leaves.
- * 8. the HTTP server's own (drain), and no landing page in production.
+ * 3. trustedDocuments: an unknown document refused before it is parsed, so nothing after spends
+ *    work on it (limits, the rate budget, the case lookup); after the log and metrics, which record the refusal.
+ * 4. limits: depth, cost, aliases, tokens, directives; suggestions hidden; anonymous requests held lower.
+ * 5. operationChoice: one runnable operation, or the refusal is the answer.
+ * 6. rateLimit: per court, citizen or client address, refused as such (429) whoever sent it.
+ * 7. authorization: the caller from the token, the roles, the case binding.
+ * 8. audit: what Apollo Server answered, recorded before the answer leaves.
+ * 9. the HTTP server's own (drain), and never Apollo's landing page (Sandbox, from a CDN): the
+ *    gateway serves its own explorer (gateway/explorer/).
  *
  * A new cross-cutting concern is one file in this folder and one line here.
  */
@@ -42,6 +46,7 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
     requestLoggingPlugin({ logger: options.logger }),
     // Beside the log: the limits and refusals after it are counted too.
     metricsPlugin(options.metrics),
+    trustedDocumentsPlugin(options.trustedDocuments),
     ...options.limits.plugins,
     // Before authorization: its refusal (no operation chosen, a subscription) is the answer.
     operationChoicePlugin(),
@@ -50,6 +55,6 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
     authorizationPlugin(options.authorization),
     auditPlugin(),
     ...options.server,
-    ...(options.production ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ApolloServerPluginLandingPageDisabled(),
   ];
 }

@@ -129,6 +129,10 @@ export const ERROR_CODES = {
     kind: 'refusal', httpStatus: 400, source: 'gateway',
   },
   SUBSCRIPTION_NOT_SUPPORTED: { description: 'A subscription: send a query or a mutation.', kind: 'refusal', httpStatus: 400, source: 'gateway' },
+  UNTRUSTED_DOCUMENT: {
+    description: 'The document (its text, or the `persistedQuery` hash sent instead) is not in the trusted documents manifest the gateway enforces; nothing of it ran.',
+    kind: 'refusal', httpStatus: 400, source: 'gateway',
+  },
   RATE_LIMITED: {
     description: "The court's request budget, or the address's for a request without a verified caller, is spent; `retryAfter` and the `retry-after` header say when to try again.",
     kind: 'refusal', httpStatus: 429, source: 'gateway',

@@ -7,6 +7,8 @@ import finalhandler from 'finalhandler';
 import { type HttpLimitsOptions, httpServerOptions, limitConnectionsPerClient } from './httpLimits';
 import { BATCH_REFUSAL, bodyRefusal, INTERNAL_FAILURE, refusalAnswer } from '../errors/httpRefusals';
 import { type ServedMetrics, serveMetrics } from '../metrics/serveMetrics';
+import { keepTraceContext } from '../tracing/keepTraceContext';
+import { requestSpanPlugin, type ServerTracing, traceRequest } from '../tracing/serverSpan';
 
 /** What `admit` decides for one /graphql request. */
 export type Admission =
@@ -78,6 +80,16 @@ export interface ServeGraphQLOptions<TContext extends BaseContext, TArrival exte
    * may scrape it (lib/metrics/metricsAccess.ts). @default none: /metrics is 404
    */
   metrics?: ServedMetrics;
+  /**
+   * Each /graphql request in a SERVER span continuing the caller's `traceparent`
+   * (lib/tracing/serverSpan.ts). @default none: not traced
+   */
+  tracing?: ServerTracing<TContext>;
+  /**
+   * Answers requests that are pages, not GraphQL (the gateway's explorer and its files), before
+   * any other route, `/graphql` included; returns true when it answered. @default none
+   */
+  pages?(req: IncomingMessage, res: ServerResponse, path: string): boolean;
 }
 
 /** What one `GET /readyz` sees: status and checks, only the status, or a refusal (status, headers, JSON body). */
@@ -107,7 +119,8 @@ export interface ServedGraphQL {
 export async function serveGraphQL<TContext extends BaseContext, TArrival extends GraphQLArrival = GraphQLArrival>(
   options: ServeGraphQLOptions<TContext, TArrival>,
 ): Promise<ServedGraphQL> {
-  const parseJson = bodyParser.json({ limit: options.bodyLimit ?? '1mb' });
+  // The body's stream events run outside the request's trace context: its callback is bound back to it.
+  const parseJson = keepTraceContext(bodyParser.json({ limit: options.bodyLimit ?? '1mb' }));
   let server: ApolloServer<TContext> | undefined;
 
   const graphql = async (req: IncomingMessage & { body?: unknown }, res: ServerResponse, search: string): Promise<void> => {
@@ -182,8 +195,10 @@ export async function serveGraphQL<TContext extends BaseContext, TArrival extend
     const q = target.indexOf('?');
     const path = q === -1 ? target : target.slice(0, q);
     const search = q === -1 ? '' : target.slice(q);
+    // Not audited: a page view is not a GraphQL request, it carries no data and asks no agency.
+    if (options.pages?.(req, res, path)) return;
     const read = req.method === 'GET' || req.method === 'HEAD';
-    if (path === '/graphql' || path === '/graphql/') return graphql(req, res, search);
+    if (path === '/graphql' || path === '/graphql/') return traceRequest(options.tracing, req, res, () => graphql(req, res, search));
     // Alive: the process answers. Ready: it can do its work (readiness checks pass).
     if (path === '/healthz' && read) return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz' && read) {
@@ -211,7 +226,7 @@ export async function serveGraphQL<TContext extends BaseContext, TArrival extend
     handle,
   );
   limitConnectionsPerClient(httpServer, options.httpLimits);
-  server = options.createServer([ApolloServerPluginDrainHttpServer({ httpServer })]);
+  server = options.createServer([ApolloServerPluginDrainHttpServer({ httpServer }), ...(options.tracing ? [requestSpanPlugin(options.tracing)] : [])]);
   await server.start();
 
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,8 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { maskIdentifiers } from './maskIdentifiers';
+import { activeTraceIds } from '../tracing/traceIds';
 
-export type { Logger } from 'pino';
+export type { DestinationStream, Logger } from 'pino';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,9 +19,10 @@ export interface LoggerOptions {
  * whatever logged it (messages, objects, child bindings, errors and their stacks), so no
  * resident ID, credit code, account number or VIN reaches a log in full.
  * Pass it to Apollo Server as `logger` too, so the server's own warnings are masked alike.
+ * A line written inside a span carries its `trace_id` and `span_id` (lib/tracing/traceIds.ts).
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const settings = { level: options.level, hooks: { streamWrite: maskLine } };
+  const settings = { level: options.level, hooks: { streamWrite: maskLine }, mixin: activeTraceIds };
   return options.destination ? pino(settings, neverThrowing(options.destination)) : pino(settings);
 }
 

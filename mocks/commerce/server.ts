@@ -59,6 +59,8 @@ export interface CommerceEmulatorOptions {
   control?: AgencyControlOptions;
   /** @default 0 (ephemeral) */
   port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
   /** @default 0 */
   latencyMs?: number;
 }
@@ -113,6 +115,7 @@ export async function startCommerceEmulator(population: Population, options: Com
     name: 'commerce',
     latencyMs: options.latencyMs,
     port: options.port,
+    host: options.host,
     renderError: (refusal) => ({ success: false, errorCode: refusal.agencyCode, errorMsg: refusal.message }),
     routes: [
       {

@@ -56,6 +56,8 @@ export const RECEIPT_ERRCODES: Readonly<Record<string, number>> = {
 
 export interface CourtEmulatorOptions {
   port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
   /** @default 2 */
   latencyMs?: number;
   /**
@@ -117,6 +119,7 @@ export async function startCourtEmulator(population: Population, options: CourtE
     name: 'court',
     latencyMs: options.latencyMs ?? 2,
     port: options.port,
+    host: options.host,
     renderError: (refusal) => ({ errcode: RECEIPT_ERRCODES[refusal.agencyCode] ?? refusal.status * 10 + 1, errmsg: refusal.message }),
     routes: [
       {

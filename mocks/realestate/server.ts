@@ -50,6 +50,8 @@ const SHARED_REFUSAL_CODES: Record<string, string> = {
 
 export interface RealEstateEmulatorOptions {
   port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
   /** @default 3 */
   latencyMs?: number;
   /** The registry's measure book; without it the platform answers inquiries only. */
@@ -71,6 +73,7 @@ export async function startRealEstateEmulator(population: Population, options: R
     name: 'realestate',
     latencyMs: options.latencyMs ?? 3,
     port: options.port,
+    host: options.host,
     renderError: (refusal) => ({
       code: /^\d{4}$/.test(refusal.agencyCode) ? refusal.agencyCode : (SHARED_REFUSAL_CODES[refusal.agencyCode] ?? '9999'),
       msg: refusal.message,

@@ -70,6 +70,8 @@ export interface SocialInsuranceEmulatorOptions {
   control?: AgencyControlOptions;
   /** @default 0 (ephemeral) */
   port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
   /** @default 0 */
   latencyMs?: number;
 }
@@ -103,5 +105,6 @@ export async function startSocialInsuranceEmulator(population: Population, optio
     renderError,
     latencyMs: options.latencyMs,
     port: options.port,
+    host: options.host,
   });
 }

@@ -105,6 +105,8 @@ async function query(body: unknown, field: string, index: Map<string, VehicleRec
 
 export interface VehicleEmulatorOptions {
   port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
   latencyMs?: number;
   /** The registry's measure book (seizures); without it the registry answers inquiries only. */
   control?: AgencyControlOptions;
@@ -160,5 +162,6 @@ export async function startVehicleEmulator(population: Population, options: Vehi
     renderError,
     latencyMs: options.latencyMs,
     port: options.port,
+    host: options.host,
   });
 }

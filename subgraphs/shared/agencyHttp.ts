@@ -4,6 +4,11 @@ import { AgencyError, type AgencyErrorDetails } from './agencyError';
 import type { AgencyCallEvent } from './agencyObserver';
 import { type AgencyResponse, unpooledFetch } from './agencyPool';
 import { currentAgencyHeaders } from './agencyHeaders';
+import { trace } from '@opentelemetry/api';
+import { inClientSpan } from '../../lib/tracing/clientSpan';
+import { ATTR, SPAN, TRACER } from '../../lib/tracing/spanNames';
+import { traceHeaders } from '../../lib/tracing/traceHeaders';
+import { urlTemplate } from '../../lib/tracing/urlTemplate';
 
 export interface AgencyHttpOptions {
   /** Name used in errors, e.g. "vehicle registry" or "bank NCB". */
@@ -42,6 +47,8 @@ export interface AgencyCallOptions<T, B> {
  * garbage costs its own fields, never a crash or a wrong value. Every call carries the case
  * context of the request it serves (`x-court`, `x-officer`, `x-case-number`, `x-request-id`),
  * and goes through the agency's channel (breaker, retries, pool) when the subgraph gave one.
+ * Each call is one CLIENT span (agency, provider, method, path template, status, attempts,
+ * outcome), its `traceparent` sent to the agency with every attempt.
  */
 export class AgencyHttp {
   private readonly timeoutMs: number;
@@ -71,6 +78,28 @@ export class AgencyHttp {
   }
 
   private call<T, B>(method: string, path: string, build: () => B, schema: ZodType<T>, options: AgencyCallOptions<T, B>): Promise<T> {
+    const template = urlTemplate(path);
+    const base = new URL(this.options.baseUrl);
+    const attributes = {
+      [ATTR.agency]: this.options.agency,
+      ...(this.options.provider === undefined ? {} : { [ATTR.provider]: this.options.provider }),
+      [ATTR.httpMethod]: method,
+      [ATTR.urlTemplate]: template,
+      [ATTR.serverAddress]: base.hostname,
+      ...(base.port === '' ? {} : { [ATTR.serverPort]: Number(base.port) }),
+    };
+    return inClientSpan({ tracer: TRACER.agencyCalls, name: SPAN.agencyCall(method, template), attributes }, async (span) => {
+      let attempts = 0;
+      const answer = await this.send(method, path, () => {
+        span.setAttribute(ATTR.attempts, ++attempts);
+        return build();
+      }, schema, options);
+      span.setAttribute(ATTR.outcome, 'ok');
+      return answer;
+    });
+  }
+
+  private send<T, B>(method: string, path: string, build: () => B, schema: ZodType<T>, options: AgencyCallOptions<T, B>): Promise<T> {
     const deadline = Date.now() + this.timeoutMs;
     const attempt = async () => {
       const sent = build();
@@ -109,11 +138,14 @@ export class AgencyHttp {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           // Court, officer, case and request id of the gateway-signed request this call serves.
           ...currentAgencyHeaders(),
+          // The call's span (active here), so the agency's side can join the trace.
+          ...traceHeaders(),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         // What is left of the call's budget: a retry never extends it.
         signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
+      trace.getActiveSpan()?.setAttribute(ATTR.httpStatus, response.status);
       text = await response.text();
     } catch (error) {
       // Duck-typed: the DOMException fetch rejects with may come from another realm (jest).

@@ -138,5 +138,7 @@ async function serve<TContext extends SignedContext>(options: StartSubgraphOptio
     // fields at once, with coded errors. Ready therefore means the subgraph is up.
     readiness: async () => ({ ready: true, checks: { agencies: options.channels?.report() ?? {} } }),
     metrics: { registry, view: metricsView(options.metrics ?? { production: false }) },
+    // A SERVER span per request, continuing the gateway's trace (its traceparent).
+    tracing: { server: options.name },
   });
 }

@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { MIN_SUBGRAPH_SECRET_LENGTH } from '../../lib/gatewaySignature';
 import { type MetricsAccess, MIN_METRICS_TOKEN_LENGTH } from '../../lib/metrics/metricsAccess';
 import { DEFAULT_SUBGRAPH_PORTS, type SubgraphName } from '../../schemas/subgraphs';
+import { subgraphServiceName } from '../../lib/tracing/spanNames';
+import type { TracingSettings } from '../../lib/tracing/tracing';
+import { otlpEndpointVariable, serviceNameVariable } from '../../lib/tracing/tracingEnv';
+import { readSecretFiles, secretFilesShape, secretsAmong } from '../../lib/config/secretFiles';
 import { type AgencyResilience, RESILIENCE_ENV, resolveResilience, type ResilienceSettings, type ResilienceVariable } from './agencyPolicy';
 
 /**
@@ -67,6 +71,12 @@ export const SUBGRAPH_ENV = {
     z.string().min(MIN_METRICS_TOKEN_LENGTH, { error: `must be at least ${MIN_METRICS_TOKEN_LENGTH} characters long` }).optional(),
   ),
   ...agencyCallsShape,
+  /** An OTLP/HTTP collector's base URL: the subgraph's traces go there (bin/subgraph.ts). @default none: no traces */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpointVariable,
+  /** The `service.name` of its spans. @default court-asset-graph-subgraph-<name> */
+  OTEL_SERVICE_NAME: serviceNameVariable,
+  /** SUBGRAPH_SECRET_FILE, METRICS_TOKEN_FILE: a file holding the secret (a Docker secret), instead of the variable (lib/config/secretFiles.ts). */
+  ...secretFilesShape(['SUBGRAPH_SECRET', 'METRICS_TOKEN']),
 };
 
 /** What every subgraph's start options take from its configuration. */
@@ -135,8 +145,15 @@ export function loadAgencyCalls(env: NodeJS.ProcessEnv, options: { timeoutMs?: n
 export function loadSubgraphConfig<TAgency extends z.ZodRawShape>(
   name: SubgraphName,
   agencyShape: TAgency,
-  env: NodeJS.ProcessEnv,
+  given: NodeJS.ProcessEnv,
 ): SubgraphSettings & { agency: z.output<z.ZodObject<TAgency>> } {
+  // Every secret it reads (the audit's DATABASE_URL too) may come from its <NAME>_FILE.
+  let env: NodeJS.ProcessEnv;
+  try {
+    env = readSecretFiles(given, secretsAmong([...Object.keys(SUBGRAPH_ENV), ...Object.keys(agencyShape)]));
+  } catch (error) {
+    throw new SubgraphConfigError(`the ${name} subgraph`, [(error as Error).message]);
+  }
   const shared = z.object(SUBGRAPH_ENV).safeParse(env);
   const agency = z.object(agencyShape).safeParse(env);
   const problems = [...(shared.success ? [] : problemsOf(shared.error)), ...(agency.success ? [] : problemsOf(agency.error))];
@@ -154,4 +171,15 @@ export function loadSubgraphConfig<TAgency extends z.ZodRawShape>(
     resilience,
     agency: agency.data,
   };
+}
+
+/**
+ * A lone subgraph's traces from its environment (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME),
+ * for the process that runs it to start its tracer provider with (bin/subgraph.ts).
+ */
+export function loadSubgraphTracing(name: SubgraphName, env: NodeJS.ProcessEnv): TracingSettings {
+  const parsed = z.object({ OTEL_EXPORTER_OTLP_ENDPOINT: SUBGRAPH_ENV.OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME: SUBGRAPH_ENV.OTEL_SERVICE_NAME }).safeParse(env);
+  if (!parsed.success) throw new SubgraphConfigError(`the ${name} subgraph`, problemsOf(parsed.error));
+  const { OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint, OTEL_SERVICE_NAME: serviceName } = parsed.data;
+  return { serviceName: serviceName ?? subgraphServiceName(name), ...(otlpEndpoint === undefined ? {} : { otlpEndpoint }) };
 }

@@ -37,7 +37,9 @@ const BASE: Files = {
   'tsconfig.json': readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'),
   'node_modules/fake-pkg/package.json': JSON.stringify({ name: 'fake-pkg', version: '1.0.0', main: 'index.js' }),
   'node_modules/fake-pkg/index.js': 'exports.x = 1;\n',
-  'package.json': JSON.stringify({ name: 'fixture', private: true, dependencies: { 'fake-pkg': '1.0.0' } }),
+  'node_modules/fake-dev-pkg/package.json': JSON.stringify({ name: 'fake-dev-pkg', version: '1.0.0', main: 'index.js' }),
+  'node_modules/fake-dev-pkg/index.js': 'exports.y = 1;\n',
+  'package.json': JSON.stringify({ name: 'fixture', private: true, dependencies: { 'fake-pkg': '1.0.0' }, devDependencies: { 'fake-dev-pkg': '1.0.0' } }),
 };
 
 /** Allowed by every rule; both trees start from these. */
@@ -55,7 +57,7 @@ const GOOD: Files = {
   'mocks/tsa/server.ts': `import { db } from '../../lib/db/database';\nimport { check } from '../../schemas/identifiers';\nexport const tsa = () => [db, check('x')];\n`,
   'stack/startStack.ts': `import { gateway } from '../gateway/createGateway';\nimport { audit } from '../subgraphs/audit';\nimport { tsa } from '../mocks/tsa/server';\nexport const stack = [gateway, audit, tsa];\n`,
   'bin/start.ts': `import { stack } from '../stack/startStack';\nexport const start = stack;\n`,
-  'test/support/stack.ts': `import { stack } from '../../stack/startStack';\nimport { tsa } from '../../mocks/tsa/server';\nexport const harness = [stack, tsa];\n`,
+  'test/support/stack.ts': `import { stack } from '../../stack/startStack';\nimport { tsa } from '../../mocks/tsa/server';\nimport { y } from 'fake-dev-pkg';\nexport const harness = [stack, tsa, y];\n`,
 };
 
 /** One bad import per rule (and a type-only cycle next to a value cycle), with what each must report. */
@@ -85,6 +87,8 @@ const BAD: Files = {
   'schemas/composeSupergraph.ts': `import type { Ctx } from '../gateway/context';\nexport const compose = (c: Ctx) => c;\n`,
   // generated-imports-only-context-and-types: another subgraph's types are not its own.
   'subgraphs/bank/generated/resolvers.ts': `import type { Entry } from '../../audit/types';\nexport type Resolvers = { entry: Entry };\n`,
+  // shipped-not-to-dev-dependencies: the image installs no development dependency.
+  'bin/token.ts': `import { y } from 'fake-dev-pkg';\nexport const token = y;\n`,
   // not-to-unresolvable
   'gateway/readiness.ts': `import { gone } from './movedAway';\nexport const ready = gone;\n`,
 };
@@ -103,6 +107,7 @@ const EXPECTED_BAD: [rule: string, from: string, to: string][] = [
   ['production-not-to-mocks-or-harnesses', 'gateway/audit/checkpointTimestamp.ts', 'mocks/tsa/server.ts'],
   ['production-not-to-mocks-or-harnesses', 'subgraphs/court/index.ts', 'test/support/stack.ts'],
   ['schemas-imports-only-schemas-or-lib', 'schemas/composeSupergraph.ts', 'gateway/context.ts'],
+  ['shipped-not-to-dev-dependencies', 'bin/token.ts', 'node_modules/fake-dev-pkg/index.js'],
   ['subgraphs-not-to-gateway', 'subgraphs/audit/resolvers.ts', 'gateway/context.ts'],
 ];
 

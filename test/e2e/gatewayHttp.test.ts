@@ -1,5 +1,5 @@
 /**
- * The gateway's HTTP layer through the whole stack: health, Sandbox, introspection, and every
+ * The gateway's HTTP layer through the whole stack: health, the explorer, introspection, and every
  * request it refuses before running an operation, each answered as a coded GraphQL JSON error
  * (never a 500 or an HTML page) and each leaving one REFUSED record in the audit, with no
  * intent (nothing was asked of any subgraph or agency).
@@ -46,11 +46,13 @@ describe('gateway over HTTP', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('serves Apollo Sandbox to a browser in development, and audits the answer', async () => {
+  it("serves the explorer to a browser's GET /graphql in development, never Sandbox, and audits no page view", async () => {
     const answer = await exchange({ headers: { accept: 'text/html' } });
     expect(answer.status).toBe(200);
-    expect(answer.text).toContain('embeddable-sandbox');
-    expect(answer.records).toEqual([{ outcome: 'ANSWERED', error_codes: [], operation_name: null, caller_kind: 'anonymous' }]);
+    expect(answer.text).toContain('id="explorer-defaults"');
+    expect(answer.text).not.toContain('embeddable-sandbox');
+    // A page view carries no data and asks no agency (test/e2e/explorer.test.ts runs the page itself).
+    expect(answer.records).toEqual([]);
   });
 
   it('allows introspection in development', async () => {

@@ -5,6 +5,7 @@ import { mapSubgraphErrors } from './mapSubgraphErrors';
 import { measureSubgraphCalls, type SubgraphCallMetrics } from './measureSubgraphCalls';
 import { shareInflightReads } from './shareInflightReads';
 import { sign, type SignOptions } from './sign';
+import { traceSubgraphCalls } from './traceSubgraphCalls';
 
 export interface SubgraphCallStepsOptions extends AdmitOptions, SignOptions {
   /**
@@ -25,9 +26,10 @@ export interface SubgraphCallStepsOptions extends AdmitOptions, SignOptions {
  * 1. admit: refuse what authorization could not check; the audit intent durable first; record the subgraph as called.
  * 2. answerFromCaseRecord: the plan's ask for the request's own case, from the record the binding read.
  * 3. shareInflightReads: an identical read already in flight answers this one.
- * 4. measureSubgraphCalls: count and time each call that goes to its subgraph, by outcome.
- * 5. sign: the gateway signature, as the request leaves.
- * 6. mapSubgraphErrors: a subgraph's refusal of the signature worded as the deployment's fault.
+ * 4. traceSubgraphCalls: a CLIENT span per call that goes to its subgraph, its `traceparent` sent along.
+ * 5. measureSubgraphCalls: count and time each call that goes to its subgraph, by outcome.
+ * 6. sign: the gateway signature, as the request leaves.
+ * 7. mapSubgraphErrors: a subgraph's refusal of the signature worded as the deployment's fault.
  *
  * Each step answering a call stops the later ones: nothing is signed for a call the record or
  * a shared read answered. A new concern (per-subgraph timeouts, tracing) is one file in this
@@ -38,6 +40,7 @@ export function subgraphCallSteps(options: SubgraphCallStepsOptions): SubgraphCa
     admit(options),
     ...(options.answerFromCaseRecord ? [options.answerFromCaseRecord] : []),
     ...(options.inflightReads ? [shareInflightReads(options.inflightReads)] : []),
+    traceSubgraphCalls(),
     ...(options.callMetrics ? [measureSubgraphCalls(options.callMetrics)] : []),
     sign(options),
     mapSubgraphErrors(),

@@ -35,10 +35,11 @@ describe('the subgraph-call chain', () => {
       'admit',
       'answerFromCaseRecord',
       'shareInflightReads',
+      'traceSubgraphCalls',
       'sign',
       'mapSubgraphErrors',
     ]);
-    expect(subgraphCallSteps({ secret: SECRET }).map((s) => s.name)).toEqual(['admit', 'sign', 'mapSubgraphErrors']);
+    expect(subgraphCallSteps({ secret: SECRET }).map((s) => s.name)).toEqual(['admit', 'traceSubgraphCalls', 'sign', 'mapSubgraphErrors']);
   });
 
   it('runs each hook in the order of the steps, the call around the send', async () => {
