@@ -24,7 +24,7 @@ import { type Child, startChild } from './lib/child';
 import { agencyWaves, type LoadResult, median, percentile, post, processMemory, round, runLoad, sampleMemory } from './lib/measure';
 import { SWEEP, Workload, type HttpRequest } from './lib/workload';
 import type { BackendArgs, BackendInfo, BenchCase, ReplayableCall, TimedCall } from './processes/backend';
-import type { AuditMode, SecuredGatewayArgs } from './processes/securedGateway';
+import type { AuditMode, ObserveMode, SecuredGatewayArgs } from './processes/securedGateway';
 import type { SubgraphsArgs } from './processes/subgraphs';
 
 const { values: flags } = parseArgs({
@@ -39,7 +39,7 @@ const { values: flags } = parseArgs({
     'audit-concurrency': { type: 'string' },
     'audit-variants': { type: 'string', default: 'off,on,legacy' },
     'database-url': { type: 'string' },
-    phases: { type: 'string', default: 'dossier,audit,bulk' },
+    phases: { type: 'string', default: 'dossier,audit,observe,bulk' },
     'no-peers': { type: 'boolean', default: false },
     'keep-logs': { type: 'boolean', default: false },
     tag: { type: 'string' },
@@ -77,6 +77,9 @@ const LABEL: Record<string, string> = {
   'audit:on': 'court gateway, audit on (group commit)',
   'audit:unbatched': 'court gateway, audit, 1 record per commit',
   'audit:legacy': 'court gateway, audit before group commit',
+  'observe:none': 'court gateway, no metrics, no traces',
+  'observe:metrics': 'court gateway, metrics (default)',
+  'observe:traces': 'court gateway, metrics and traces (OTLP)',
 };
 
 /**
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
     ),
   );
 
-  const startSecured = (audit: AuditMode) => {
+  const startSecured = (audit: AuditMode, observe: ObserveMode = 'metrics') => {
     // One table per mode: on PostgreSQL the bulk phase's fresh gateway appends to the chain the
     // first one wrote, two gateway processes keeping one chain (verified at the end).
     const auditTable = `bench_audit_${tag}_${audit}`;
@@ -154,8 +157,9 @@ async function main(): Promise<void> {
       auditDatabaseUrl: config.databaseUrl ?? `pglite://${join(work, `audit-${audit}-${children.length}`)}`,
       auditTable,
       audit,
+      observe,
     };
-    return startChild<{ url: string }>(`gateway ${audit}`, join(__dirname, 'processes/securedGateway.ts'), args, join(work, `gateway-${audit}-${children.length}.log`));
+    return startChild<{ url: string }>(`gateway ${audit} ${observe}`, join(__dirname, 'processes/securedGateway.ts'), args, join(work, `gateway-${audit}-${observe}-${children.length}.log`));
   };
   const startPeer = (name: 'apollo' | 'hive') =>
     startChild<{ url: string }>(name, join(__dirname, `processes/${name}Gateway.ts`), { supergraphPath: peerSupergraph }, join(work, `${name}.log`));
@@ -188,7 +192,7 @@ async function main(): Promise<void> {
 
   // Every gateway must give the same answer for the same case before any number counts.
   step('checking that every gateway answers the dossier alike');
-  const requestFor = (name: string, c: BenchCase): HttpRequest => (name === 'secured' || name.startsWith('audit:') ? workload.secured(c) : workload.peer(c));
+  const requestFor = (name: string, c: BenchCase): HttpRequest => (name === 'secured' || name.startsWith('audit:') || name.startsWith('observe:') ? workload.secured(c) : workload.peer(c));
   const checkCases = [workload.nextCase(), workload.nextCase(), workload.nextCase()];
   const reference = await Promise.all(checkCases.map((c) => post(gateways.secured!.info.url, workload.secured(c))));
   for (const [i, r] of reference.entries()) {
@@ -240,6 +244,23 @@ async function main(): Promise<void> {
       if (v.child !== gateways.secured) await v.child.stop();
     }
     for (const v of variants) if (v.name === 'audit:off') await v.child.stop();
+  }
+  if (config.phases.has('observe')) {
+    // 'none' first: the other variants' cost is measured against it. The default gateway is 'metrics'.
+    step('observe: gateways without metrics, with metrics, with metrics and traces');
+    const variants: { name: string; child: Child<{ url: string }> }[] = [];
+    for (const mode of ['none', 'metrics', 'traces'] as const) {
+      const child: Child<{ url: string }> = mode === 'metrics' ? gateways.secured : await startSecured('on', mode);
+      if (child !== gateways.secured) children.push(child);
+      variants.push({ name: `observe:${mode}`, child });
+    }
+    results.observe = await alternate(
+      'observe',
+      variants.map((v) => ({ name: v.name, url: v.child.info.url, pid: v.child.pid, next: () => requestFor(v.name, workload.nextCase()) })),
+      [config.auditConcurrency],
+    );
+    results.tracesExported = await variants[2]!.child.command('exported');
+    for (const v of variants) if (v.child !== gateways.secured) await v.child.stop();
   }
   if (config.phases.has('bulk')) {
     // A fresh gateway process, so its peak memory is the sweep's.
@@ -470,6 +491,17 @@ function printTables(results: Record<string, any>): void {
       const cost = off ? '-' : `${(100 * (1 - 1 / s.firstOverThisRps!)).toFixed(1)} %`;
       const cpuCost = off ? '-' : `${(100 * (s.stackCpuOverFirst - 1)).toFixed(1)} %`;
       out(`${pad(s.connections, 5)}${pad(s.label, 42)}${lpad(s.rps.toFixed(1), 8)}${lpad(s.p50, 8)}${lpad(s.p99, 8)}${lpad(cost, 12)}${lpad(`${s.gatewayCpuMs} ms`, 11)}${lpad(`${round(s.gatewayCpuMs + s.backendCpuMs, 1)} ms`, 14)}${lpad(cpuCost, 10)}${lpad(s.failed + s.graphqlErrors, 6)}`);
+    }
+  }
+  if (results.observe) {
+    const exported = results.tracesExported as { requests: number; bytes: number } | undefined;
+    out(`\nMetrics and traces cost (traces exported over OTLP/HTTP to a collector that drops them: ${exported?.requests ?? 0} exports, ${Math.round((exported?.bytes ?? 0) / 1024)} KiB)`);
+    out(`${pad('conc', 5)}${pad('variant', 42)}${lpad('req/s', 8)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('none/this req/s', 17)}${lpad('gw cpu/req', 11)}${lpad('gw cpu this/none', 18)}${lpad('fail', 6)}`);
+    const none = (results.observe as Summary[]).find((s) => s.name === 'observe:none');
+    for (const s of results.observe as Summary[]) {
+      const first = s.name === 'observe:none';
+      const cpu = first || !none ? '-' : (s.gatewayCpuMs / none.gatewayCpuMs).toFixed(2);
+      out(`${pad(s.connections, 5)}${pad(s.label, 42)}${lpad(s.rps.toFixed(1), 8)}${lpad(s.p50, 8)}${lpad(s.p99, 8)}${lpad(first ? '-' : s.firstOverThisRps!.toFixed(2), 17)}${lpad(`${s.gatewayCpuMs} ms`, 11)}${lpad(cpu, 18)}${lpad(s.failed + s.graphqlErrors, 6)}`);
     }
   }
   if (results.bulk) {

@@ -231,6 +231,12 @@ export interface GatewayConfig {
    */
   tracing?: TracingSettings;
   /**
+   * Count and time each request and subgraph call (plugins/metrics.ts, the measureSubgraphCalls
+   * step). Only `npm run bench` turns it off, to measure what the series cost; not a setting of a
+   * deployment. /metrics still shows the audit writer's and the process's series. @default true
+   */
+  collectMetrics?: boolean;
+  /**
    * Apollo's planner checks the start-up warm-up plans under (APOLLO_DISABLE_SECURITY_*);
    * ApolloGateway reads the same variables itself. @default both checks on
    */

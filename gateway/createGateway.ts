@@ -130,7 +130,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     // The case binding reads the stated case from the court subgraph; a plan's ask for the same case is answered from that.
     const caseRecordAnswers = config.answerCaseFromRecord === false ? undefined : new CaseRecordAnswers(CASE_RECORD_QUERY);
     const queryPlans = new QueryPlanStore();
-    const callMetrics = new SubgraphCallMetrics(metrics);
+    const callMetrics = config.collectMetrics === false ? undefined : new SubgraphCallMetrics(metrics);
     const queryPlannerConfig = { cache: queryPlans };
     const gateway = new ApolloGateway({
       supergraphSdl: supergraph,
@@ -145,7 +145,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
           requireCaller,
           // Nothing is sent for a request before its audit intent is durable.
           requireIntent: true,
-          callMetrics,
+          ...(callMetrics ? { callMetrics } : {}),
           ...(transport ? { fetcher: transport.fetcher } : {}),
           ...(inflightReads ? { inflightReads } : {}),
           ...(caseRecordAnswers && name === COURT_SUBGRAPH ? { answerFromCaseRecord: answerFromCaseRecord(caseRecordAnswers) } : {}),
@@ -227,7 +227,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
             limits,
             rateLimit: { ...config.rateLimit, redis: config.redisUrl },
             // Only names the deployment knows become labels (plugins/metrics.ts).
-            metrics: { registry: metrics, operationNames: labelledOperations(COURT_OPERATIONS, config.metricsOperations) },
+            metrics: config.collectMetrics === false ? undefined : { registry: metrics, operationNames: labelledOperations(COURT_OPERATIONS, config.metricsOperations) },
             trustedDocuments: {
               mode: trustedDocuments.mode,
               manifest: trustedDocuments.mode === 'off' ? new Map() : readTrustedDocumentManifest(trustedDocuments.manifestPath ?? TRUSTED_DOCUMENTS_PATH),

@@ -109,14 +109,18 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // One provider for the process: gateway and subgraphs tell their spans apart by `cag.server`.
-  const tracing = options.tracing ? startTracing(options.tracing) : undefined;
   const population = options.population ?? createPopulation({ persons: options.persons, seed: options.seed });
   const latency = options.agencyLatencyMs === undefined ? {} : { latencyMs: options.agencyLatencyMs };
+  const tracing = options.tracing ? startTracing(options.tracing) : undefined;
   // One database for the whole stack (PGlite is single-process): the gateway's audit, and the
   // emulated agencies' books in tables of their own. Closed last, after everything using it.
   const database = await openDatabase({
     url: 'auditDatabaseUrl' in options ? options.auditDatabaseUrl : process.env.DATABASE_URL || undefined,
     ...options.databaseTimeouts,
+  }).catch(async (error: unknown) => {
+    // A stack that never started leaves no provider registered for the next one.
+    await tracing?.stop();
+    throw error;
   });
   const prefix = options.agencyTablePrefix ?? '';
   const control = (table: string) => ({ database, table: `${prefix}${table}`, clock: options.clock, answerDelayMs: options.agencyAnswerDelayMs });

@@ -3,12 +3,14 @@
  * signed subgraph calls, request log, audit), started by `startGateway` as `npm start` does,
  * alone in its process.
  *
- * Two benchmark-only adjustments, both made here and nowhere in the gateway:
+ * Benchmark-only adjustments, all made here and nowhere in the gateway:
  * - the per-court rate budget is raised (the limiter still counts every request): the
  *   default 600 a minute would refuse most of a load test;
  * - `audit: 'off'` makes the audit log's append a no-op, `'unbatched'` writes each record in
  *   a commit of its own (group commit off), and `'legacy'` appends as the log did before
- *   group commit (a transaction of five statements per record), to measure what the audit costs.
+ *   group commit (a transaction of five statements per record), to measure what the audit costs;
+ * - `observe: 'none'` turns the request and subgraph-call series off (GatewayConfig.collectMetrics),
+ *   `'traces'` adds tracing exported over OTLP, to measure what metrics and traces cost.
  */
 import { AUTH_DEFAULTS } from '../../gateway/auth/authConfig';
 import { AuditLog, type AuditLogOptions } from '../../lib/audit/auditLog';
@@ -18,9 +20,13 @@ import type { AppendResult } from '../../lib/audit/auditWriter';
 import { startGateway } from '../../gateway/createGateway';
 import { RATE_LIMIT_DEFAULTS } from '../../gateway/plugins/rateLimit';
 import { SUPERGRAPH_PATH } from '../../schemas/loadSubgraphSdl';
+import { startTracing } from '../../lib/tracing/tracing';
 import { serveChild } from '../lib/child';
+import { startDiscardingCollector } from '../lib/discardingCollector';
 
 export type AuditMode = 'on' | 'off' | 'unbatched' | 'legacy';
+/** What the gateway observes: nothing, its metrics (the default), or metrics and traces exported over OTLP. */
+export type ObserveMode = 'none' | 'metrics' | 'traces';
 
 export interface SecuredGatewayArgs {
   subgraphUrls: Record<string, string>;
@@ -29,6 +35,8 @@ export interface SecuredGatewayArgs {
   auditDatabaseUrl: string;
   auditTable: string;
   audit: AuditMode;
+  /** @default 'metrics' */
+  observe?: ObserveMode;
 }
 
 serveChild<{ url: string }>(async (args: SecuredGatewayArgs) => {
@@ -41,7 +49,13 @@ serveChild<{ url: string }>(async (args: SecuredGatewayArgs) => {
   } else if (args.audit === 'legacy') {
     AuditLog.prototype.append = legacyAppend;
   }
+  const observe = args.observe ?? 'metrics';
+  // Traces go over OTLP/HTTP to a collector in this process that reads and drops them, so the
+  // cost measured is the spans, their masking, batching, encoding and sending.
+  const collector = observe === 'traces' ? await startDiscardingCollector() : undefined;
+  const tracing = collector ? startTracing({ serviceName: 'bench-gateway', otlpEndpoint: collector.url }) : undefined;
   const gateway = await startGateway({
+    collectMetrics: observe !== 'none',
     port: 0,
     host: '127.0.0.1',
     production: false,
@@ -58,8 +72,14 @@ serveChild<{ url: string }>(async (args: SecuredGatewayArgs) => {
     commands: {
       // In this process: PGlite admits one process, and this one has it open.
       verify: () => gateway.audit.verify(),
+      // What the collector received: traces really left (none unless observe is 'traces').
+      exported: () => collector?.received() ?? { requests: 0, bytes: 0 },
     },
-    onStop: () => gateway.stop(),
+    onStop: async () => {
+      await gateway.stop();
+      await tracing?.stop();
+      await collector?.close();
+    },
   };
 });
 

@@ -16,7 +16,8 @@ export interface GatewayPluginsOptions {
   /** The query limits (queryLimits()); only their plugins go here, their rules and parse options to Apollo Server itself. */
   limits: QueryLimitsConfig;
   rateLimit: RateLimitOptions;
-  metrics: MetricsPluginOptions;
+  /** None: no request series (only the benchmark measures without them). */
+  metrics: MetricsPluginOptions | undefined;
   /** Trusted documents (TRUSTED_DOCUMENTS); `off`: every document runs. */
   trustedDocuments: TrustedDocumentsOptions;
   authorization: AuthorizationOptions;
@@ -45,7 +46,7 @@ export function gatewayPlugins(options: GatewayPluginsOptions): ApolloServerPlug
   return [
     requestLoggingPlugin({ logger: options.logger }),
     // Beside the log: the limits and refusals after it are counted too.
-    metricsPlugin(options.metrics),
+    ...(options.metrics ? [metricsPlugin(options.metrics)] : []),
     trustedDocumentsPlugin(options.trustedDocuments),
     ...options.limits.plugins,
     // Before authorization: its refusal (no operation chosen, a subscription) is the answer.

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { type GraphQLFormattedError, Kind, parse } from 'graphql';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { isErrorCode } from '../../lib/errors/catalog';
+import { type RequestOutcome, requestOutcome } from '../../lib/http/requestOutcome';
 import { METRICS_PREFIX } from '../../lib/metrics/metricsRegistry';
 import type { GatewayContext } from '../context';
 
@@ -15,9 +16,6 @@ export interface MetricsPluginOptions {
    */
   operationNames: ReadonlySet<string>;
 }
-
-/** How a request ended, as the request log says it (plugins/requestLogging.ts). */
-type Outcome = 'ok' | 'partial' | 'refused' | 'failed';
 
 /** Requests take ms (a refusal) to seconds (a 1000-person sweep); agencies time out at 5 s. */
 const REQUEST_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -68,7 +66,7 @@ export function metricsPlugin(options: MetricsPluginOptions): ApolloServerPlugin
     const name = request.operationName ?? request.request.operationName ?? null;
     return name === null || name === '' ? 'none' : operationNames.has(name) ? name : 'other';
   };
-  const count = (request: GraphQLRequestContext<GatewayContext>, outcome: Outcome, codes: readonly string[]) => {
+  const count = (request: GraphQLRequestContext<GatewayContext>, outcome: RequestOutcome, codes: readonly string[]) => {
     const labels = { operation: operationOf(request), type: request.operation?.operation ?? 'none' };
     const state = started.get(request);
     if (state) {
@@ -85,13 +83,8 @@ export function metricsPlugin(options: MetricsPluginOptions): ApolloServerPlugin
       return {
         async willSendResponse(request) {
           safely(() => {
-            const body = request.response.body;
-            const result = body.kind === 'single' ? body.singleResult : body.initialResult;
-            const answered = result.errors ?? [];
-            const status = request.response.http.status ?? 200;
-            const outcome: Outcome =
-              status >= 500 ? 'failed' : answered.length === 0 ? 'ok' : result.data === undefined || result.data === null ? 'refused' : 'partial';
-            count(request, outcome, answered.map(codeLabel));
+            const { outcome, errors } = requestOutcome(request);
+            count(request, outcome, errors.map(codeLabel));
           });
         },
       };

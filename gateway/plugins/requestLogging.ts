@@ -4,6 +4,7 @@ import type { GatewayContext } from '../context';
 import type { Logger } from '../../lib/log/logger';
 import { maskIdentifiers } from '../../lib/log/maskIdentifiers';
 import { formattedError } from '../../lib/errors/codedError';
+import { type RequestOutcome, requestOutcome } from '../../lib/http/requestOutcome';
 
 export interface RequestLoggingOptions {
   /** Where the lines go, e.g. `createLogger()`. */
@@ -12,8 +13,6 @@ export interface RequestLoggingOptions {
   logVariables?: boolean;
 }
 
-/** How a request ended, from the caller's side. */
-export type RequestOutcome = 'ok' | 'partial' | 'refused' | 'failed';
 
 /** One logged error: its code, its path, and its message with identifiers masked. */
 interface LoggedError {
@@ -89,12 +88,7 @@ export function requestLoggingPlugin(options: RequestLoggingOptions): ApolloServ
       return {
         async willSendResponse(request) {
           safely(() => {
-            const body = request.response.body;
-            const result = body.kind === 'single' ? body.singleResult : body.initialResult;
-            const errors = result.errors ?? [];
-            const status = request.response.http.status ?? 200;
-            const outcome: RequestOutcome =
-              status >= 500 ? 'failed' : errors.length === 0 ? 'ok' : result.data === undefined || result.data === null ? 'refused' : 'partial';
+            const { outcome, status, errors } = requestOutcome(request);
             logRequest(request, outcome, status, errors);
           });
         },

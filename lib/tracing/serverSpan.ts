@@ -3,6 +3,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR, SPAN, TRACER } from './spanNames';
 import { contextFromHeaders } from './traceHeaders';
+import { type RequestOutcome, requestOutcome } from '../http/requestOutcome';
 
 /** How a server traces its /graphql requests (ServeGraphQLOptions.tracing). */
 export interface ServerTracing<TContext extends BaseContext> {
@@ -12,11 +13,8 @@ export interface ServerTracing<TContext extends BaseContext> {
   attributes?(context: TContext): Attributes;
 }
 
-/** How a request ended, as the gateway's request log and metrics say it. */
-type Outcome = 'ok' | 'partial' | 'refused' | 'failed';
-
 /** The outcome Apollo Server's answer gave each server span, by the span (none: decided from the HTTP status). */
-const outcomes = new WeakMap<Span, Outcome | undefined>();
+const outcomes = new WeakMap<Span, RequestOutcome | undefined>();
 
 /**
  * Runs `handle` (the whole /graphql request: admission, body, Apollo Server, the answer) in a
@@ -45,7 +43,7 @@ export function traceRequest<TContext extends BaseContext>(
     const status = res.statusCode;
     const said = outcomes.get(span);
     // The answer written may not be Apollo Server's (the gateway's audit answers 503 when it cannot record).
-    const outcome: Outcome = status >= 500 || !res.writableFinished ? 'failed' : (said ?? (status >= 400 ? 'refused' : 'ok'));
+    const outcome: RequestOutcome = status >= 500 || !res.writableFinished ? 'failed' : (said ?? (status >= 400 ? 'refused' : 'ok'));
     span.setAttributes({ [ATTR.httpStatus]: status, [ATTR.outcome]: outcome });
     if (outcome === 'failed') span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
@@ -68,11 +66,7 @@ export function requestSpanPlugin<TContext extends BaseContext>(tracing: ServerT
       return {
         async willSendResponse(request) {
           try {
-            const body = request.response.body;
-            const result = body.kind === 'single' ? body.singleResult : body.initialResult;
-            const status = request.response.http.status ?? 200;
-            const errors = result.errors ?? [];
-            outcomes.set(span, status >= 500 ? 'failed' : errors.length === 0 ? 'ok' : result.data == null ? 'refused' : 'partial');
+            outcomes.set(span, requestOutcome(request).outcome);
             const name = request.operationName ?? request.request.operationName;
             span.setAttributes(
               defined({
