@@ -101,6 +101,7 @@ async function main(): Promise<void> {
     // In production only the manifest's documents run; a new supergraph file is taken without a restart.
     trustedDocuments: config.trustedDocuments,
     supergraphPollIntervalMs: config.supergraphPollIntervalMs,
+    caseLookupTimeoutMs: config.caseLookupTimeoutMs,
     // Traces when OTEL_EXPORTER_OTLP_ENDPOINT is set; the stack flushes them as it stops.
     tracing: config.tracing,
     // One tab per documented and example operation, its variables from this seeded world (by type).

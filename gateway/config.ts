@@ -43,13 +43,15 @@ export const gatewayEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   /** The Federation 2 supergraph to serve. @default schemas/supergraph.graphql */
   SUPERGRAPH_PATH: z.string().min(1).default(SUPERGRAPH_PATH),
+  /** How often the supergraph file is read for a new one (gateway/supergraph/); 0: never. @default 5000 */
+  SUPERGRAPH_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   /**
    * Documents not in the trusted documents manifest: `off` run, `log` run logged and counted,
    * `enforce` refused (plugins/trustedDocuments.ts). @default 'enforce' in production, else 'off'
    */
-  /** How often the supergraph file is read for a new one (gateway/supergraph/); 0: never. @default 5000 */
-  SUPERGRAPH_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   TRUSTED_DOCUMENTS: z.enum(TRUSTED_DOCUMENT_MODES, { error: `use one of ${TRUSTED_DOCUMENT_MODES.join(', ')}` }).optional(),
+  /** How long the case binding waits for the court subgraph (GatewayConfig.caseLookupTimeoutMs). @default 5000 */
+  CASE_LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   /** The trusted documents manifest (npm run documents). @default schemas/trustedDocuments.json */
   TRUSTED_DOCUMENTS_PATH: z.string().min(1).default(TRUSTED_DOCUMENTS_PATH),
   /** The audit database (PostgreSQL); without it an embedded PGlite directory. */
@@ -164,16 +166,22 @@ export interface GatewayConfig {
   production: boolean;
   supergraphPath: string;
   /**
-   * Trusted documents (TRUSTED_DOCUMENTS, TRUSTED_DOCUMENTS_PATH; plugins/trustedDocuments.ts).
-   * loadGatewayConfig sets `enforce` in production. @default { mode: 'off' } for a config built by hand
-   */
-  /**
    * How often the supergraph file is read for a new one, applied without a restart if it passes
    * the checks (SUPERGRAPH_POLL_INTERVAL_MS; gateway/supergraph/). 0: never.
    * @default 0 for a config built by hand; loadGatewayConfig: 5000
    */
   supergraphPollIntervalMs?: number;
+  /**
+   * Trusted documents (TRUSTED_DOCUMENTS, TRUSTED_DOCUMENTS_PATH; plugins/trustedDocuments.ts).
+   * loadGatewayConfig sets `enforce` in production. @default { mode: 'off' } for a config built by hand
+   */
   trustedDocuments?: { mode: TrustedDocumentMode; manifestPath?: string };
+  /**
+   * How long the case binding waits for the court subgraph's answer about the stated case,
+   * its queueing for a connection included (CASE_LOOKUP_TIMEOUT_MS; caseBinding/caseDirectory.ts).
+   * @default 5000
+   */
+  caseLookupTimeoutMs?: number;
   /** Where each subgraph really runs, overriding the URL written in the supergraph. */
   subgraphUrls: Partial<Record<SubgraphName, string>>;
   /** Signs every subgraph request (lib/gatewaySignature); the subgraphs hold the same. */
@@ -312,6 +320,7 @@ export function loadGatewayConfig(given: NodeJS.ProcessEnv = process.env): Gatew
     production,
     supergraphPath: parsed.data.SUPERGRAPH_PATH,
     supergraphPollIntervalMs: parsed.data.SUPERGRAPH_POLL_INTERVAL_MS,
+    caseLookupTimeoutMs: parsed.data.CASE_LOOKUP_TIMEOUT_MS,
     trustedDocuments: { mode: parsed.data.TRUSTED_DOCUMENTS ?? (production ? 'enforce' : 'off'), manifestPath: parsed.data.TRUSTED_DOCUMENTS_PATH },
     subgraphUrls,
     subgraphSecret: parsed.data.SUBGRAPH_SECRET ?? randomSubgraphSecret(),

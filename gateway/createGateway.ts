@@ -186,6 +186,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       secret: config.subgraphSecret,
       // Traced like the plan's calls: the lookup joins the request's trace.
       fetcher: traceSubgraphFetches(COURT_SUBGRAPH, transport?.fetcher ?? (fetch as unknown as Fetcher)),
+      timeoutMs: config.caseLookupTimeoutMs,
     });
 
     const served = await serveGraphQL<GatewayContext, RequestAudit>({

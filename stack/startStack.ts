@@ -63,6 +63,8 @@ export interface StackOptions {
   trustedDocuments?: GatewayConfig['trustedDocuments'];
   /** How often the gateway looks for a new supergraph file (GatewayConfig.supergraphPollIntervalMs). @default never */
   supergraphPollIntervalMs?: number;
+  /** How long the case binding waits for the court subgraph (GatewayConfig.caseLookupTimeoutMs). @default 5000 */
+  caseLookupTimeoutMs?: number;
   /** Where the gateway's log lines go (GatewayConfig.logDestination). @default standard output */
   logDestination?: GatewayConfig['logDestination'];
   /**
@@ -191,6 +193,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       plannerChecks: options.plannerChecks,
       trustedDocuments: options.trustedDocuments,
       supergraphPollIntervalMs: options.supergraphPollIntervalMs,
+      caseLookupTimeoutMs: options.caseLookupTimeoutMs,
       logDestination: options.logDestination,
       explorer: options.explorer,
     });

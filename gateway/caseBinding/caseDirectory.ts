@@ -90,6 +90,8 @@ export interface SignedCaseDirectoryOptions {
   secret: string;
   /** The gateway's pooled transport (Node's fetch costs more CPU per call). */
   fetcher?: Fetcher;
+  /** @default CaseDirectoryOptions.timeoutMs's */
+  timeoutMs?: number;
 }
 
 /**
@@ -102,6 +104,6 @@ export function signedCaseDirectory(options: SignedCaseDirectoryOptions): CaseDi
     async (caseNumber, requestId) => ({
       [GATEWAY_SIGNATURE_HEADER]: await signForSubgraph(options.secret, { requestId, service: `${GATEWAY_SIGNATURE_ISSUER}:case-binding`, caseNumber }),
     }),
-    options.fetcher ? { fetcher: options.fetcher } : {},
+    { ...(options.fetcher ? { fetcher: options.fetcher } : {}), ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) },
   );
 }

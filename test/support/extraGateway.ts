@@ -4,6 +4,7 @@ import { AUTH_DEFAULTS } from '../../gateway/auth/authConfig';
 import type { GatewayConfig } from '../../gateway/config';
 import { type RunningGateway, startGateway } from '../../gateway/createGateway';
 import { SUPERGRAPH_PATH } from '../../schemas/loadSubgraphSdl';
+import { PATIENT_AGENCY_TIMEOUT_MS } from './agencyLimits';
 
 /**
  * One more gateway over a running stack's subgraphs and database, configured differently
@@ -24,6 +25,8 @@ export async function startExtraGateway(stack: Stack, overrides: Partial<Gateway
     auditDatabase: stack.database,
     auditTable,
     redisUrl: undefined,
+    // A hang guard, not a speed budget, as the stack's own gateway has (support/stack.ts).
+    caseLookupTimeoutMs: PATIENT_AGENCY_TIMEOUT_MS,
     ...overrides,
   });
   return {

@@ -21,6 +21,8 @@ export function useStack(options: StackOptions = {}): () => Stack {
       agencyLatencyMs: 0,
       // A hang guard, not a speed budget; fault tests that need a short limit set their own.
       agencyTimeoutMs: PATIENT_AGENCY_TIMEOUT_MS,
+      // Likewise the gateway's wait for the case: queued behind a narrow pool on a busy machine it can pass 5 s.
+      caseLookupTimeoutMs: PATIENT_AGENCY_TIMEOUT_MS,
       // Rate budgets of its own in a shared Redis: no file (or earlier run) spends another's.
       rateLimitKeyPrefix: `test:rate:${tag}`,
       ...(auditTable ? { auditTable, agencyTablePrefix } : {}),

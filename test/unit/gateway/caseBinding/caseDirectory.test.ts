@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { CaseDirectory } from '../../../../gateway/caseBinding/caseDirectory';
+import { CaseDirectory, signedCaseDirectory } from '../../../../gateway/caseBinding/caseDirectory';
 import { CASE_RECORD_QUERY } from '../../../../gateway/caseBinding/caseRecord';
 
 const COURT = 'http://court-subgraph.test';
@@ -15,7 +15,11 @@ const facts = {
 
 describe('CaseDirectory', () => {
   const directory = () => new CaseDirectory(`${COURT}/graphql`, async () => ({}), { timeoutMs: 1000 });
-  afterEach(() => nock.cleanAll());
+  afterEach(() => {
+    // A delayed reply whose request was aborted still holds its timer.
+    nock.abortPendingRequests();
+    nock.cleanAll();
+  });
 
   it('reads the facts, money exact in fen, and keeps the record as the court subgraph gave it', async () => {
     const record = { ...facts, __typename: 'EnforcementCase', officer: '浙0106-101', court: { __typename: 'Court', code: '浙0106', name: '西湖区法院' } };
@@ -50,5 +54,15 @@ describe('CaseDirectory', () => {
     expect(scope.pendingMocks()).toHaveLength(1);
     await cases.lookup(CASE);
     expect(scope.isDone()).toBe(true);
+  });
+
+  it('gives up after the configured wait (CASE_LOOKUP_TIMEOUT_MS), and waits that long', async () => {
+    // A long delay against a short limit and a short delay against a long one: the limit, not the machine, decides.
+    nock(COURT).post('/graphql').delay(2000).reply(200, { data: { case: facts } });
+    const impatient = signedCaseDirectory({ url: `${COURT}/graphql`, secret: 's'.repeat(32), timeoutMs: 100 });
+    await expect(impatient.lookup(CASE)).rejects.toThrow(/abort|timeout/i);
+    nock(COURT).post('/graphql').delay(200).reply(200, { data: { case: facts } });
+    const patient = signedCaseDirectory({ url: `${COURT}/graphql`, secret: 's'.repeat(32), timeoutMs: 30_000 });
+    expect((await patient.lookup(CASE))?.caseNumber).toBe(CASE);
   });
 });
