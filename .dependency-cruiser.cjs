@@ -56,13 +56,24 @@ module.exports = {
       to: { path: '^(gateway|subgraphs)/' },
     },
     {
+      name: 'workers-meet-the-gateway-over-http',
+      severity: 'error',
+      comment:
+        'The sweep workers are court clients: they search through the gateway over HTTP with a ' +
+        'court credential, so every search is authorized and audited like an officer\'s. They may ' +
+        'import lib/ (the job queue, the sweep store) and schemas/ (the operations), never the ' +
+        'gateway, the subgraphs or the emulators.',
+      from: { path: '^workers/' },
+      to: { path: '^(gateway|subgraphs|mocks)/' },
+    },
+    {
       name: 'production-not-to-mocks-or-harnesses',
       severity: 'error',
       comment:
-        'gateway/, subgraphs/, lib/ and schemas/ ship to production; the agency emulators (mocks/), ' +
+        'gateway/, subgraphs/, workers/, lib/ and schemas/ ship to production; the agency emulators (mocks/), ' +
         'tests, benchmarks, CLIs and the dev stack do not. Production code importing them drags test ' +
         'and emulator code into the deployed process.',
-      from: { path: '^(gateway|subgraphs|lib|schemas)/' },
+      from: { path: '^(gateway|subgraphs|lib|schemas|workers)/' },
       to: { path: ['^mocks/', HARNESSES] },
     },
     {

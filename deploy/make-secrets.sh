@@ -15,10 +15,12 @@ done
 [ -s "$dir/database_url" ] || printf 'postgres://postgres@postgres:5432/court_asset_graph' > "$dir/database_url"
 [ -s "$dir/redis_url" ] || printf 'redis://redis:6379' > "$dir/redis_url"
 if [ ! -s "$dir/checkpoint_key" ]; then
-  npx tsx lib/audit/checkpoints/checkpointKey.ts "$dir/checkpoint-pair"
+  # Its own lines name the pair's first place; the names that count are printed after the move.
+  npx tsx lib/audit/checkpoints/checkpointKey.ts "$dir/checkpoint-pair" >/dev/null
   mv "$dir/checkpoint-pair/private.jwk.json" "$dir/checkpoint_key"
   mv "$dir/checkpoint-pair/public.jwks.json" "$dir/checkpoint_public.jwks.json"
   rmdir "$dir/checkpoint-pair"
+  echo "checkpoint key pair: $dir/checkpoint_key (AUDIT_CHECKPOINT_KEY_FILE, gateways only), $dir/checkpoint_public.jwks.json (AUDIT_CHECKPOINT_PUBLIC_KEYS, for audit:verify)"
 fi
 # The containers run as `node` (uid 1000): Docker mounts secret files with their host modes.
 chmod 0644 "$dir"/*

@@ -42,6 +42,29 @@ export const PERSONS_SWEEP = `query Sweep($ids: [IdNumber!]!) {
   }
 }`;
 
+/**
+ * A sweep's search of one case (the sweep workers send it with the court's sweep credential):
+ * every debtor's holdings at every agency, with the values a tally needs and nothing a person
+ * reads (no names, addresses or owners). Each asset has its key, so the search's record can
+ * say what was found, and each agency's part its own field, so a failure names the agency.
+ */
+export const CASE_SEARCH = `query CaseSearch($case: CaseNumber!) {
+  case(caseNumber: $case) {
+    caseNumber status
+    debtors {
+      ... on Person {
+        idNumber
+        bankAccounts { bank { code } accountNumber balance }
+        realEstate { unitNumber }
+        vehicles { vin }
+        shareholdings { id }
+        socialInsurance { status contributionBase pension { monthlyAmount } housingFund { accountNumber balance } }
+      }
+      ... on Company { creditCode bankAccounts { bank { code } accountNumber balance } vehicles { vin } }
+    }
+  }
+}`;
+
 /** An applicant's view of their case (README "Applicants"), with the measures in summary. */
 export const CASE_PROGRESS = `query CaseProgress($case: CaseNumber!) {
   caseProgress(caseNumber: $case) {
@@ -63,11 +86,11 @@ export const SEAL_REAL_ESTATE = `mutation Seal($input: SealRealEstateInput!) {
 }`;
 
 /** Every documented operation, in the order the gateway warms them. */
-export const COURT_OPERATIONS: readonly string[] = [DOSSIER, PERSONS_SWEEP, CASE_PROGRESS, SEAL_REAL_ESTATE];
+export const COURT_OPERATIONS: readonly string[] = [DOSSIER, PERSONS_SWEEP, CASE_SEARCH, CASE_PROGRESS, SEAL_REAL_ESTATE];
 
 // Variables as type aliases, not interfaces, so they pass where a request's variables are a plain record.
 
-/** The variables of DOSSIER and CASE_PROGRESS: the case asked about. */
+/** The variables of DOSSIER, CASE_SEARCH and CASE_PROGRESS: the case asked about. */
 export type CaseVariables = { case: string };
 
 export function caseVariables(caseNumber: string): CaseVariables {

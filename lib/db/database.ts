@@ -20,6 +20,13 @@ export interface Database extends Queryable {
    * SQL through `tx` only: calling this database's `query`/`transaction` there throws.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * A script: several SQL statements separated by semicolons, with no parameters (a library's
+   * migrations, or its `BEGIN; …; COMMIT;` maintenance, as pg-boss sends them). Resolves with
+   * the rows of the last statement. A script that fails inside a transaction it began leaves
+   * nothing open (PGlite rolls it back in its one session; PostgreSQL's connection is dropped).
+   */
+  script<T = Record<string, unknown>>(sql: string): Promise<{ rows: T[] }>;
   /** Waits for work already queued, then releases connections. */
   close(): Promise<void>;
 }

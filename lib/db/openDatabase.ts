@@ -51,7 +51,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
  * from inside one of its transactions (on PGlite that waits on itself forever; on PostgreSQL
  * it silently runs outside the transaction).
  */
-function guarded(backend: Database): Database {
+function guarded(backend: Required<Database>): Database {
   const insideTransaction = new AsyncLocalStorage<true>();
   let closed = false;
   const check = (what: string): void => {
@@ -69,6 +69,10 @@ function guarded(backend: Database): Database {
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       check('transaction');
       return backend.transaction((tx) => insideTransaction.run(true, () => fn(tx)));
+    },
+    async script<T>(sql: string) {
+      check('script');
+      return backend.script<T>(sql);
     },
     async close() {
       if (closed) return;

@@ -34,7 +34,7 @@ export interface PgliteOptions {
  * it (the worker answers in order), so callers fail within a bound however many wait. Once
  * the worker answers it, the database is used as before.
  */
-export async function openPglite(dataDir: string | undefined, options: PgliteOptions): Promise<Database> {
+export async function openPglite(dataDir: string | undefined, options: PgliteOptions): Promise<Required<Database>> {
   // PGlite creates the data directory itself but not its parents (.data/ on a fresh clone).
   if (dataDir !== undefined) mkdirSync(dirname(dataDir), { recursive: true });
   // One process at a time in a data directory (dataDirLock.ts); in memory, nothing to share.
@@ -102,7 +102,7 @@ export async function openPglite(dataDir: string | undefined, options: PgliteOpt
    * answered. `whileOverdue`: sent even while another statement is overdue (a ROLLBACK, which
    * must reach the session whatever happens, so it never stays inside a transaction).
    */
-  const send = (message: { sql: string; params: unknown[] } | { close: true }, how: { timed: boolean; whileOverdue?: boolean }): Promise<unknown[]> => {
+  const send = (message: { sql: string; params: unknown[] } | { script: string } | { close: true }, how: { timed: boolean; whileOverdue?: boolean }): Promise<unknown[]> => {
     if (stopped) return Promise.reject(stopped);
     if (overdue.size > 0 && !how.whileOverdue) return Promise.reject(unanswered());
     const id = nextId++;
@@ -129,6 +129,10 @@ export async function openPglite(dataDir: string | undefined, options: PgliteOpt
     kind: 'pglite',
     query<T>(sql: string, params?: readonly unknown[]) {
       return queue.run(() => run<T>(sql, params));
+    },
+    script<T>(sql: string) {
+      // Timed and refused while overdue as a statement is: the worker runs the whole script in one turn.
+      return queue.run(async () => ({ rows: (await send({ script: sql }, { timed: true })) as T[] }));
     },
     transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       return queue.run(async () => {

@@ -1,4 +1,4 @@
-import { Pool, types } from 'pg';
+import { Pool, type QueryResult, types } from 'pg';
 import type { Database, Queryable } from './database';
 import type { ResolvedDatabaseTimeouts } from './databaseTimeouts';
 
@@ -28,7 +28,7 @@ function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string)
 }
 
 /** PostgreSQL through a `pg` Pool. */
-export async function openPostgres(options: PostgresOptions): Promise<Database> {
+export async function openPostgres(options: PostgresOptions): Promise<Required<Database>> {
   const pool = new Pool({
     connectionString: options.connectionString,
     max: options.poolSize,
@@ -55,6 +55,15 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     async query<T>(sql: string, params: readonly unknown[] = []) {
       const { rows } = await pool.query(sql, [...params]);
       return { rows: rows as T[] };
+    },
+    async script<T>(sql: string) {
+      // No parameters: pg sends it in the simple protocol, which runs several statements (each
+      // under the pool's statement_timeout) and answers one result per statement. After a
+      // failure pool.query destroys the connection, so one a script left inside its failed
+      // transaction is never reused.
+      const result = (await pool.query(sql)) as unknown as QueryResult | QueryResult[];
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      return { rows: (last?.rows ?? []) as T[] };
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();

@@ -2,7 +2,8 @@
  * The code of the worker thread that runs PGlite (plain JavaScript: a worker evaluates it
  * as is, with no TypeScript loader and outside any test runner's module sandbox).
  *
- * workerData: { pglitePath, dataDir }. Messages in: { id, sql, params } or { id, close: true }.
+ * workerData: { pglitePath, dataDir }. Messages in: { id, sql, params }, { id, script } (several
+ * statements, no parameters: PGlite's exec(), as its query() takes one) or { id, close: true }.
  * Messages out: { ready: true } | { ready: false, error } once, then { id, rows } | { id, error }.
  * An error is sent as its message plus the PostgreSQL fields (code, detail, constraint, …).
  */
@@ -36,6 +37,19 @@ PGlite.create(workerData.dataDir, { parsers, startParams }).then(
           await db.close();
           parentPort.postMessage({ id: message.id, rows: [] });
         } catch (error) {
+          parentPort.postMessage({ id: message.id, error: plainError(error) });
+        }
+        return;
+      }
+      if (message.script !== undefined) {
+        const wasInTransaction = db.isInTransaction();
+        try {
+          const results = await db.exec(message.script);
+          parentPort.postMessage({ id: message.id, rows: results.length > 0 ? results[results.length - 1].rows : [] });
+        } catch (error) {
+          // A script that failed inside a transaction it began leaves PGlite's one session
+          // aborted, refusing every later statement: end that transaction here.
+          if (!wasInTransaction && db.isInTransaction()) await db.exec('ROLLBACK').catch(() => undefined);
           parentPort.postMessage({ id: message.id, error: plainError(error) });
         }
         return;

@@ -15,7 +15,7 @@ const ROOT = REPO_ROOT;
 const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
 const CRUISER = join(ROOT, 'node_modules', 'dependency-cruiser');
 const BIN: { depcruise: string; 'depcruise-fmt': string } = JSON.parse(readFileSync(join(CRUISER, 'package.json'), 'utf8')).bin;
-const FOLDERS = ['gateway', 'subgraphs', 'lib', 'schemas', 'mocks', 'stack', 'bin', 'test'];
+const FOLDERS = ['gateway', 'subgraphs', 'lib', 'schemas', 'workers', 'mocks', 'stack', 'bin', 'test'];
 
 type Files = Record<string, string>;
 interface Violation {
@@ -57,6 +57,7 @@ const GOOD: Files = {
   'mocks/tsa/server.ts': `import { db } from '../../lib/db/database';\nimport { check } from '../../schemas/identifiers';\nexport const tsa = () => [db, check('x')];\n`,
   'stack/startStack.ts': `import { gateway } from '../gateway/createGateway';\nimport { audit } from '../subgraphs/audit';\nimport { tsa } from '../mocks/tsa/server';\nexport const stack = [gateway, audit, tsa];\n`,
   'bin/start.ts': `import { stack } from '../stack/startStack';\nexport const start = stack;\n`,
+  'workers/sweep/sweepWorker.ts': `import { read } from '../../lib/audit/auditReader';\nimport { check } from '../../schemas/identifiers';\nexport const work = () => [read(), check('x')];\n`,
   'test/support/stack.ts': `import { stack } from '../../stack/startStack';\nimport { tsa } from '../../mocks/tsa/server';\nimport { y } from 'fake-dev-pkg';\nexport const harness = [stack, tsa, y];\n`,
 };
 
@@ -89,6 +90,8 @@ const BAD: Files = {
   'subgraphs/bank/generated/resolvers.ts': `import type { Entry } from '../../audit/types';\nexport type Resolvers = { entry: Entry };\n`,
   // shipped-not-to-dev-dependencies: the image installs no development dependency.
   'bin/token.ts': `import { y } from 'fake-dev-pkg';\nexport const token = y;\n`,
+  // workers-meet-the-gateway-over-http
+  'workers/sweep/caseSearch.ts': `import { gateway } from '../../gateway/createGateway';\nexport const search = gateway;\n`,
   // not-to-unresolvable
   'gateway/readiness.ts': `import { gone } from './movedAway';\nexport const ready = gone;\n`,
 };
@@ -109,6 +112,7 @@ const EXPECTED_BAD: [rule: string, from: string, to: string][] = [
   ['schemas-imports-only-schemas-or-lib', 'schemas/composeSupergraph.ts', 'gateway/context.ts'],
   ['shipped-not-to-dev-dependencies', 'bin/token.ts', 'node_modules/fake-dev-pkg/index.js'],
   ['subgraphs-not-to-gateway', 'subgraphs/audit/resolvers.ts', 'gateway/context.ts'],
+  ['workers-meet-the-gateway-over-http', 'workers/sweep/caseSearch.ts', 'gateway/createGateway.ts'],
 ];
 
 function writeTree(name: string, files: Files): string {

@@ -45,6 +45,7 @@ function instrumented(db: Database) {
         }),
       );
     },
+    script: <T>(sql: string) => db.script<T>(sql),
     close: () => db.close(),
   };
   return { database, state };

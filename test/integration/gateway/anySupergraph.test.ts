@@ -232,7 +232,7 @@ describe('any Federation 2 supergraph, answered as bare Apollo Gateway answers i
 
   it('warms nothing it cannot run: the court operations are skipped on this supergraph', () => {
     expect(ours.warmUp.warmed).toEqual([]);
-    expect(ours.warmUp.skipped.map((s) => s.operation)).toEqual(['Dossier', 'Sweep', 'CaseProgress', 'Seal']);
+    expect(ours.warmUp.skipped.map((s) => s.operation)).toEqual(['Dossier', 'Sweep', 'CaseSearch', 'CaseProgress', 'Seal']);
   });
 
   it.each(OPERATIONS.map((o) => [o.name, o] as const))('%s', async (_name, operation) => {

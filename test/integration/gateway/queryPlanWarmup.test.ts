@@ -41,7 +41,7 @@ async function sendDossier(gateway: RunningGateway, options: { operationName?: s
 
 describe('query plans warm at start-up', () => {
   it('plans every documented court operation of the court graph', () => {
-    expect(stack().gateway.warmUp).toMatchObject({ warmed: ['Dossier', 'Sweep', 'CaseProgress', 'Seal'], skipped: [] });
+    expect(stack().gateway.warmUp).toMatchObject({ warmed: ['Dossier', 'Sweep', 'CaseSearch', 'CaseProgress', 'Seal'], skipped: [] });
     expect(COURT_OPERATIONS).toEqual([DOSSIER, PERSONS_SWEEP, CASE_PROGRESS, SEAL_REAL_ESTATE]);
   });
 

@@ -13,7 +13,7 @@ import { parseExposition, sampleSum } from '../../../support/metricsScrape';
 
 describe('labelledOperations', () => {
   it('names the documented court operations and the configured ones', () => {
-    expect([...labelledOperations(COURT_OPERATIONS, ['Docket'])].sort()).toEqual(['CaseProgress', 'Docket', 'Dossier', 'Seal', 'Sweep']);
+    expect([...labelledOperations(COURT_OPERATIONS, ['Docket'])].sort()).toEqual(['CaseProgress', 'CaseSearch', 'Docket', 'Dossier', 'Seal', 'Sweep']);
   });
 });
 
