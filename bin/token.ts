@@ -2,7 +2,7 @@
  * `npm run token`: prints a DEVELOPMENT token signed with the committed development key
  * (gateway/auth/dev/), which a gateway outside production accepts and production refuses.
  *
- *   npm run -s token -- --court 浙0106 --officer 浙0106-007 --role query [--role control] [--ttl 8h]
+ *   npm run -s token -- --court 浙0106 --officer 浙0106-007 --role query [--role control] [--purpose SWEEP] [--ttl 8h]
  *   npm run -s token -- --citizen 330106199001011234 [--ttl 1h]
  *
  * The token alone goes to stdout (so `TOKEN=$(npm run -s token -- ...)` works); what it
@@ -11,13 +11,15 @@
 import { parseArgs } from 'node:util';
 import { GraphQLError } from 'graphql';
 import { loadAuthConfig } from '../gateway/auth/authConfig';
+import { SEARCH_PURPOSES, type SearchPurpose } from '../lib/audit/searchPurpose';
 import { COURT_ROLES } from '../gateway/auth/claims';
 import { DEV_TOKEN_TTL_SECONDS, type DevTokenSubject, issueDevToken } from '../gateway/auth/devIssuer';
 import type { CourtRole } from '../gateway/context';
 
 const USAGE = `usage:
-  npm run -s token -- --court <court code> --officer <officer id> --role <${COURT_ROLES.join('|')}> [--role ...] [--ttl 8h]
-  npm run -s token -- --citizen <ID number> [--ttl 8h]`;
+  npm run -s token -- --court <court code> --officer <officer id> --role <${COURT_ROLES.join('|')}> [--role ...] [--purpose <${SEARCH_PURPOSES.join('|')}>] [--ttl 8h]
+  npm run -s token -- --citizen <ID number> [--ttl 8h]
+--purpose: the token of a search service (a sweep or a follow-up search), recorded in the audit; without it, an officer's own requests.`;
 
 /** At most a week: a development token is for a laptop, not for keeps. */
 const MAX_TTL_SECONDS = 7 * 24 * 3600;
@@ -36,13 +38,17 @@ function ttlSeconds(raw: string | undefined): number {
   return seconds;
 }
 
-function subjectOf(values: { court?: string; officer?: string; role?: string[]; citizen?: string }): DevTokenSubject {
+function subjectOf(values: { court?: string; officer?: string; role?: string[]; purpose?: string; citizen?: string }): DevTokenSubject {
   if (values.citizen !== undefined) {
-    if (values.court !== undefined || values.officer !== undefined || values.role !== undefined) fail('--citizen takes no --court, --officer or --role');
+    if (values.court !== undefined || values.officer !== undefined || values.role !== undefined || values.purpose !== undefined) {
+      fail('--citizen takes no --court, --officer, --role or --purpose');
+    }
     return { kind: 'citizen', idNumber: values.citizen };
   }
   if (values.court === undefined || values.officer === undefined || values.role === undefined) fail('a court officer\'s token needs --court, --officer and at least one --role');
-  return { kind: 'court', court: values.court, officer: values.officer, roles: values.role as CourtRole[] };
+  // An unknown purpose is left to the gateway's own claims check, which names it (BAD_CLAIMS).
+  const purpose = values.purpose === undefined ? {} : { purpose: values.purpose as SearchPurpose };
+  return { kind: 'court', court: values.court, officer: values.officer, roles: values.role as CourtRole[], ...purpose };
 }
 
 async function main(): Promise<void> {
@@ -53,6 +59,7 @@ async function main(): Promise<void> {
         court: { type: 'string' },
         officer: { type: 'string' },
         role: { type: 'string', multiple: true },
+        purpose: { type: 'string' },
         citizen: { type: 'string' },
         ttl: { type: 'string' },
       },
@@ -71,7 +78,10 @@ async function main(): Promise<void> {
     if (error instanceof GraphQLError) fail(error.message);
     throw error;
   }
-  const who = subject.kind === 'court' ? `officer ${subject.officer} of court ${subject.court}, roles ${subject.roles.join(', ')}` : `citizen ${subject.idNumber}`;
+  const who =
+    subject.kind === 'court'
+      ? `officer ${subject.officer} of court ${subject.court}, roles ${subject.roles.join(', ')}${subject.purpose ? `, purpose ${subject.purpose}` : ''}`
+      : `citizen ${subject.idNumber}`;
   console.error(`DEVELOPMENT token for ${who}; expires ${new Date(Date.now() + ttl * 1000).toISOString()}; production refuses it.`);
   console.error('Send it as: Authorization: Bearer <token>');
   console.log(token);

@@ -1,11 +1,16 @@
 import type { BaseContext } from '@apollo/server';
+import type { SearchPurpose } from '../lib/audit/searchPurpose';
 
 /** What a court officer's token grants (DESIGN.md "Security and audit"). */
 export type CourtRole = 'query' | 'control' | 'supervise';
 
-/** Who is asking, as proven by a verified token; never taken from unverified headers. */
+/**
+ * Who is asking, as proven by a verified token; never taken from unverified headers. A court
+ * caller's `purpose` (a worker's sweep or follow-up search) goes to the audit; absent: the
+ * officer's own request.
+ */
 export type Caller =
-  | { kind: 'court'; court: string; officer: string; roles: CourtRole[]; tokenId?: string }
+  | { kind: 'court'; court: string; officer: string; roles: CourtRole[]; purpose?: SearchPurpose; tokenId?: string }
   | { kind: 'citizen'; idNumber: string; tokenId?: string };
 
 /** The facts of the case a request rests on, as the court case system holds them. */

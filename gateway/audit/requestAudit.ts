@@ -2,6 +2,7 @@ import type { HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { type AuditCallerInput, type AuditOutcome, type AuditRecordInput, operationHash, outcomeOf } from '../../lib/audit/auditRecord';
 import type { AuditWriter } from '../../lib/audit/auditWriter';
+import type { SearchPurpose } from '../../lib/audit/searchPurpose';
 import type { ErrorCode } from '../../lib/errors/catalog';
 import { requestError } from '../../lib/errors/codedError';
 import { errorAnswer } from '../../lib/errors/httpRefusals';
@@ -160,6 +161,8 @@ export class RequestAudit implements GraphQLArrival, RequestAuditHandle {
       outcome: result.outcome,
       errorCodes: result.errorCodes,
       latencyMs: Math.max(0, this.now().getTime() - this.at.getTime()),
+      // From the verified token, as the caller is: the intent and the final record say the same.
+      purpose: searchPurpose(c.caller),
     };
   }
 }
@@ -178,6 +181,11 @@ export function auditCaller(caller: Caller | undefined): AuditCallerInput {
   if (!caller) return { kind: 'anonymous' };
   if (caller.kind === 'citizen') return { kind: 'citizen', idNumber: caller.idNumber };
   return { kind: caller.roles.includes('supervise') ? 'supervisor-as-court' : 'court', court: caller.court, officer: caller.officer };
+}
+
+/** Why a court's search was made (its token's `purpose`, a supervisor's too); null: an officer's own request, or no court asked. */
+export function searchPurpose(caller: Caller | undefined): SearchPurpose | null {
+  return caller?.kind === 'court' ? (caller.purpose ?? null) : null;
 }
 
 /** The distinct `extensions.code`s of an answer's errors (INTERNAL_SERVER_ERROR for one without). */

@@ -2,13 +2,17 @@ import { z } from 'zod';
 import { checkIdNumber, isCourtCode } from '../../schemas/identifiers';
 import type { Caller, CourtRole } from '../context';
 import { unauthenticated } from '../../lib/errors/unauthenticated';
+import { SEARCH_PURPOSES } from '../../lib/audit/searchPurpose';
 
 export const COURT_ROLES = ['query', 'control', 'supervise'] as const satisfies readonly CourtRole[];
 
 /** An officer id: printable, no spaces, at most 64 characters (e.g. 浙0106-007). */
 const OFFICER_ID = /^[^\s\p{C}]{1,64}$/u;
 
-/** A court officer's token: `{ sub: officerId, court: '浙0106', roles: ['query', ...] }`. */
+/**
+ * A court officer's token: `{ sub: officerId, court: '浙0106', roles: ['query', ...] }`, and for
+ * a worker's search `purpose` (SWEEP, FOLLOW_UP); without it, the officer's own request.
+ */
 export const officerClaimsSchema = z.object({
   sub: z.string({ error: 'must be the officer id' }).regex(OFFICER_ID, { error: 'must be the officer id (1-64 characters, no spaces)' }),
   court: z
@@ -18,6 +22,7 @@ export const officerClaimsSchema = z.object({
     .array(z.enum(COURT_ROLES, { error: `must be one of ${COURT_ROLES.join(', ')}` }), { error: `must list the officer's roles (${COURT_ROLES.join(', ')})` })
     .min(1, { error: `must list at least one of ${COURT_ROLES.join(', ')}` })
     .transform((roles) => [...new Set(roles)]),
+  purpose: z.enum(SEARCH_PURPOSES, { error: `must be one of ${SEARCH_PURPOSES.join(', ')}, or absent for an officer's own request` }).optional(),
   jti: z.string().optional(),
 });
 
@@ -31,6 +36,8 @@ export const citizenClaimsSchema = z.object({
   }),
   roles: z.tuple([z.literal('citizen')], { error: 'must be exactly ["citizen"] in a citizen token' }),
   court: z.never({ error: 'must be absent in a citizen token' }).optional(),
+  // A citizen searches nobody: only a court's searches have a purpose.
+  purpose: z.never({ error: 'must be absent in a citizen token' }).optional(),
   jti: z.string().optional(),
 });
 
@@ -49,7 +56,8 @@ export function callerFromClaims(payload: Record<string, unknown>): Caller {
     return withTokenId({ kind: 'citizen', idNumber: claims.sub }, claims.jti);
   }
   const claims = parseClaims(officerClaimsSchema, payload, 'court officer');
-  return withTokenId({ kind: 'court', court: claims.court, officer: claims.sub, roles: claims.roles }, claims.jti);
+  const caller: Caller = { kind: 'court', court: claims.court, officer: claims.sub, roles: claims.roles, ...(claims.purpose ? { purpose: claims.purpose } : {}) };
+  return withTokenId(caller, claims.jti);
 }
 
 function parseClaims<T extends z.ZodType>(schema: T, payload: unknown, whose: string): z.output<T> {

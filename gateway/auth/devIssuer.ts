@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJWK, type JWK, type KeyLike, SignJWT } from 'jose';
+import type { SearchPurpose } from '../../lib/audit/searchPurpose';
 import type { CourtRole } from '../context';
 import { callerFromClaims } from './claims';
 
@@ -40,7 +41,7 @@ export function loadDevPrivateKey(): Promise<KeyLike | Uint8Array> {
 }
 
 export type DevTokenSubject =
-  | { kind: 'court'; court: string; officer: string; roles: CourtRole[] }
+  | { kind: 'court'; court: string; officer: string; roles: CourtRole[]; purpose?: SearchPurpose }
   | { kind: 'citizen'; idNumber: string };
 
 export interface DevTokenOptions {
@@ -55,14 +56,14 @@ export interface DevTokenOptions {
 }
 
 /**
- * Signs a development token for a court officer or a citizen. The claims are checked with
+ * Signs a development token for a court officer (with `purpose`: a search service's) or a citizen. The claims are checked with
  * the gateway's own schemas first, so this never prints a token the gateway would refuse
  * for its claims (it throws the same UNAUTHENTICATED error instead).
  */
 export async function issueDevToken(subject: DevTokenSubject, options: DevTokenOptions = {}): Promise<string> {
   const claims =
     subject.kind === 'court'
-      ? { sub: subject.officer, court: subject.court, roles: subject.roles }
+      ? { sub: subject.officer, court: subject.court, roles: subject.roles, ...(subject.purpose === undefined ? {} : { purpose: subject.purpose }) }
       : { sub: subject.idNumber, roles: ['citizen'] };
   const caller = callerFromClaims(claims);
   const sub = caller.kind === 'court' ? caller.officer : caller.idNumber;

@@ -1,5 +1,5 @@
 import { canonicalAuditRecord, chainHash, GENESIS_HASH } from './auditRecord';
-import { type AuditRow, type AuditStore, SELECT_COLUMNS, toRecord } from './auditStore';
+import { type AuditRow, type AuditStore, toRecord } from './auditStore';
 
 /**
  * - `HASH_MISMATCH`: the record's fields no longer give its stored hash (a field was changed).
@@ -53,7 +53,7 @@ export class AuditChain {
     let prevHash = GENESIS_HASH;
     let afterId = '-9223372036854775808';
     for (;;) {
-      const { rows } = await db.query<AuditRow>(`SELECT ${SELECT_COLUMNS} FROM "${table}" WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, pageSize]);
+      const { rows } = await db.query<AuditRow>(`SELECT ${this.store.selectColumns} FROM "${table}" WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, pageSize]);
       for (const row of rows) {
         const id = Number(row.id);
         if (id > expectedId) return { ok: false, count, firstBroken: { id: expectedId, reason: 'GAP' } };

@@ -1,6 +1,6 @@
 import type { Database } from '../db/openDatabase';
 import type { AuditRecord, FinalOutcome } from './auditRecord';
-import { type AuditRow, AuditStore, SELECT_COLUMNS, toRecord } from './auditStore';
+import { type AuditRow, AuditStore, toRecord } from './auditStore';
 
 /**
  * What became of a request, as the readers show it: its final record's outcome, or
@@ -69,11 +69,19 @@ export class AuditReader {
     return this.store.table;
   }
 
+  /**
+   * False only for a table made before purposes, read before any gateway upgraded it: every
+   * purpose then reads as null. A long-lived reader opens again until this holds.
+   */
+  get readsPurposes(): boolean {
+    return this.store.hasPurposeColumn;
+  }
+
   /** Requests that reached this ID number or credit code at the root, one entry each, newest first. */
   async accessesOf(subject: string, options: AccessesOfOptions = {}): Promise<AuditEntry[]> {
     const { db, table } = this.store;
     const { rows } = await db.query<AuditRow>(
-      `SELECT ${SELECT_COLUMNS} FROM "${table}" r
+      `SELECT ${this.store.selectColumns} FROM "${table}" r
        WHERE subjects @> ARRAY[$1]::text[] AND ($2::timestamptz IS NULL OR at <= $2::timestamptz) AND ${ONE_PER_REQUEST(table)}
        ORDER BY id DESC LIMIT $3`,
       [subject, options.until ?? null, options.limit ?? ACCESSES_LIMIT],
@@ -90,7 +98,7 @@ export class AuditReader {
     if (caseNumbers.length === 0 || fields.length === 0) return [];
     const { db, table } = this.store;
     const { rows } = await db.query<AuditRow>(
-      `SELECT ${SELECT_COLUMNS} FROM "${table}" r
+      `SELECT ${this.store.selectColumns} FROM "${table}" r
        WHERE case_number = ANY($1::text[]) AND fields && $2::text[] AND ($3::timestamptz IS NULL OR at <= $3::timestamptz)
          AND ${ONE_PER_REQUEST(table)}
        ORDER BY id DESC LIMIT $4`,
@@ -103,7 +111,7 @@ export class AuditReader {
   async reviewOf(court: string, options: ReviewOfOptions = {}): Promise<AuditEntry[]> {
     const { db, table } = this.store;
     const { rows } = await db.query<AuditRow>(
-      `SELECT ${SELECT_COLUMNS} FROM "${table}" r
+      `SELECT ${this.store.selectColumns} FROM "${table}" r
        WHERE court = $1 AND ($2::timestamptz IS NULL OR at >= $2::timestamptz) AND ($3::timestamptz IS NULL OR at < $3::timestamptz)
          AND ${ONE_PER_REQUEST(table)}
        ORDER BY id LIMIT $4`,
@@ -116,7 +124,7 @@ export class AuditReader {
   async unfinished(options: ReviewOfOptions = {}): Promise<AuditEntry[]> {
     const { db, table } = this.store;
     const { rows } = await db.query<AuditRow>(
-      `SELECT ${SELECT_COLUMNS} FROM "${table}" r
+      `SELECT ${this.store.selectColumns} FROM "${table}" r
        WHERE outcome = 'INTENT' AND ${ONE_PER_REQUEST(table)}
          AND ($1::timestamptz IS NULL OR at >= $1::timestamptz) AND ($2::timestamptz IS NULL OR at < $2::timestamptz)
        ORDER BY id LIMIT $3`,

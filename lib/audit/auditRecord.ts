@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { REFUSAL_CODES } from '../errors/catalog';
+import { SEARCH_PURPOSES, type SearchPurpose } from './searchPurpose';
 
 /**
  * One audit record: a request's final record (what the gateway answered, allowed or refused),
@@ -71,6 +72,8 @@ export interface AuditRecordInput {
   errorCodes: readonly string[];
   /** Rounded to whole milliseconds. */
   latencyMs: number;
+  /** Why the search was made (the token's `purpose` claim); null or absent: an officer's own request. @default null */
+  purpose?: SearchPurpose | null;
 }
 
 /** A record after `normaliseAuditRecord`: exactly what is stored and hashed. */
@@ -87,6 +90,7 @@ export interface AuditRecord {
   outcome: AuditOutcome;
   errorCodes: string[];
   latencyMs: number;
+  purpose: SearchPurpose | null;
 }
 
 /** The previous hash of the first record. */
@@ -123,6 +127,11 @@ const inputSchema = z.object({
   outcome: z.enum(AUDIT_OUTCOMES),
   errorCodes: textSet(100),
   latencyMs: z.number().finite().min(0).max(2_147_483_647),
+  purpose: z.enum(SEARCH_PURPOSES).nullable().optional(),
+}).refine((r) => r.purpose == null || r.caller.kind === 'court' || r.caller.kind === 'supervisor-as-court', {
+  // Only a court officer's token carries a purpose (gateway/auth/claims.ts).
+  path: ['purpose'],
+  message: 'must be null unless a court asked',
 });
 
 /** Sorted by UTF-16 code units (never the locale) and without duplicates. */
@@ -162,6 +171,7 @@ export function normaliseAuditRecord(input: AuditRecordInput): AuditRecord {
     outcome: r.outcome,
     errorCodes: sortedSet(r.errorCodes),
     latencyMs: Math.round(r.latencyMs),
+    purpose: r.purpose ?? null,
   };
 }
 
@@ -176,6 +186,8 @@ function cutOperationName(name: string): string {
  * The bytes a record's hash covers: JSON with a fixed key order and a format version, every
  * stored field present (null where empty), strings and whole numbers only. Takes the record
  * as stored — it does not normalise, so any change to a stored field changes this text.
+ * `purpose` came later: it is the last key and only there when set, so a record without one
+ * has the very text (and hash) it had before purposes existed.
  */
 export function canonicalAuditRecord(record: AuditRecord): string {
   return JSON.stringify({
@@ -197,6 +209,7 @@ export function canonicalAuditRecord(record: AuditRecord): string {
     outcome: record.outcome,
     errorCodes: record.errorCodes,
     latencyMs: record.latencyMs,
+    ...(record.purpose === null ? {} : { purpose: record.purpose }),
   });
 }
 

@@ -1,6 +1,7 @@
 import { advisoryLockKey } from '../db/advisoryLockKey';
 import type { Database, Queryable } from '../db/openDatabase';
 import { type AuditCallerKind, type AuditOutcome, type AuditRecord, AUDIT_OUTCOMES } from './auditRecord';
+import type { SearchPurpose } from './searchPurpose';
 
 export const DEFAULT_TABLE = 'audit_log';
 
@@ -15,6 +16,15 @@ export const DEFAULT_TABLE = 'audit_log';
 export class AuditStore {
   /** The transaction-scoped advisory lock every write to this table holds (one chain). */
   readonly lockKey: string;
+  /**
+   * Whether the table has the `purpose` column: always once `install` created or upgraded it;
+   * a read-only tool (`create: false`) on a table made before purposes reads every purpose as null.
+   */
+  private purposeColumn = true;
+
+  get hasPurposeColumn(): boolean {
+    return this.purposeColumn;
+  }
 
   /** Checks the table name only; `install` touches the database. */
   constructor(
@@ -29,24 +39,29 @@ export class AuditStore {
 
   /**
    * Creates the table, its indexes and its append-only guard if any is missing, and lets an
-   * older table take intents. With `create: false` (read-only tools) the table must exist and
+   * older table take intents and purposes. With `create: false` (read-only tools) the table must exist and
    * is read as it is. Either way an installed, current log is not changed.
    */
   async install(options: { create: boolean }): Promise<void> {
     const { db, table } = this;
     // Installed already (and up to date): change nothing, so a replica whose role may only SELECT and INSERT starts.
-    const { rows } = await db.query<{ found: string | null; guards: number; intents: number; byRequest: string | null }>(
+    const { rows } = await db.query<{ found: string | null; guards: number; intents: number; byRequest: string | null; purpose: number }>(
       `SELECT to_regclass($1)::text AS found,
               (SELECT count(*)::int FROM pg_trigger WHERE tgrelid = to_regclass($1) AND tgname = ANY($2::text[])) AS guards,
               (SELECT count(*)::int FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'c'
                  AND pg_get_constraintdef(oid) LIKE '%outcome%' AND pg_get_constraintdef(oid) LIKE '%''INTENT''%') AS intents,
-              to_regclass($3)::text AS "byRequest"`,
+              to_regclass($3)::text AS "byRequest",
+              (SELECT count(*)::int FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = 'purpose' AND NOT attisdropped) AS purpose`,
       [`"${table}"`, GUARDS.map(([name]) => name(table)), `"${table}_request_id"`],
     );
     const found = rows[0]?.found != null;
-    const current = rows[0]?.guards === GUARDS.length && rows[0]?.intents === 1 && rows[0]?.byRequest != null;
-    // A read-only tool reads an older table as it is (its readers work without the new index).
-    if (found && (current || !options.create)) return;
+    const hasPurpose = rows[0]?.purpose === 1;
+    const current = rows[0]?.guards === GUARDS.length && rows[0]?.intents === 1 && rows[0]?.byRequest != null && hasPurpose;
+    // A read-only tool reads an older table as it is (its readers work without the new index, and without purposes).
+    if (found && (current || !options.create)) {
+      this.purposeColumn = hasPurpose;
+      return;
+    }
     if (!options.create) throw new Error(`There is no audit table "${table}" in this database.`);
     // Replicas starting together would race on CREATE … IF NOT EXISTS: the lock serialises them.
     await db.transaction(async (tx) => {
@@ -60,6 +75,16 @@ export class AuditStore {
       }
       await admitIntents(tx, table);
     });
+    this.purposeColumn = true;
+  }
+
+  /**
+   * The columns a reader selects, as AuditRow names them. `at` as text to the microsecond in
+   * UTC, so that verify sees exactly what is stored rather than a Date rounded to the
+   * millisecond; `purpose` null on a table made before purposes (read-only tools only).
+   */
+  get selectColumns(): string {
+    return `${SELECT_COLUMNS}, ${this.purposeColumn ? 'purpose' : 'NULL::text AS purpose'}`;
   }
 
   /** Takes the table's advisory lock for the rest of the transaction. */
@@ -68,7 +93,7 @@ export class AuditStore {
   }
 }
 
-/** A stored record as the database returns it (SELECT_COLUMNS). */
+/** A stored record as the database returns it (`AuditStore.selectColumns`). */
 export interface AuditRow {
   id: string;
   at: string;
@@ -88,13 +113,11 @@ export interface AuditRow {
   latency_ms: number;
   prev_hash: string;
   hash: string;
+  purpose: string | null;
 }
 
-/**
- * `at` as text to the microsecond in UTC, so that verify sees exactly what is stored rather
- * than a Date rounded to the millisecond.
- */
-export const SELECT_COLUMNS = `id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, request_id,
+/** Every column of AuditRow but `purpose` (see `AuditStore.selectColumns`). */
+const SELECT_COLUMNS = `id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, request_id,
   caller_kind, court, officer, citizen_id, case_number, subjects, operation_name, operation_hash,
   fields, agencies, outcome, error_codes, latency_ms, prev_hash, hash`;
 
@@ -118,6 +141,7 @@ export const INSERT_COLUMNS = [
   ['latency_ms', 'integer'],
   ['prev_hash', 'text'],
   ['hash', 'text'],
+  ['purpose', 'text'],
 ] as const;
 
 const CALLER_KINDS_SQL = "('court', 'supervisor-as-court', 'citizen', 'anonymous')";
@@ -149,8 +173,14 @@ function createStatements(table: string): string[] {
       error_codes text[] NOT NULL,
       latency_ms integer NOT NULL,
       prev_hash text NOT NULL UNIQUE,
-      hash text NOT NULL UNIQUE
+      hash text NOT NULL UNIQUE,
+      purpose text
     )`,
+    // A table made before purposes gets the column last, where a new table has it; no row
+    // changes (a nullable column without default is added in the catalog only). No CHECK: the
+    // record is validated before it is written and its hash covers the value, and a new
+    // purpose then needs no migration.
+    `ALTER TABLE "${table}" ADD COLUMN IF NOT EXISTS purpose text`,
     `CREATE INDEX IF NOT EXISTS "${table}_subjects" ON "${table}" USING gin (subjects)`,
     `CREATE INDEX IF NOT EXISTS "${table}_court_at" ON "${table}" (court, at)`,
     `CREATE INDEX IF NOT EXISTS "${table}_case_number" ON "${table}" (case_number)`,
@@ -201,5 +231,6 @@ export function toRecord(row: AuditRow): AuditRecord {
     outcome: row.outcome as AuditOutcome,
     errorCodes: row.error_codes,
     latencyMs: row.latency_ms,
+    purpose: row.purpose as SearchPurpose | null,
   };
 }

@@ -22,7 +22,7 @@ export interface AuditWriteObserver {
 const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_BATCH_SIZE = 200;
 
-/** PostgreSQL takes at most 65535 parameters in one statement; a record takes 18 of them. */
+/** PostgreSQL takes at most 65535 parameters in one statement; a record takes 19 of them. */
 const MAX_BATCH_SIZE = 1000;
 
 export interface AppendResult {
@@ -189,6 +189,7 @@ export class AuditWriter {
         record.latencyMs,
         prevHash,
         hash,
+        record.purpose,
       );
       written.push({ id, hash, prevHash });
       prevHash = hash;

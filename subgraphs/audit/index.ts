@@ -46,14 +46,21 @@ export function startAuditSubgraph(options: AuditSubgraphOptions): Promise<Serve
   const channels = new AgencyChannels({ resilience: options.resilience });
   const court = new CourtClient({ baseUrl: options.courtAgencyUrl, timeoutMs: options.timeoutMs, channels });
   const desks = options.controlDesks ? connectControlDesks(options.controlDesks, options.timeoutMs, channels) : [];
-  // Opened on first use and read-only: the gateway creates the table; a failed open is retried.
+  // Opened on first use and read-only: the gateway creates the table; a failed open is retried,
+  // and so is one of a table no gateway has given purposes yet, until one has.
   let opened: Promise<AuditReader> | undefined;
   const log = (): Promise<AuditReader> => {
-    opened ??= AuditReader.open(options.database, { table: options.auditTable }).catch((error: unknown) => {
-      opened = undefined;
-      throw error;
-    });
-    return opened;
+    const reader = (opened ??= AuditReader.open(options.database, { table: options.auditTable }).then(
+      (r) => {
+        if (!r.readsPurposes) opened = undefined;
+        return r;
+      },
+      (error: unknown) => {
+        opened = undefined;
+        throw error;
+      },
+    ));
+    return reader;
   };
   return startSubgraph<AuditContext>({
     name: 'audit',

@@ -27,6 +27,7 @@ export function accessRecord(entry: AuditEntry) {
     // One entry per request (AuditReader): UNFINISHED is an intent with no final record, an access all the same.
     outcome: entry.outcome,
     errorCodes: entry.errorCodes,
+    purpose: entry.purpose,
   };
 }
 

@@ -7,7 +7,7 @@ import { REPO_ROOT } from '../support/repoRoot';
  * the code's top-level rooms, and every folder one level inside them, is named in its room's
  * paragraph, and nothing the paragraph calls a folder is missing from the tree.
  */
-const ROOMS = ['schemas', 'subgraphs', 'mocks', 'gateway', 'lib', 'stack', 'bin', 'bench', 'examples', 'test'];
+const ROOMS = ['schemas', 'subgraphs', 'mocks', 'gateway', 'lib', 'workers', 'stack', 'bin', 'bench', 'examples', 'test'];
 /** Written by the benchmark, not code. */
 const IGNORED = new Set(['bench/results']);
 

@@ -11,14 +11,14 @@ import { useStack } from '../support/stack';
 
 const stack = useStack({ persons: 300 });
 
-const ACCESS_LOG = '{ accessLog { requestId at callerKind court officer caseNumber operationName fields agencies outcome errorCodes } }';
+const ACCESS_LOG = '{ accessLog { requestId at callerKind court officer caseNumber operationName fields agencies outcome errorCodes purpose } }';
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const citizen = async (idNumber: string) => bearer(await issueDevToken({ kind: 'citizen', idNumber }));
 const supervisor = async (court: string) => bearer(await issueDevToken({ kind: 'court', court, officer: `${court}-900`, roles: ['supervise'] }));
 /** An operation name no other test uses, to find its record. */
 const named = (what: string) => `${what}${randomBytes(4).toString('hex')}`;
 
-interface Access { operationName: string | null; caseNumber: string | null; court: string | null; officer: string | null; outcome: string; callerKind: string }
+interface Access { operationName: string | null; caseNumber: string | null; court: string | null; officer: string | null; outcome: string; callerKind: string; purpose: string | null }
 
 async function accessLog(idNumber: string): Promise<Access[]> {
   const answer = await postGraphQL<{ accessLog: Access[] }>(stack().gateway.url, ACCESS_LOG, undefined, await citizen(idNumber));
@@ -67,6 +67,25 @@ describe('who looked at me', () => {
       `query ${op}($id: IdNumber!) { person(idNumber: $id) { name } }`, { id: closedCase.debtorIdNumber });
     const seen = await accessLog(closedCase.debtorIdNumber);
     expect(seen.find((r) => r.operationName === op)).toMatchObject({ caseNumber: closedCase.caseNumber, outcome: 'REFUSED' });
+  });
+
+  it("shows why the court searched: a search service's token's purpose, none for the officer's own request", async () => {
+    const { population } = stack();
+    const { closedCase } = population.scenarios;
+    const closed = population.cases.find((c) => c.caseNumber === closedCase.caseNumber)!;
+    const query = (op: string) => `query ${op}($id: IdNumber!) { person(idNumber: $id) { name } }`;
+    const swept = named('Swept');
+    const sweepToken = await issueDevToken({ kind: 'court', court: closed.courtCode, officer: closed.officer, roles: ['query'], purpose: 'SWEEP' });
+    await postGraphQL(stack().gateway.url, query(swept), { id: closedCase.debtorIdNumber }, {
+      ...bearer(sweepToken),
+      'x-case-number': encodeURIComponent(closedCase.caseNumber),
+    });
+    const own = named('OwnLook');
+    await postInCase(stack().gateway.url, population, closedCase.caseNumber, query(own), { id: closedCase.debtorIdNumber });
+
+    const seen = await accessLog(closedCase.debtorIdNumber);
+    expect(seen.find((r) => r.operationName === swept)).toMatchObject({ officer: closed.officer, caseNumber: closedCase.caseNumber, purpose: 'SWEEP' });
+    expect(seen.find((r) => r.operationName === own)).toMatchObject({ officer: closed.officer, caseNumber: closedCase.caseNumber, purpose: null });
   });
 
   it('refuses a citizen token the court fields, and a court token the access log', async () => {

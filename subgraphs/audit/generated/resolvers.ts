@@ -67,6 +67,8 @@ export type AccessRecord = {
   /** The operation's name as the court's software sent it. */
   operationName?: Maybe<Scalars['String']['output']>;
   outcome: AccessOutcome;
+  /** Why the court searched, when its search service did (a sweep or a follow-up search); null: an officer's own request. */
+  purpose?: Maybe<SearchPurpose>;
   /** The request's id, as agencies logged it too: quote it when asking the court about it. */
   requestId: Scalars['String']['output'];
 };
@@ -162,6 +164,13 @@ export type QueryAuditReviewArgs = {
   to?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** Why a court's search service searched; a request without one is an officer's own. */
+export type SearchPurpose =
+  /** A scheduled search after a case was terminated for this round (终本): every 6 months for 5 years. */
+  | 'FOLLOW_UP'
+  /** The network search of every debtor of a new case, across every agency. */
+  | 'SWEEP';
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -248,6 +257,7 @@ export type ResolversTypes = {
   OfficerActivity: ResolverTypeWrapper<OfficerActivity>;
   OutlierReason: OutlierReason;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SearchPurpose: SearchPurpose;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
@@ -277,6 +287,7 @@ export type AccessRecordResolvers<ContextType = AuditContext, ParentType extends
   officer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   operationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['AccessOutcome'], ParentType, ContextType>;
+  purpose?: Resolver<Maybe<ResolversTypes['SearchPurpose']>, ParentType, ContextType>;
   requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 

@@ -177,6 +177,63 @@ describe.each(BACKENDS)('AuditLog on $name', (backend) => {
     expect((await db().query(`SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'c' AND conname LIKE '%outcome%'`, [`"${table()}"`])).rows).toEqual([{ n: 1 }]);
   });
 
+  it("stores a search's purpose and reads it back, null for an officer's own request", async () => {
+    const log = await AuditLog.open(db(), { table: table() });
+    await log.append(auditInput({ requestId: 'own', at: '2024-05-01T00:00:00.000Z' }));
+    await log.append(auditInput({ requestId: 'sweep', at: '2024-05-02T00:00:00.000Z', purpose: 'SWEEP' }));
+    await log.append(auditInput({ requestId: 'follow-up', at: '2024-05-03T00:00:00.000Z', caller: { kind: 'supervisor-as-court', court: '0106', officer: 's' }, purpose: 'FOLLOW_UP', outcome: 'INTENT', agencies: [] }));
+
+    expect((await log.accessesOf(DEBTOR)).map((e) => [e.requestId, e.purpose])).toEqual([['follow-up', 'FOLLOW_UP'], ['sweep', 'SWEEP'], ['own', null]]);
+    expect((await log.reviewOf('0106')).map((e) => [e.requestId, e.purpose])).toEqual([['own', null], ['sweep', 'SWEEP'], ['follow-up', 'FOLLOW_UP']]);
+    expect((await log.accessesInCases([CASE], ['Person.vehicles'])).map((e) => e.purpose)).toEqual(['FOLLOW_UP', 'SWEEP', null]);
+    expect((await log.unfinished()).map((e) => [e.requestId, e.purpose])).toEqual([['follow-up', 'FOLLOW_UP']]);
+    expect((await db().query(`SELECT request_id, purpose FROM "${table()}" ORDER BY id`)).rows).toEqual([
+      { request_id: 'own', purpose: null },
+      { request_id: 'sweep', purpose: 'SWEEP' },
+      { request_id: 'follow-up', purpose: 'FOLLOW_UP' },
+    ]);
+    expect(await log.verify()).toEqual({ ok: true, count: 3 });
+  });
+
+  it.each([
+    ['given to a record without one', `SET purpose = 'SWEEP' WHERE id = 2`],
+    ['changed', `SET purpose = 'FOLLOW_UP' WHERE id = 3`],
+    ['removed', `SET purpose = NULL WHERE id = 3`],
+  ])('names the record whose purpose was %s: HASH_MISMATCH', async (_, change) => {
+    const log = await AuditLog.open(db(), { table: table() });
+    await log.append(auditInput({ requestId: 'req-1' }));
+    await log.append(auditInput({ requestId: 'req-2' }));
+    await log.append(auditInput({ requestId: 'req-3', purpose: 'SWEEP' }));
+    expect(await log.verify()).toEqual({ ok: true, count: 3 });
+    await tamper(db(), table(), `UPDATE "${table()}" ${change}`);
+    const id = Number(/id = (\d)/.exec(change)![1]);
+    expect(await log.verify()).toEqual({ ok: false, count: id - 1, firstBroken: { id, reason: 'HASH_MISMATCH' } });
+  });
+
+  it('gives a log made before purposes the column, without touching a stored row; read-only, reads it as it is', async () => {
+    const log = await logWith(2);
+    // The table as an older gateway made it: no purpose column.
+    await db().query(`ALTER TABLE "${table()}" DROP COLUMN purpose`);
+    const rowsBefore = (await db().query(`SELECT * FROM "${table()}" ORDER BY id`)).rows;
+
+    // A read-only tool changes nothing and reads every purpose as null; the chain still verifies.
+    const readOnly = await AuditLog.open(db(), { table: table(), create: false });
+    expect(await readOnly.verify()).toEqual({ ok: true, count: 2 });
+    expect((await readOnly.accessesOf(DEBTOR)).map((e) => e.purpose)).toEqual([null, null]);
+    expect((await db().query(`SELECT * FROM "${table()}" ORDER BY id`)).rows).toEqual(rowsBefore);
+    await expect(log.append(auditInput({ requestId: 'req-3', purpose: 'SWEEP' }))).rejects.toMatchObject({ code: '42703' });
+
+    const upgraded = await AuditLog.open(db(), { table: table() });
+    expect((await db().query(`SELECT * FROM "${table()}" ORDER BY id`)).rows).toEqual(rowsBefore.map((row) => ({ ...row, purpose: null })));
+    expect(await upgraded.append(auditInput({ requestId: 'req-3', purpose: 'SWEEP' }))).toMatchObject({ id: 3 });
+    expect(await upgraded.verify()).toEqual({ ok: true, count: 3 });
+    expect((await upgraded.accessesOf(DEBTOR)).map((e) => e.purpose)).toEqual(['SWEEP', null, null]);
+    // Opened again, it is current: one purpose column, and the chain as it was.
+    await AuditLog.open(db(), { table: table() });
+    expect((await db().query(`SELECT count(*)::int AS n FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'purpose' AND NOT attisdropped`, [`"${table()}"`])).rows).toEqual([{ n: 1 }]);
+    expect(await upgraded.verify()).toEqual({ ok: true, count: 3 });
+  });
+
   it('refuses a table name that is not a plain identifier', async () => {
     await expect(AuditLog.open(db(), { table: 'audit; DROP TABLE x' })).rejects.toThrow(
       'Audit table name "audit; DROP TABLE x" is not allowed: use lowercase letters, digits and _, at most 48 characters.',

@@ -61,6 +61,24 @@ describe.each(BACKENDS)('RequestAudit on $name', (backend) => {
     ]);
   });
 
+  it.each([
+    ['an officer', ['query'], undefined, 'court', null],
+    ["a search service's officer", ['query'], 'SWEEP', 'court', 'SWEEP'],
+    ['a supervisor as the court', ['query', 'supervise'], 'FOLLOW_UP', 'supervisor-as-court', 'FOLLOW_UP'],
+  ] as const)("gives the intent and the final record of %s the token's purpose", async (_, roles, purpose, kind, stored) => {
+    const log = await AuditLog.open(db(), { table: table() });
+    const { audit, live } = officerRequest(log, 'req-1');
+    live.caller = { kind: 'court', court: '浙0106', officer: '浙0106-007', roles: [...roles], ...(purpose ? { purpose } : {}) };
+    await audit.intent();
+    audit.answered({ status: 200, hasData: true, errorCodes: [] });
+    await audit.settle(answer(200, { data: { person: { name: 'Zhang San' } } }), POST);
+    expect((await db().query(`SELECT outcome, caller_kind, purpose FROM "${table()}" ORDER BY id`)).rows).toEqual([
+      { outcome: 'INTENT', caller_kind: kind, purpose: stored },
+      { outcome: 'ANSWERED', caller_kind: kind, purpose: stored },
+    ]);
+    expect(await log.verify()).toEqual({ ok: true, count: 2 });
+  });
+
   it('writes the final record only once an intent in flight is through, so the chain holds the intent first', async () => {
     const real = await AuditLog.open(db(), { table: table() });
     const events: string[] = [];

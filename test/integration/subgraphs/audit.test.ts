@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildSchema, type GraphQLEnumType } from 'graphql';
+import { SEARCH_PURPOSES } from '../../../lib/audit/searchPurpose';
 import { AuditLog } from '../../../lib/audit/auditLog';
 import { type AuditRecordInput, operationHash } from '../../../lib/audit/auditRecord';
 import { type Database, openDatabase } from '../../../lib/db/openDatabase';
@@ -10,6 +14,7 @@ import { startAuditSubgraph } from '../../../subgraphs/audit';
 import { postGraphQL } from '../../support/postGraphQL';
 import { signedHeaders, TEST_SUBGRAPH_SECRET } from '../../support/signedHeaders';
 import { PATIENT_AGENCY_TIMEOUT_MS } from '../../support/agencyLimits';
+import { REPO_ROOT } from '../../support/repoRoot';
 
 const population = createPopulation({ persons: 400 });
 const { richDebtor, closedCase } = population.scenarios;
@@ -46,6 +51,7 @@ const RECORDS = {
   richNoCase: record({ caseNumber: null, subjects: [richDebtor.idNumber], outcome: 'REFUSED', errorCodes: ['FORBIDDEN'], agencies: [] }),
   spouseNotADebtor: record({
     caller: { kind: 'court', court: '浙0106', officer: '浙0106-099' },
+    purpose: 'SWEEP',
     subjects: [richDebtor.spouseIdNumber],
     outcome: 'REFUSED',
     errorCodes: ['FORBIDDEN'],
@@ -55,6 +61,7 @@ const RECORDS = {
     caller: { kind: 'court', court: '浙0106', officer: closed.officer },
     caseNumber: closed.caseNumber,
     subjects: [closedCase.debtorIdNumber],
+    purpose: 'FOLLOW_UP',
     outcome: 'REFUSED',
     errorCodes: ['FORBIDDEN'],
     agencies: [],
@@ -82,12 +89,12 @@ afterAll(async () => {
   await db.close();
 });
 
-const ACCESS_LOG = '{ accessLog { requestId at callerKind court officer caseNumber fields agencies outcome errorCodes } }';
+const ACCESS_LOG = '{ accessLog { requestId at callerKind court officer caseNumber fields agencies outcome errorCodes purpose } }';
 const asCitizen = (idNumber: string) => signedHeaders(TEST_SUBGRAPH_SECRET, { court: undefined, officer: undefined, citizen: idNumber });
 const asCourt = (court: string) => signedHeaders(TEST_SUBGRAPH_SECRET, { court, officer: `${court}-900` });
 
 async function accessLogOf(idNumber: string) {
-  const answer = await postGraphQL<{ accessLog: { requestId: string; caseNumber: string | null; court: string | null; officer: string | null; fields: string[] }[] }>(
+  const answer = await postGraphQL<{ accessLog: { requestId: string; caseNumber: string | null; court: string | null; officer: string | null; fields: string[]; purpose: string | null }[] }>(
     subgraph.url, ACCESS_LOG, undefined, await asCitizen(idNumber));
   expect(answer.errors).toBeUndefined();
   return answer.data!.accessLog;
@@ -113,7 +120,10 @@ describe('audit subgraph: who looked at me', () => {
       agencies: [],
       outcome: 'REFUSED',
       errorCodes: ['FORBIDDEN'],
+      purpose: 'FOLLOW_UP',
     });
+    // An officer's own request: no purpose.
+    expect(seen[0]!.purpose).toBeNull();
   });
 
   it("never shows one citizen another's records", async () => {
@@ -134,7 +144,7 @@ const REVIEW = `query Review($court: String!, $from: Date, $to: Date) {
     court total
     officers { officer count refused }
     cases { caseNumber count }
-    outliers { record { requestId } reasons }
+    outliers { record { requestId purpose } reasons }
   }
 }`;
 
@@ -155,9 +165,9 @@ describe('audit subgraph: supervisor review', () => {
       { caseNumber: rich.caseNumber, count: 2 },
     ].sort((a, b) => (a.caseNumber < b.caseNumber ? -1 : 1)));
     expect(review.outliers).toEqual([
-      { record: { requestId: RECORDS.richNoCase.requestId }, reasons: ['NO_CASE'] },
-      { record: { requestId: RECORDS.spouseNotADebtor.requestId }, reasons: ['NOT_A_DEBTOR'] },
-      { record: { requestId: RECORDS.closedDebtorInClosedCase.requestId }, reasons: ['CASE_NOT_ACTIVE'] },
+      { record: { requestId: RECORDS.richNoCase.requestId, purpose: null }, reasons: ['NO_CASE'] },
+      { record: { requestId: RECORDS.spouseNotADebtor.requestId, purpose: 'SWEEP' }, reasons: ['NOT_A_DEBTOR'] },
+      { record: { requestId: RECORDS.closedDebtorInClosedCase.requestId, purpose: 'FOLLOW_UP' }, reasons: ['CASE_NOT_ACTIVE'] },
     ]);
   });
 
@@ -170,5 +180,40 @@ describe('audit subgraph: supervisor review', () => {
   it('refuses a review of another court', async () => {
     const answer = await postGraphQL(subgraph.url, REVIEW, { court: '浙0106' }, await asCourt('浙0203'));
     expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'OTHER_COURT_DOCKET' });
+  });
+});
+
+describe('audit subgraph: search purposes', () => {
+  it('has the one list of purposes as its SearchPurpose enum', () => {
+    const sdl = readFileSync(join(REPO_ROOT, 'schemas/audit.graphql'), 'utf8').replace(/extend schema[\s\S]*?\]\)/, '');
+    const purpose = buildSchema(sdl, { assumeValidSDL: true }).getType('SearchPurpose') as GraphQLEnumType;
+    expect(purpose.getValues().map((v) => v.name)).toEqual([...SEARCH_PURPOSES]);
+  });
+
+  it('reads purposes once a gateway has given an older table the column, without a restart', async () => {
+    const own = await openDatabase();
+    const older = await AuditLog.open(own);
+    const before = record({ caseNumber: null, subjects: [richDebtor.idNumber] });
+    await older.append(before);
+    // The table as a gateway made it before purposes.
+    await own.query('ALTER TABLE audit_log DROP COLUMN purpose');
+    const reader = await startAuditSubgraph({ database: own, courtAgencyUrl: emulator.url, secret: TEST_SUBGRAPH_SECRET, timeoutMs: PATIENT_AGENCY_TIMEOUT_MS });
+    try {
+      const ask = async () => {
+        const answer = await postGraphQL<{ accessLog: { requestId: string; purpose: string | null }[] }>(
+          reader.url, '{ accessLog { requestId purpose } }', undefined, await asCitizen(richDebtor.idNumber));
+        expect(answer.errors).toBeUndefined();
+        return answer.data!.accessLog;
+      };
+      expect(await ask()).toEqual([{ requestId: before.requestId, purpose: null }]);
+      // A gateway of this version opens the log: the column is added; the subgraph reads it next time.
+      const upgraded = await AuditLog.open(own);
+      const sweep = record({ caseNumber: null, subjects: [richDebtor.idNumber], purpose: 'SWEEP' });
+      await upgraded.append(sweep);
+      expect(await ask()).toEqual([{ requestId: sweep.requestId, purpose: 'SWEEP' }, { requestId: before.requestId, purpose: null }]);
+    } finally {
+      await reader.stop();
+      await own.close();
+    }
   });
 });

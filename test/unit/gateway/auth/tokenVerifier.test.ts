@@ -30,6 +30,21 @@ describe('token verifier: who is calling', () => {
     });
   });
 
+  it.each(['SWEEP', 'FOLLOW_UP'] as const)("reads a search service's purpose %s from an officer's token", async (purpose) => {
+    const token = await issueDevToken({ kind: 'court', court: '浙0106', officer: '浙0106-007', roles: ['query'], purpose });
+    expect(await verify(`Bearer ${token}`)).toEqual({ kind: 'court', court: '浙0106', officer: '浙0106-007', roles: ['query'], purpose, tokenId: expect.any(String) });
+  });
+
+  it("keeps a supervisor's purpose: the role changes how the audit names the caller, not why it searched", async () => {
+    expect(await verify(await bearer({ roles: ['query', 'supervise'], purpose: 'FOLLOW_UP' }))).toEqual({
+      kind: 'court',
+      court: '浙0106',
+      officer: '浙0106-007',
+      roles: ['query', 'supervise'],
+      purpose: 'FOLLOW_UP',
+    });
+  });
+
   it('reads a citizen, the ID number normalised (x -> X)', async () => {
     const token = await issueDevToken({ kind: 'citizen', idNumber: ID_NUMBER_X });
     expect(await verify(`bearer ${token}`)).toEqual({ kind: 'citizen', idNumber: ID_NUMBER_X.toUpperCase(), tokenId: expect.any(String) });
@@ -136,6 +151,9 @@ describe('token verifier: every refusal, with its whole error', () => {
     [{ roles: [] }, 'The court officer token\'s claims are not valid: "roles" must list at least one of query, control, supervise.'],
     [{ roles: 'query' }, 'The court officer token\'s claims are not valid: "roles" must list the officer\'s roles (query, control, supervise).'],
     [{ roles: ['query', 'admin'] }, 'The court officer token\'s claims are not valid: "roles.1" must be one of query, control, supervise.'],
+    [{ purpose: 'NIGHTLY' }, 'The court officer token\'s claims are not valid: "purpose" must be one of SWEEP, FOLLOW_UP, or absent for an officer\'s own request.'],
+    [{ purpose: 'sweep' }, 'The court officer token\'s claims are not valid: "purpose" must be one of SWEEP, FOLLOW_UP, or absent for an officer\'s own request.'],
+    [{ purpose: null }, 'The court officer token\'s claims are not valid: "purpose" must be one of SWEEP, FOLLOW_UP, or absent for an officer\'s own request.'],
   ])('refuses an officer token with bad claims %p', async (claims, message) => {
     expect(await refusalOf(verify(await bearer(claims)))).toEqual(refused('BAD_CLAIMS', message));
   });
@@ -144,6 +162,7 @@ describe('token verifier: every refusal, with its whole error', () => {
     [{ sub: '110105194912310021', roles: ['citizen'], court: undefined }, 'The citizen token\'s claims are not valid: "sub" IdNumber check character (the 18th) does not match the first 17 digits.'],
     [{ sub: ID_NUMBER, roles: ['citizen'] }, 'The citizen token\'s claims are not valid: "court" must be absent in a citizen token.'],
     [{ sub: ID_NUMBER, roles: ['citizen', 'control'], court: undefined }, 'The citizen token\'s claims are not valid: "roles" must be exactly ["citizen"] in a citizen token.'],
+    [{ sub: ID_NUMBER, roles: ['citizen'], court: undefined, purpose: 'SWEEP' }, 'The citizen token\'s claims are not valid: "purpose" must be absent in a citizen token.'],
   ])('refuses a citizen token with bad claims %p', async (claims, message) => {
     expect(await refusalOf(verify(await bearer(claims)))).toEqual(refused('BAD_CLAIMS', message));
   });

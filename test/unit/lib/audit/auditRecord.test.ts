@@ -1,4 +1,5 @@
 import {
+  type AuditRecordInput,
   canonicalAuditRecord,
   chainHash,
   GENESIS_HASH,
@@ -32,7 +33,15 @@ describe('normaliseAuditRecord', () => {
       outcome: 'ANSWERED',
       errorCodes: ['AGENCY_TIMEOUT', 'FORBIDDEN'],
       latencyMs: 42,
+      purpose: null,
     });
+  });
+
+  it("keeps a court's search purpose, an officer's or a supervisor's, and reads none as null", () => {
+    expect(normaliseAuditRecord(auditInput({ purpose: 'SWEEP' })).purpose).toBe('SWEEP');
+    expect(normaliseAuditRecord(auditInput({ caller: { kind: 'supervisor-as-court', court: '0106', officer: 's-1' }, purpose: 'FOLLOW_UP' })).purpose).toBe('FOLLOW_UP');
+    expect(normaliseAuditRecord(auditInput({ purpose: null })).purpose).toBeNull();
+    expect(normaliseAuditRecord(auditInput()).purpose).toBeNull();
   });
 
   it('gives every caller kind the same four stored fields', () => {
@@ -74,6 +83,9 @@ describe('normaliseAuditRecord', () => {
     [{ latencyMs: -1 }, 'Invalid audit record: latencyMs: Too small: expected number to be >=0'],
     [{ outcome: 'MAYBE' as never }, 'Invalid audit record: outcome: Invalid option: expected one of "ANSWERED"|"PARTIAL"|"REFUSED"|"FAILED"|"INTENT"'],
     [{ caller: { kind: 'court', court: '0106' } as never }, 'Invalid audit record: caller.officer: Invalid input: expected string, received undefined'],
+    [{ purpose: 'NIGHTLY' as never }, 'Invalid audit record: purpose: Invalid option: expected one of "SWEEP"|"FOLLOW_UP"'],
+    [{ caller: { kind: 'citizen', idNumber: DEBTOR }, purpose: 'SWEEP' } satisfies Partial<AuditRecordInput>, 'Invalid audit record: purpose: must be null unless a court asked'],
+    [{ caller: { kind: 'anonymous' }, purpose: 'FOLLOW_UP' } satisfies Partial<AuditRecordInput>, 'Invalid audit record: purpose: must be null unless a court asked'],
   ])('refuses %j', (overrides, message) => {
     expect(() => normaliseAuditRecord(auditInput(overrides))).toThrow(new Error(message));
   });
@@ -89,6 +101,24 @@ describe('canonicalAuditRecord', () => {
         '"fields":["Person.vehicles","Query.person"],"agencies":["court","vehicle"],' +
         '"outcome":"ANSWERED","errorCodes":[],"latencyMs":42}',
     );
+  });
+
+  it('keeps the text and hash of a record without a purpose as they were before purposes existed', () => {
+    const record = normaliseAuditRecord(auditInput());
+    expect(canonicalAuditRecord(record)).not.toContain('purpose');
+    // Pinned: the hash this record had before purposes existed.
+    expect(chainHash(GENESIS_HASH, canonicalAuditRecord(record))).toBe('1daf7de4f479b8c7dadb17ea095fa5664899b98af72cc99840d44fe8c8d26624');
+    expect(canonicalAuditRecord(normaliseAuditRecord(auditInput({ purpose: null })))).toBe(canonicalAuditRecord(record));
+  });
+
+  it('adds a purpose, when there is one, as the last key, and so changes the hash', () => {
+    const plain = canonicalAuditRecord(normaliseAuditRecord(auditInput()));
+    const sweep = canonicalAuditRecord(normaliseAuditRecord(auditInput({ purpose: 'SWEEP' })));
+    const followUp = canonicalAuditRecord(normaliseAuditRecord(auditInput({ purpose: 'FOLLOW_UP' })));
+    expect(sweep).toBe(`${plain.slice(0, -1)},"purpose":"SWEEP"}`);
+    expect(followUp).toBe(`${plain.slice(0, -1)},"purpose":"FOLLOW_UP"}`);
+    const hashes = new Set([plain, sweep, followUp].map((text) => chainHash(GENESIS_HASH, text)));
+    expect(hashes.size).toBe(3);
   });
 
   it('does not depend on the order the input listed its keys or set members in', () => {
