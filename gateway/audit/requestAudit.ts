@@ -6,6 +6,7 @@ import type { SearchPurpose } from '../../lib/audit/searchPurpose';
 import type { ErrorCode } from '../../lib/errors/catalog';
 import { requestError } from '../../lib/errors/codedError';
 import { errorAnswer } from '../../lib/errors/httpRefusals';
+import { REQUEST_ID_HEADER } from '../../lib/http/requestIdHeader';
 import type { ArrivedRequest, GraphQLArrival } from '../../lib/http/serveGraphQL';
 import type { Caller, GatewayContext, OperationFacts, PipelineAnswer, RequestAuditHandle } from '../context';
 
@@ -117,10 +118,16 @@ export class RequestAudit implements GraphQLArrival, RequestAuditHandle {
           request,
         ),
       );
-      return intentDurable ? answer : unavailableAnswer();
+      return this.named(intentDurable ? answer : unavailableAnswer());
     } catch {
-      return unavailableAnswer();
+      return this.named(unavailableAnswer());
     }
+  }
+
+  /** The answer, naming its audit record (lib/http/requestIdHeader.ts). */
+  private named(answer: HTTPGraphQLResponse): HTTPGraphQLResponse {
+    answer.headers.set(REQUEST_ID_HEADER, this.options.requestId);
+    return answer;
   }
 
   /**
