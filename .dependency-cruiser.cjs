@@ -133,10 +133,10 @@ module.exports = {
       name: 'shipped-not-to-dev-dependencies',
       severity: 'error',
       comment:
-        'The image (Dockerfile) copies bin/ gateway/ lib/ mocks/ schemas/ stack/ subgraphs/ and installs ' +
+        'The image (Dockerfile) copies bin/ gateway/ lib/ mocks/ schemas/ stack/ subgraphs/ workers/ and installs ' +
         'only the production dependencies (npm ci --omit=dev): a development dependency imported there ' +
         'works on a laptop and fails in the province. Declare the package under dependencies.',
-      from: { path: '^(bin|gateway|lib|mocks|schemas|stack|subgraphs)/' },
+      from: { path: '^(bin|gateway|lib|mocks|schemas|stack|subgraphs|workers)/' },
       to: { dependencyTypes: ['npm-dev'] },
     },
     {

@@ -21,6 +21,7 @@ COPY mocks ./mocks
 COPY schemas ./schemas
 COPY stack ./stack
 COPY subgraphs ./subgraphs
+COPY workers ./workers
 COPY deploy/healthcheck.mjs ./deploy/healthcheck.mjs
 # Where the gateways append audit checkpoints (a volume in docker-compose.yml), owned by node.
 RUN mkdir -p /var/lib/cag/checkpoints && chown -R node:node /var/lib/cag

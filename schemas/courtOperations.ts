@@ -46,21 +46,22 @@ export const PERSONS_SWEEP = `query Sweep($ids: [IdNumber!]!) {
  * A sweep's search of one case (the sweep workers send it with the court's sweep credential):
  * every debtor's holdings at every agency, with the values a tally needs and nothing a person
  * reads (no names, addresses or owners). Each asset has its key, so the search's record can
- * say what was found, and each agency's part its own field, so a failure names the agency.
+ * say what was found, and each agency's part its own field, so a failure names the agency;
+ * a retry asks only the agencies that failed (each included by its variable, all by default).
  */
-export const CASE_SEARCH = `query CaseSearch($case: CaseNumber!) {
+export const CASE_SEARCH = `query CaseSearch($case: CaseNumber!, $bank: Boolean! = true, $realestate: Boolean! = true, $vehicle: Boolean! = true, $commerce: Boolean! = true, $socialInsurance: Boolean! = true) {
   case(caseNumber: $case) {
     caseNumber status
     debtors {
       ... on Person {
         idNumber
-        bankAccounts { bank { code } accountNumber balance }
-        realEstate { unitNumber }
-        vehicles { vin }
-        shareholdings { id }
-        socialInsurance { status contributionBase pension { monthlyAmount } housingFund { accountNumber balance } }
+        bankAccounts @include(if: $bank) { bank { code } accountNumber balance }
+        realEstate @include(if: $realestate) { unitNumber }
+        vehicles @include(if: $vehicle) { vin }
+        shareholdings @include(if: $commerce) { id }
+        socialInsurance @include(if: $socialInsurance) { status contributionBase pension { monthlyAmount } housingFund { accountNumber balance } }
       }
-      ... on Company { creditCode bankAccounts { bank { code } accountNumber balance } vehicles { vin } }
+      ... on Company { creditCode bankAccounts @include(if: $bank) { bank { code } accountNumber balance } vehicles @include(if: $vehicle) { vin } }
     }
   }
 }`;
@@ -90,11 +91,28 @@ export const COURT_OPERATIONS: readonly string[] = [DOSSIER, PERSONS_SWEEP, CASE
 
 // Variables as type aliases, not interfaces, so they pass where a request's variables are a plain record.
 
-/** The variables of DOSSIER, CASE_SEARCH and CASE_PROGRESS: the case asked about. */
+/** The variables of DOSSIER and CASE_PROGRESS: the case asked about. */
 export type CaseVariables = { case: string };
 
 export function caseVariables(caseNumber: string): CaseVariables {
   return { case: caseNumber };
+}
+
+/** The agencies a CASE_SEARCH asks, by its variables (each subgraph's part of a debtor). */
+export const CASE_SEARCH_AGENCIES = ['bank', 'realestate', 'vehicle', 'commerce', 'social-insurance'] as const;
+export type CaseSearchAgency = (typeof CASE_SEARCH_AGENCIES)[number];
+
+/** CASE_SEARCH's variables: the case, and which agencies to ask (all when none is named). */
+export function caseSearchVariables(caseNumber: string, agencies: readonly CaseSearchAgency[] = CASE_SEARCH_AGENCIES): Record<string, unknown> {
+  const asked = new Set(agencies);
+  return {
+    case: caseNumber,
+    bank: asked.has('bank'),
+    realestate: asked.has('realestate'),
+    vehicle: asked.has('vehicle'),
+    commerce: asked.has('commerce'),
+    socialInsurance: asked.has('social-insurance'),
+  };
 }
 
 /** The variables of PERSONS_SWEEP: the ID numbers swept. */

@@ -65,6 +65,16 @@ export interface CaseSearch {
   auditRequestId: string;
 }
 
+export interface SweepCase {
+  caseNumber: string;
+  state: SweepCaseState;
+  /** Agencies (by subgraph; one bank as bank:<code>) whose part of the case is still to be searched. */
+  agenciesFailing: string[];
+  /** Why it FAILED without a search to show (closed meanwhile, refused); null otherwise. */
+  reason: string | null;
+  finishedAt: Date | null;
+}
+
 export interface SweepProgress {
   total: number | null;
   done: number;
@@ -126,6 +136,7 @@ export class SweepStore {
         case_number text NOT NULL,
         state text NOT NULL CHECK (state IN (${SWEEP_CASE_STATES.map((s) => `'${s}'`).join(', ')})),
         agencies_failing text[] NOT NULL DEFAULT '{}',
+        reason text,
         finished_at timestamptz,
         PRIMARY KEY (sweep_id, case_number)
       )`,
@@ -212,10 +223,27 @@ export class SweepStore {
     }
   }
 
+  /**
+   * Gives a case up without a search to record (closed since the sweep began, or refused):
+   * FAILED, with the reason (the answer's error codes and message).
+   */
+  async failCase(tx: Queryable, sweepId: string, caseNumber: string, reason: string, at: Date): Promise<void> {
+    await tx.query(`UPDATE "${this.cases}" SET state = 'FAILED', reason = $3, finished_at = $4 WHERE sweep_id = $1 AND case_number = $2`, [sweepId, caseNumber, reason, at]);
+  }
+
   /** The state of one case in a sweep; null if the case is not in it. */
   async caseState(sweepId: string, caseNumber: string, tx: Queryable = this.db): Promise<SweepCaseState | null> {
-    const { rows } = await tx.query<{ state: SweepCaseState }>(`SELECT state FROM "${this.cases}" WHERE sweep_id = $1 AND case_number = $2`, [sweepId, caseNumber]);
-    return rows[0]?.state ?? null;
+    return (await this.sweepCase(sweepId, caseNumber, tx))?.state ?? null;
+  }
+
+  /** One case of a sweep: its state, the agencies it still waits on, why it failed. */
+  async sweepCase(sweepId: string, caseNumber: string, tx: Queryable = this.db): Promise<SweepCase | null> {
+    const { rows } = await tx.query<{ state: SweepCaseState; agencies_failing: string[]; reason: string | null; finished_at: Date | null }>(
+      `SELECT state, agencies_failing, reason, finished_at FROM "${this.cases}" WHERE sweep_id = $1 AND case_number = $2`,
+      [sweepId, caseNumber],
+    );
+    const r = rows[0];
+    return r ? { caseNumber, state: r.state, agenciesFailing: r.agencies_failing, reason: r.reason, finishedAt: r.finished_at } : null;
   }
 
   async progress(sweepId: string): Promise<SweepProgress> {

@@ -1,3 +1,4 @@
+import { CASE_SEARCH_AGENCIES, type CaseSearchAgency } from '../../schemas/courtOperations';
 import { checkMoney } from '../../schemas/identifiers/money';
 import type { AssetKind, AssetTally } from '../../lib/sweeps/sweepStore';
 
@@ -17,7 +18,7 @@ export interface SearchSummary {
 }
 
 /** The agency subgraphs a CaseSearch asks, by the debtor field each answers. */
-export const SEARCH_FIELD_AGENCY: Readonly<Record<string, string>> = {
+export const SEARCH_FIELD_AGENCY: Readonly<Record<string, CaseSearchAgency>> = {
   bankAccounts: 'bank',
   realEstate: 'realestate',
   vehicles: 'vehicle',
@@ -25,8 +26,6 @@ export const SEARCH_FIELD_AGENCY: Readonly<Record<string, string>> = {
   socialInsurance: 'social-insurance',
 };
 
-/** Every agency a CaseSearch asks, in a fixed order. */
-export const SEARCHED_AGENCIES: readonly string[] = [...new Set(Object.values(SEARCH_FIELD_AGENCY))].sort();
 
 interface Debtor {
   bankAccounts?: { balance?: string | null }[] | null;
@@ -69,7 +68,7 @@ export class UnrecordableSearch extends Error {
  * provider when it names one); an agency whose field failed for one debtor has not answered
  * for the case, so it is retried for the case as a whole. Money must parse exactly.
  */
-export function summariseSearch(answer: CaseSearchAnswer): SearchSummary {
+export function summariseSearch(answer: CaseSearchAnswer, asked: readonly CaseSearchAgency[] = CASE_SEARCH_AGENCIES): SearchSummary {
   const kase = answer.data?.case;
   if (!kase) {
     const codes = (answer.errors ?? []).map((e) => e.extensions?.code ?? 'UNKNOWN');
@@ -114,7 +113,7 @@ export function summariseSearch(answer: CaseSearchAnswer): SearchSummary {
     debtors: debtors.length,
     assets: [...tallies].filter(([, t]) => t.count > 0).map(([kind, t]) => ({ kind, count: t.count, valueFen: t.valueFen })),
     // A bank with one provider down still answered for the others, but not for the case: it is retried.
-    agenciesAnswered: SEARCHED_AGENCIES.filter((a) => !failedSubgraphs.has(a)),
+    agenciesAnswered: [...asked].sort().filter((a) => !failedSubgraphs.has(a)),
     agenciesFailed: failedAgencies,
   };
 }

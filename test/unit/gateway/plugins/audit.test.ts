@@ -59,6 +59,8 @@ describe('auditPlugin', () => {
         outcome: 'ANSWERED',
         errorCodes: [],
         latencyMs: 0,
+        // An officer's own request: no purpose in the token.
+        purpose: null,
       },
     ]);
   });

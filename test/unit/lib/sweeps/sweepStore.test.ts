@@ -109,6 +109,17 @@ describe.each(BACKENDS)('the sweep store on $name', (backend) => {
     expect(history[0]).toEqual(retry);
   });
 
+  it('gives a case up with its reason, and tells one case of a sweep with what it waits on', async () => {
+    const { sweep } = await start('s');
+    await store.addCases(db, sweep.id, ['A', 'B'], true);
+    await db.transaction((tx) => store.recordSearch(tx, search(sweep.id, 'A', ['bank:RCC'], '2026-12-06T01:01:00Z'), 'QUEUED'));
+    await db.transaction((tx) => store.failCase(tx, sweep.id, 'B', 'FORBIDDEN: case closed', at('2026-12-06T01:02:00Z')));
+    expect(await store.sweepCase(sweep.id, 'A')).toEqual({ caseNumber: 'A', state: 'QUEUED', agenciesFailing: ['bank:RCC'], reason: null, finishedAt: null });
+    expect(await store.sweepCase(sweep.id, 'B')).toEqual({ caseNumber: 'B', state: 'FAILED', agenciesFailing: [], reason: 'FORBIDDEN: case closed', finishedAt: at('2026-12-06T01:02:00Z') });
+    expect(await store.sweepCase(sweep.id, 'C')).toBeNull();
+    expect(await store.progress(sweep.id)).toMatchObject({ done: 0, failed: 1, queued: 1, agenciesFailing: [{ agency: 'bank:RCC', cases: 1 }] });
+  });
+
   it('refuses a table prefix that is not a plain name', async () => {
     await expect(SweepStore.open(db, { tablePrefix: 'x"; DROP TABLE y; --' })).rejects.toThrow(/prefix/);
   });

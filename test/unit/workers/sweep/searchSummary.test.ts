@@ -1,4 +1,5 @@
-import { type CaseSearchAnswer, SEARCHED_AGENCIES, summariseSearch, UnrecordableSearch } from '../../../../workers/sweep/searchSummary';
+import { CASE_SEARCH_AGENCIES } from '../../../../schemas/courtOperations';
+import { type CaseSearchAnswer, summariseSearch, UnrecordableSearch } from '../../../../workers/sweep/searchSummary';
 
 const person = {
   idNumber: '330106197504189356',
@@ -40,7 +41,7 @@ describe('summariseSearch: what a case search found, as a sweep records it', () 
       agenciesAnswered: ['bank', 'commerce', 'realestate', 'social-insurance', 'vehicle'],
       agenciesFailed: [],
     });
-    expect(summary.agenciesAnswered).toEqual(SEARCHED_AGENCIES);
+    expect(summary.agenciesAnswered).toEqual([...CASE_SEARCH_AGENCIES].sort());
   });
 
   it('names the agencies whose fields failed (one bank by its code), and records what the others found', () => {
@@ -57,6 +58,12 @@ describe('summariseSearch: what a case search found, as a sweep records it', () 
     expect(summary.agenciesAnswered).toEqual(['commerce', 'realestate']);
     expect(summary.assets.find((a) => a.kind === 'BANK_ACCOUNT')).toEqual({ kind: 'BANK_ACCOUNT', count: 1, valueFen: 18_234_567 });
     expect(summary.assets.find((a) => a.kind === 'VEHICLE')).toBeUndefined();
+  });
+
+  it('counts as answered only the agencies asked (a retry of the failed ones)', () => {
+    const summary = summariseSearch({ data: { case: { status: 'ACTIVE', debtors: [{ vehicles: [{ vin: 'v' }] }] } } }, ['vehicle']);
+    expect(summary.agenciesAnswered).toEqual(['vehicle']);
+    expect(summary.assets).toEqual([{ kind: 'VEHICLE', count: 1, valueFen: null }]);
   });
 
   it('refuses to record an answer without the case, or with an error outside any agency field', () => {
