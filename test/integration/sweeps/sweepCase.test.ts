@@ -20,22 +20,12 @@ import { SweepCredential } from '../../../workers/sweep/sweepCredential';
 import { SWEEP_CASE_QUEUE, type SweepCaseJob, sweepCaseHandler } from '../../../workers/sweep/sweepCaseJob';
 import { postInCase } from '../../support/courtRequest';
 import { REPO_ROOT } from '../../support/repoRoot';
+import { eventually } from '../../support/eventually';
 import { useStack } from '../../support/stack';
 
 const stack = useStack({ persons: 200 });
 const COURT = '浙0106';
 const OFFICER = '浙0106-007';
-
-/** Resolves with `check`'s first truthy answer, asked every 50 ms; a hang guard, not a speed budget. */
-async function until<T>(what: string, check: () => Promise<T>, timeoutMs = 60_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('sweep case searches through the gateway', () => {
   let store: SweepStore;
@@ -89,7 +79,7 @@ describe('sweep case searches through the gateway', () => {
   }
 
   const finished = (sweepId: string) =>
-    until('the sweep to finish', async () => {
+    eventually('the sweep to finish', async () => {
       const p = await store.progress(sweepId);
       return p.total !== null && p.done + p.failed === p.total ? p : null;
     });

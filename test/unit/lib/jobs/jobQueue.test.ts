@@ -3,19 +3,7 @@ import { type Database, openDatabase } from '../../../../lib/db/openDatabase';
 import { type Job, type JobQueue, type JobQueueOptions, openJobQueue } from '../../../../lib/jobs/jobQueue';
 import { createLogger } from '../../../../lib/log/logger';
 import { BACKENDS } from '../../../support/backends';
-
-type Truthy<T> = Exclude<T, false | null | undefined | 0 | ''>;
-
-/** Resolves with `check`'s first truthy answer, asked every 50 ms; fails after `timeoutMs` (a hang guard, not a speed budget). */
-async function until<T>(what: string, check: () => T | Promise<T>, timeoutMs = 60_000): Promise<Truthy<T>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value as Truthy<T>;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { eventually } from '../../../support/eventually';
 
 describe.each(BACKENDS)('the job queue on $name', (backend) => {
   let db: Database;
@@ -71,7 +59,7 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
     jobs.work<{ n: number }>('sweep', { pollingIntervalSeconds: 0.5 }, async (job) => {
       runs.push(job.data.n);
     });
-    await until('the committed job to complete', async () => (await jobs.counts('sweep')).completed === 1);
+    await eventually('the committed job to complete', async () => (await jobs.counts('sweep')).completed === 1);
 
     expect(runs).toEqual([2]);
     expect(await jobs.counts('sweep')).toEqual({ queued: 0, active: 0, retrying: 0, completed: 1, failed: 0 });
@@ -97,11 +85,11 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
       started[me] += 1;
       runs.set(job.data.n, [...(runs.get(job.data.n) ?? []), me]);
       // Each instance's first job waits for the other to start one: both take part, whatever the machine's speed.
-      if (started[me] === 1) await until(`instance ${other} to start a job`, () => started[other] > 0);
+      if (started[me] === 1) await eventually(`instance ${other} to start a job`, () => started[other] > 0);
     };
     a.work('many', { concurrency: 2, batchSize: 5, pollingIntervalSeconds: 0.5 }, handler('a', 'b'));
     b.work('many', { concurrency: 2, batchSize: 5, pollingIntervalSeconds: 0.5 }, handler('b', 'a'));
-    await until('all 100 jobs to complete', async () => (await a.counts('many')).completed === 100);
+    await eventually('all 100 jobs to complete', async () => (await a.counts('many')).completed === 100);
 
     expect([...runs.keys()].sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, n) => n));
     expect([...runs.values()].filter((by) => by.length !== 1)).toEqual([]);
@@ -126,14 +114,14 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
     const flaky = (await jobs.send('flaky', {}))!;
     const patient = (await jobs.send('patient', {}))!;
 
-    const failed = await until('the flaky job to fail for good', async () => {
+    const failed = await eventually('the flaky job to fail for good', async () => {
       const job = await jobs.job('flaky', flaky);
       return job?.state === 'failed' && job;
     });
     expect(failed).toMatchObject({ state: 'failed', attempts: 3, error: 'agency down (attempt 3)' });
     expect(attempts.filter((a) => a.startsWith('flaky'))).toEqual(['flaky 1', 'flaky 2', 'flaky 3']);
     // Its retry an hour away, the other waits, its first failure on record.
-    const waiting = await until('the patient job to wait for its retry', async () => {
+    const waiting = await eventually('the patient job to wait for its retry', async () => {
       const job = await jobs.job('patient', patient);
       return job?.state === 'retrying' && job;
     });
@@ -151,7 +139,7 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
     jobs.work<{ n: number }>('batch', { batchSize: 3, pollingIntervalSeconds: 0.5 }, async (job) => {
       if (job.data.n === 1) throw new Error('no such account');
     });
-    await until('the batch to be done', async () => {
+    await eventually('the batch to be done', async () => {
       const counts = await jobs.counts('batch');
       return counts.completed + counts.failed === 3;
     });
@@ -172,7 +160,7 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
     jobs.work<{ n: number }>('dedup', { pollingIntervalSeconds: 0.5 }, async (job) => {
       runs.push(job.data.n);
     });
-    await until('both jobs to complete', async () => (await jobs.counts('dedup')).completed === 2);
+    await eventually('both jobs to complete', async () => (await jobs.counts('dedup')).completed === 2);
     expect(runs.sort()).toEqual([1, 3]);
     // No longer queued: the key is free again.
     expect(await jobs.send('dedup', { n: 4 }, { key: 'case-1' })).toEqual(expect.any(String));
@@ -190,7 +178,7 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
     jobs.work<{ n: string }>('later', { pollingIntervalSeconds: 0.5 }, async (job) => {
       runs.push({ n: job.data.n, at: Date.now() });
     });
-    await until('two jobs to complete', async () => (await jobs.counts('later')).completed === 2);
+    await eventually('two jobs to complete', async () => (await jobs.counts('later')).completed === 2);
 
     expect(runs.map((run) => run.n).sort()).toEqual(['now', 'soon']);
     expect(runs.find((run) => run.n === 'soon')!.at).toBeGreaterThanOrEqual(soonAt.getTime());
@@ -212,12 +200,12 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
       await new Promise<void>((resolve) => (releaseA = resolve));
     });
     const id = (await a.send('crash', { n: 1 }))!;
-    await until('instance a to start the job', () => onA.length === 1);
+    await eventually('instance a to start the job', () => onA.length === 1);
 
     await a.stop({ graceful: false });
     expect((abortedOnA as Error).message).toBe('The job queue stopped before the job finished.');
     // Nothing recorded by a: b's maintenance finds the job past its expireInSeconds.
-    const expired = await until('the job to expire', async () => {
+    const expired = await eventually('the job to expire', async () => {
       const job = await b.job('crash', id);
       return job?.state === 'retrying' && job;
     });
@@ -227,7 +215,7 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
     b.work('crash', { pollingIntervalSeconds: 0.5 }, async (job) => {
       onB.push(job.attempt);
     });
-    await until('b to complete the job', async () => (await b.job('crash', id))?.state === 'completed');
+    await eventually('b to complete the job', async () => (await b.job('crash', id))?.state === 'completed');
     releaseA();
     expect(onA).toEqual([1]);
     expect(onB).toEqual([2]);
@@ -246,7 +234,7 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
       await new Promise<void>((resolve) => job.signal.addEventListener('abort', () => resolve()));
     });
     const id = (await a.send('drain', {}))!;
-    await until('instance a to start the job', () => onA.length === 1);
+    await eventually('instance a to start the job', () => onA.length === 1);
 
     await a.stop({ graceful: true, timeoutMs: 300 });
     expect(await b.job('drain', id)).toMatchObject({ state: 'retrying', attempts: 1, error: 'The job queue stopped before the job finished.' });
@@ -256,7 +244,7 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
     b.work('drain', { pollingIntervalSeconds: 0.5 }, async (job) => {
       onB.push(job.attempt);
     });
-    await until('b to complete the job', async () => (await b.job('drain', id))?.state === 'completed');
+    await eventually('b to complete the job', async () => (await b.job('drain', id))?.state === 'completed');
     expect(onB).toEqual([2]);
     expect(logged).toEqual([]);
   });
@@ -274,7 +262,7 @@ describe.each(BACKENDS)('the job queue on $name', (backend) => {
     await jobs.defineQueue({ name: 'q' });
     // Maintenance fails once its tables are gone; the error is logged, never unhandled.
     await db.query(`DROP TABLE ${schema}.version CASCADE`);
-    const line = await until('an error to be logged', () => logged.find((entry) => entry.msg === 'job queue error'));
+    const line = await eventually('an error to be logged', () => logged.find((entry) => entry.msg === 'job queue error'));
     expect(line).toMatchObject({ level: 50, jobQueue: schema, err: { message: expect.stringContaining('version') } });
   });
 });
