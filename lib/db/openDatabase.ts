@@ -51,7 +51,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
  * from inside one of its transactions (on PGlite that waits on itself forever; on PostgreSQL
  * it silently runs outside the transaction).
  */
-function guarded(backend: Required<Database>): Database {
+function guarded(backend: Database): Database {
   const insideTransaction = new AsyncLocalStorage<true>();
   let closed = false;
   const check = (what: string): void => {

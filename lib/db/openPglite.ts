@@ -34,7 +34,7 @@ export interface PgliteOptions {
  * it (the worker answers in order), so callers fail within a bound however many wait. Once
  * the worker answers it, the database is used as before.
  */
-export async function openPglite(dataDir: string | undefined, options: PgliteOptions): Promise<Required<Database>> {
+export async function openPglite(dataDir: string | undefined, options: PgliteOptions): Promise<Database> {
   // PGlite creates the data directory itself but not its parents (.data/ on a fresh clone).
   if (dataDir !== undefined) mkdirSync(dirname(dataDir), { recursive: true });
   // One process at a time in a data directory (dataDirLock.ts); in memory, nothing to share.

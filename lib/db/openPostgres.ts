@@ -28,7 +28,7 @@ function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string)
 }
 
 /** PostgreSQL through a `pg` Pool. */
-export async function openPostgres(options: PostgresOptions): Promise<Required<Database>> {
+export async function openPostgres(options: PostgresOptions): Promise<Database> {
   const pool = new Pool({
     connectionString: options.connectionString,
     max: options.poolSize,
