@@ -1,38 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { SearchPurpose } from '../../lib/audit/searchPurpose';
 import type { Database } from '../../lib/db/database';
 import { REFUSAL_CODES } from '../../lib/errors/catalog';
-import type { JobHandler, QueueDefinition } from '../../lib/jobs/jobQueue';
+import type { JobHandler } from '../../lib/jobs/jobQueue';
+import { SWEEP_CASE_QUEUE, type SweepCaseJob } from '../../lib/sweeps/sweepJobs';
 import type { SweepCaseState, SweepStore } from '../../lib/sweeps/sweepStore';
 import { CASE_SEARCH_AGENCIES, type CaseSearchAgency } from '../../schemas/courtOperations';
 import type { GatewaySearch } from './gatewaySearch';
 import type { SweepCredential } from './sweepCredential';
 import { summariseSearch, UnrecordableSearch } from './searchSummary';
-
-/** One job per case of a sweep: search its debtors through the gateway and record what was found. */
-export interface SweepCaseJob {
-  sweepId: string;
-  caseNumber: string;
-  court: string;
-  /** In whose name the search runs: the officer who started the sweep (or the case's, for a follow-up). */
-  officer: string;
-  purpose: SearchPurpose;
-}
-
-/**
- * The queue of case searches. A search with agencies failing is recorded, then retried with
- * backoff for those agencies only; after the last retry the case is FAILED with what it has.
- * A worker that dies mid-search frees its job after `expireInSeconds`, longer than the longest
- * search the gateway lets through (its agencies' time limits).
- */
-export const SWEEP_CASE_QUEUE = {
-  name: 'sweep-case',
-  policy: 'standard',
-  retryLimit: 6,
-  retryDelaySeconds: 30,
-  retryBackoff: true,
-  expireInSeconds: 600,
-} as const satisfies QueueDefinition;
 
 /** Thrown after a search was recorded with agencies still failing, so the engine retries it later. */
 export class AgenciesFailing extends Error {

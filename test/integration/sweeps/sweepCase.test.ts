@@ -12,12 +12,14 @@ import type { JWK } from 'jose';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../../gateway/auth/devIssuer';
 import { type JobHandler, type JobQueue, openJobQueue } from '../../../lib/jobs/jobQueue';
 import { createLogger } from '../../../lib/log/logger';
+import { startSweep } from '../../../lib/sweeps/startSweep';
 import { SweepStore } from '../../../lib/sweeps/sweepStore';
 import { DOSSIER } from '../../../schemas/courtOperations';
 import { checkMoney } from '../../../schemas/identifiers/money';
 import { GatewaySearch } from '../../../workers/sweep/gatewaySearch';
 import { SweepCredential } from '../../../workers/sweep/sweepCredential';
-import { SWEEP_CASE_QUEUE, type SweepCaseJob, sweepCaseHandler } from '../../../workers/sweep/sweepCaseJob';
+import { SWEEP_CASE_QUEUE, type SweepCaseJob } from '../../../lib/sweeps/sweepJobs';
+import { sweepCaseHandler } from '../../../workers/sweep/sweepCaseJob';
 import { postInCase } from '../../support/courtRequest';
 import { REPO_ROOT } from '../../support/repoRoot';
 import { eventually } from '../../support/eventually';
@@ -57,25 +59,11 @@ describe('sweep case searches through the gateway', () => {
     for (const table of ['case_searches', 'sweep_cases', 'sweeps']) await database.query(`DROP TABLE IF EXISTS "${prefix}${table}"`);
   });
 
-  /** Starts a sweep of these cases: the sweep, its cases and one job each, in one transaction. */
-  async function startSweep(caseNumbers: string[]): Promise<string> {
-    const { database } = stack();
-    return database.transaction(async (tx) => {
-      const { sweep } = await store.createSweep(tx, {
-        id: randomUUID(),
-        court: COURT,
-        officer: OFFICER,
-        requestId: randomUUID(),
-        purpose: 'SWEEP',
-        selection: { kind: 'cases', caseNumbers },
-        total: null,
-        createdAt: new Date(),
-      });
-      for (const caseNumber of await store.addCases(tx, sweep.id, caseNumbers, true)) {
-        await jobs.send<SweepCaseJob>(SWEEP_CASE_QUEUE.name, { sweepId: sweep.id, caseNumber, court: COURT, officer: OFFICER, purpose: 'SWEEP' }, { tx });
-      }
-      return sweep.id;
-    });
+  /** Starts a sweep of these cases as the court's officer (the sweep, its cases and their jobs in one transaction). */
+  async function sweepOf(caseNumbers: string[]): Promise<string> {
+    const started = await startSweep({ database: stack().database, store, jobs }, { court: COURT, officer: OFFICER, requestId: randomUUID(), purpose: 'SWEEP', caseNumbers });
+    if (!('sweep' in started)) throw new Error(started.refusal.message);
+    return started.sweep.id;
   }
 
   const finished = (sweepId: string) =>
@@ -87,7 +75,7 @@ describe('sweep case searches through the gateway', () => {
   it('searches each case once, records what the graph holds with its audit record, and gives up a closed case with its reason', async () => {
     const { population, gateway, emulators } = stack();
     const { richDebtor, debtorWithNothing, closedCase } = population.scenarios;
-    const sweepId = await startSweep([richDebtor.caseNumber, debtorWithNothing.caseNumber, closedCase.caseNumber]);
+    const sweepId = await sweepOf([richDebtor.caseNumber, debtorWithNothing.caseNumber, closedCase.caseNumber]);
     jobs.work<SweepCaseJob>(SWEEP_CASE_QUEUE.name, { concurrency: 2, pollingIntervalSeconds: 0.5 }, sweepCaseHandler({ database: stack().database, store, search, credential }));
 
     expect(await finished(sweepId)).toMatchObject({ total: 3, done: 2, failed: 1, queued: 0, agenciesFailing: [] });
@@ -124,7 +112,7 @@ describe('sweep case searches through the gateway', () => {
       for (const e of Object.values(emulators)) e.resetCalls();
       await real(job);
     };
-    const sweepId = await startSweep([richDebtor.caseNumber]);
+    const sweepId = await sweepOf([richDebtor.caseNumber]);
     const callsPerAttempt: Record<string, number>[] = [];
     jobs.work<SweepCaseJob>(SWEEP_CASE_QUEUE.name, { concurrency: 1, pollingIntervalSeconds: 0.5 }, async (job) => {
       try {
